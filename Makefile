@@ -1,0 +1,94 @@
+# authplatform: build, run and test entry points.
+#
+#   make run     install if needed, migrate, load the demo data, start web + worker (+ chain)
+#   make test    install if needed, run pytest against a throwaway PostgreSQL + Redis
+#   make lint    ruff check + ruff format --check
+#   make lock    regenerate constraints.txt from pyproject.toml
+#   make clean   remove var/ and test artefacts (keeps .venv and node_modules)
+#
+# Recipes are plain POSIX sh, one shell per line (no .ONESHELL).
+
+SHELL := /bin/sh
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+PORT ?= 8000
+CHAIN_PORT ?= 8545
+PYTEST_ARGS ?=
+
+# Installs are skipped while these stamps exist; their names change with the inputs.
+SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
+PY_HASH := $(shell cat pyproject.toml constraints.txt 2>/dev/null | $(SHA256) | cut -c1-12)
+NODE_HASH := $(shell cat package-lock.json 2>/dev/null | $(SHA256) | cut -c1-12)
+PY_STAMP := $(VENV)/.stamp-$(PY_HASH)
+NODE_STAMP := node_modules/.stamp-$(NODE_HASH)
+
+.PHONY: install run test lint lock clean
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP):
+	@test -n "$(PYTHON)" || { echo "python3.11 (or python3) not found on PATH" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.stamp-*
+	touch $@
+
+# npm ci starts from an empty node_modules, so the stamp is written after it.
+$(NODE_STAMP):
+	npm ci
+	touch $@
+
+# web and worker always; chain (a local ganache) only when ETH_RPC_URL does not name a
+# real node, in which case ETH_RPC_URL is pointed at the local one for every process.
+# Honcho hands PORT to the first process (web); it stops the whole group on Ctrl-C.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  authplatform is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
+	@echo ""
+	@procs="web worker"; \
+	if [ -z "$${ETH_RPC_URL:-}" ]; then \
+		procs="web worker chain"; \
+		ETH_RPC_URL="http://127.0.0.1:$(CHAIN_PORT)"; export ETH_RPC_URL; \
+	fi; \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
+	PORT="$(PORT)"; CHAIN_PORT="$(CHAIN_PORT)"; \
+	export SITE_URL PATH PORT CHAIN_PORT; \
+	exec $(VENV)/bin/honcho start -f Procfile -e /dev/null -p "$(PORT)" $$procs
+
+test: install
+	$(PY) scripts/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(PY_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Resolves pyproject.toml afresh in a scratch venv, so removed dependencies drop out too.
+lock:
+	@test -n "$(PYTHON)" || { echo "python3.11 (or python3) not found on PATH" >&2; exit 1; }
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --disable-pip-version-check -e '.[dev]'
+	.venv-lock/bin/python -m pip freeze --disable-pip-version-check --exclude-editable \
+		> .venv-lock/freeze.txt
+	{ \
+		echo "# Fully pinned lock of every Python package the project installs (runtime + dev extras)."; \
+		echo "# Every install goes through it: pip install -c constraints.txt -e '.[dev]'."; \
+		echo "# Regenerate after changing pyproject.toml with: make lock"; \
+		echo "# (a scratch venv installs '.[dev]' from pyproject.toml without constraints, then"; \
+		echo "#  pip freeze --exclude-editable records it, minus the project itself)."; \
+		grep -v -i '^authplatform[ =@]' .venv-lock/freeze.txt; \
+	} > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-lock
+	@echo "constraints.txt regenerated; the next make run/test reinstalls from it."
+
+clean:
+	rm -rf var test-artifacts .pytest_cache .ruff_cache .venv-lock constraints.txt.new
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		-name __pycache__ -type d -exec rm -rf {} +

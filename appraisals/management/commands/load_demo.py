@@ -1,0 +1,64 @@
+"""Load the catalog and the demo accounts, idempotently, and print the credentials."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from appraisals.services import catalog_load
+from members.models import User
+from members.roles import Role
+from members.services import user_role_grant
+
+DEMO_ACCOUNTS = [
+    ("buyer@demo.authplatform.test", "Demo Buyer", [Role.BUYER], False),
+    ("expert@demo.authplatform.test", "Demo Expert", [Role.EXPERT], False),
+    ("admin@demo.authplatform.test", "Demo Admin", [Role.STAFF], True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the catalog and demo buyer, expert and admin accounts (safe to rerun)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--catalog-only", action="store_true", help="Skip demo accounts.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = catalog_load()
+        self.stdout.write(
+            f"Catalog: {counts['categories']} categories, {counts['slots']} photo slots, "
+            f"{counts['brands']} brands, {counts['models']} models."
+        )
+        if options["catalog_only"]:
+            return
+        if not settings.DEMO_ACCOUNTS_ALLOWED:
+            raise CommandError("Demo accounts are never created in production.")
+        self._accounts()
+
+    def _accounts(self) -> None:
+        # Passwords are random per machine and kept in var/, so reruns print the same ones.
+        store = settings.VAR_DIR / "demo-credentials.json"
+        known: dict[str, str] = json.loads(store.read_text()) if store.exists() else {}
+        lines = []
+        for email, name, roles, superuser in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            password = known.get(email)
+            if user is None or password is None or not user.check_password(password):
+                password = secrets.token_urlsafe(9)
+                if user is None:
+                    user = User.objects.create_user(email=email, full_name=name)
+                user.set_password(password)
+                user.is_superuser = superuser
+                user.save()
+                known[email] = password
+            for role in roles:
+                user_role_grant(user=user, role=role)
+            lines.append(f"  {name:<12} {email:<34} {password}")
+        store.parent.mkdir(parents=True, exist_ok=True)
+        store.write_text(json.dumps(known, indent=2))
+        store.chmod(0o600)
+        self.stdout.write("Demo accounts (email / password):\n" + "\n".join(lines))

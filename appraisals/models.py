@@ -1,0 +1,239 @@
+"""The catalog (categories, brands, models, photo slots) and the buyer's submissions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Category(models.Model):
+    """A kind of item we authenticate (handbag, watch), with its own photo slots."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Brand(models.Model):
+    """A maker whose items we can authenticate in one or more categories."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    categories = models.ManyToManyField(Category, related_name="brands")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductModel(models.Model):
+    """A named model line of a brand in a category, e.g. a specific bag or watch reference."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="models")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="models")
+    name = models.CharField(max_length=120)
+    reference = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["brand__name", "name"]
+        verbose_name = "model"
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "name"], name="unique_model_per_brand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand.name} {self.name}"
+
+
+def _slot_example_path(instance: PhotoSlot, filename: str) -> str:
+    return f"catalog/slots/{instance.category.slug}-{instance.code}{PurePosixPath(filename).suffix}"
+
+
+class PhotoSlot(models.Model):
+    """One photo a submission of this category asks for, in order, with how to take it."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="slots")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=80)
+    instruction = models.CharField(max_length=300)
+    example_image = models.ImageField(upload_to=_slot_example_path, blank=True)
+    required = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["category", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="unique_slot_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.name}"
+
+
+class Tier(models.TextChoices):
+    STANDARD = "standard", "Standard (24 h)"
+    EXPRESS = "express", "Express (2 h)"
+
+
+TIER_TURNAROUND = {Tier.STANDARD: timedelta(hours=24), Tier.EXPRESS: timedelta(hours=2)}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Checking photos"
+    NEEDS_RETAKE = "needs_retake", "Retake needed"
+    QUEUED = "queued", "Queued for AI pre-screen"
+
+
+class Submission(models.Model):
+    """What a buyer sends for authentication: the item, its photos, serial code and tier.
+
+    It starts as a draft saved after each wizard step. Submitting hands it to the photo
+    re-check, which moves it to ``queued`` or back to the buyer as ``needs_retake``.
+    """
+
+    # Public identifier used in URLs, so sequential ids never reveal volumes.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="+")
+    product_model = models.ForeignKey(
+        ProductModel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    serial_code = models.CharField(max_length=40, blank=True)
+    tier = models.CharField(max_length=16, choices=Tier.choices, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # How many times the buyer has submitted; the photo re-check task is keyed on it so a
+    # duplicate delivery of an old round's task does nothing.
+    round = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_submission", "Can work cases in the expert review queue"),
+            ("arbitrate_submission", "Can settle disagreements between experts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(submitted_at__isnull=False) & ~Q(tier="")),
+                name="submitted_has_time_and_tier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.brand.name}"
+
+    @property
+    def reference(self) -> str:
+        """Short human reference quoted to support, e.g. ``AP-3F9C21``."""
+        return f"AP-{self.uid.hex[:6].upper()}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (Status.DRAFT, Status.NEEDS_RETAKE)
+
+    def mark_submitted(self, *, now: timezone.datetime) -> None:
+        if not self.is_editable:
+            raise ValueError(f"A {self.get_status_display().lower()} case can't be submitted.")
+        self.status = Status.SUBMITTED
+        self.round += 1
+        if self.submitted_at is None:
+            self.submitted_at = now
+            self.due_at = now + TIER_TURNAROUND[Tier(self.tier)]
+
+
+def _photo_path(instance: SubmissionPhoto, filename: str) -> str:
+    # Random names: the stored path reveals nothing about the buyer or the original file.
+    return f"submissions/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
+
+
+class SubmissionPhoto(models.Model):
+    """The current photo for one slot of a submission: re-encoded, metadata-free bytes.
+
+    A retake replaces the file in place; ``attempts`` and ``first_attempt_accepted`` keep
+    what the first-pass acceptance figure needs.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
+    slot = models.ForeignKey(PhotoSlot, on_delete=models.PROTECT, related_name="+")
+    image = models.FileField(upload_to=_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    source_format = models.CharField(max_length=8)
+    quality = models.JSONField(default=dict)
+    quality_ok = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    first_attempt_accepted = models.BooleanField(default=False)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    # Set by the server-side re-check after submission.
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slot__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "slot"], name="one_photo_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission.reference} {self.slot.name}"
+
+    @property
+    def issues(self) -> list[dict[str, object]]:
+        return list(self.quality.get("issues", []))
+
+
+class SubmissionEvent(models.Model):
+    """One line of a submission's timeline, as the buyer sees it."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Draft started"
+        PHOTOS_UPLOADED = "photos_uploaded", "Photos uploaded"
+        SUBMITTED = "submitted", "Submitted"
+        PHOTOS_ACCEPTED = "photos_accepted", "Photos accepted"
+        RETAKE_REQUESTED = "retake_requested", "Retake requested"
+        QUEUED = "queued", "Queued for AI pre-screen"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    message = models.CharField(max_length=500, blank=True)
+    round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # The photo re-check records each outcome once per round, even if it runs twice.
+            models.UniqueConstraint(
+                fields=["submission", "kind", "round"],
+                condition=Q(kind__in=["photos_accepted", "retake_requested", "queued"]),
+                name="one_check_outcome_per_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.kind}"

@@ -1,0 +1,392 @@
+"""Pages of the guided submission: item, photos, details, review, status and the list.
+
+Each step saves the draft and redirects to the next, so a reload or a lost connection
+loses nothing and the buyer can come back later. Pages work without JavaScript; with htmx
+the photo slots update in place and the status timeline refreshes itself.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appraisals import selectors
+from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
+from appraisals.models import Brand, Category, Status, Submission
+from appraisals.services import (
+    submission_blockers,
+    submission_details_update,
+    submission_item_update,
+    submission_photo_delete,
+    submission_photo_move,
+    submission_photo_upload,
+    submission_photos_batch,
+    submission_start,
+    submission_submit,
+)
+from appraisals.uploads import PhotoRejected
+
+STEPS = [("item", "Item"), ("photos", "Photos"), ("details", "Details"), ("review", "Review")]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _wizard_context(submission: Submission | None, step: str) -> dict[str, object]:
+    return {"submission": submission, "steps": STEPS, "step": step}
+
+
+def _next_step_url(submission: Submission) -> str:
+    """Where a buyer resumes a draft: the first step still incomplete."""
+    if not submission.is_editable:
+        return reverse("appraisals:submission-detail", args=[submission.uid])
+    photos = {p.slot_id: p for p in submission.photos.all()}
+    for slot in submission.category.slots.all():
+        photo = photos.get(slot.pk)
+        if (slot.required and photo is None) or (photo is not None and not photo.quality_ok):
+            return reverse("appraisals:submission-photos", args=[submission.uid])
+    if not submission.tier:
+        return reverse("appraisals:submission-details", args=[submission.uid])
+    return reverse("appraisals:submission-review", args=[submission.uid])
+
+
+def _redirect_if_locked(submission: Submission) -> HttpResponse | None:
+    if submission.is_editable:
+        return None
+    return redirect("appraisals:submission-detail", submission.uid)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"categories": selectors.category_list()})
+
+
+@login_required
+@require_GET
+def submission_list(request: HttpRequest) -> HttpResponse:
+    items = [
+        (s, _next_step_url(s) if s.is_editable else None)
+        for s in selectors.submission_list_for_owner(owner=request.user).prefetch_related(
+            "photos", "category__slots"
+        )
+    ]
+    return render(request, "appraisals/submission_list.html", {"items": items})
+
+
+def _item_form_response(
+    request: HttpRequest, form: ItemForm, submission: Submission | None, status: int = 200
+) -> HttpResponse:
+    context = {**_wizard_context(submission, "item"), "form": form}
+    return render(request, "appraisals/step_item.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_start_view(request: HttpRequest) -> HttpResponse:
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = submission_start(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("appraisals:submission-photos", submission.uid)
+    status = 400 if request.method == "POST" else 200
+    return _item_form_response(request, form, None, status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_item(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    initial = {
+        "category": submission.category,
+        "brand": submission.brand,
+        "product_model": submission.product_model,
+    }
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_item_update(submission=submission, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("appraisals:submission-photos", submission.uid)
+    status = 400 if request.method == "POST" else 200
+    return _item_form_response(request, form, submission, status)
+
+
+@login_required
+@require_GET
+def catalog_options(request: HttpRequest) -> HttpResponse:
+    """The brand and model pickers of step 1, refreshed as the buyer chooses or types."""
+    form = ItemForm(request.GET)
+    category = form.chosen("category", Category)
+    brand = form.chosen("brand", Brand)
+    if (
+        brand is not None
+        and category is not None
+        and not brand.categories.filter(pk=category.pk).exists()
+    ):
+        brand = None
+    context = {
+        "brands": selectors.brand_list(category=category),
+        "models": selectors.product_model_search(
+            category=category, brand=brand, query=request.GET.get("q", "")
+        ),
+        "selected_brand": brand,
+        "selected_model": request.GET.get("product_model", ""),
+        "query": request.GET.get("q", ""),
+    }
+    return render(request, "appraisals/partials/catalog_options.html", context)
+
+
+def _photos_context(submission: Submission) -> dict[str, object]:
+    photos = {p.slot_id: p for p in selectors.submission_photos(submission=submission)}
+    slots = list(submission.category.slots.order_by("position"))
+    return {
+        **_wizard_context(submission, "photos"),
+        "slot_cards": [(slot, photos.get(slot.pk)) for slot in slots],
+        "slots": slots,
+        "batch_form": BatchPhotoForm(),
+        "max_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+        "ready": not any(
+            (s.required and photos.get(s.pk) is None)
+            or (photos.get(s.pk) is not None and not photos[s.pk].quality_ok)
+            for s in slots
+        ),
+    }
+
+
+@login_required
+@require_GET
+def submission_photos(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    return render(request, "appraisals/step_photos.html", _photos_context(submission))
+
+
+def _read_upload(upload: object) -> bytes:
+    """Read an uploaded file, refusing before reading if it is over the limit."""
+    size = getattr(upload, "size", 0) or 0
+    if size > settings.PHOTO_MAX_BYTES:
+        raise PhotoRejected(
+            "too_large",
+            f"This file is {size / 1_048_576:.1f} MB; the limit is "
+            f"{settings.PHOTO_MAX_BYTES // 1_048_576} MB per photo.",
+        )
+    return upload.read()  # type: ignore[attr-defined]
+
+
+def _slot_card(
+    request: HttpRequest,
+    submission: Submission,
+    slot_code: str,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    slot = selectors.submission_slot_get(submission=submission, slot_code=slot_code)
+    photo = submission.photos.filter(slot=slot).first()
+    context = {
+        "submission": submission,
+        "slot": slot,
+        "photo": photo,
+        "error": error,
+        "slots": submission.category.slots.order_by("position"),
+        "max_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "appraisals/partials/slot_card.html", context, status=status)
+
+
+@login_required
+@require_POST
+def submission_photo_upload_view(request: HttpRequest, uid: str, slot_code: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    slot = selectors.submission_slot_get(submission=submission, slot_code=slot_code)
+    # The file is read here rather than through a form field so that an empty or odd file
+    # reaches the sanitiser and gets its specific message.
+    upload = request.FILES.get("photo")
+    error, status = "", 200
+    if upload is None:
+        error, status = "Choose a photo to upload.", 400
+    else:
+        try:
+            photo = submission_photo_upload(
+                submission=submission, slot=slot, data=_read_upload(upload)
+            )
+        except PhotoRejected as rejection:
+            error, status = rejection.message, 400
+        except ValidationError as invalid:
+            error, status = " ".join(invalid.messages), 400
+        else:
+            if not photo.quality_ok:
+                status = 200  # Stored, but the card tells the buyer what to retake.
+    if _is_htmx(request):
+        return _slot_card(request, submission, slot.code, error, status)
+    if error:
+        messages.error(request, f"{slot.name}: {error}")
+    return redirect(reverse("appraisals:submission-photos", args=[uid]) + f"#slot-{slot.code}")
+
+
+@login_required
+@require_POST
+def submission_photos_batch_view(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    uploads = request.FILES.getlist("photos")
+    if not uploads:
+        messages.error(request, "Choose one or more photos to upload.")
+        return redirect("appraisals:submission-photos", uid)
+    files: list[tuple[str, bytes]] = []
+    refused: list[str] = []
+    for upload in uploads:
+        try:
+            files.append((upload.name or "photo", _read_upload(upload)))
+        except PhotoRejected as rejection:
+            refused.append(f"{upload.name}: {rejection.message}")
+    try:
+        results = submission_photos_batch(submission=submission, files=files)
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+        return redirect("appraisals:submission-photos", uid)
+    placed = [r for r in results if r.photo]
+    refused += [f"{r.filename}: {r.error.message}" for r in results if r.error]
+    if placed:
+        names = ", ".join(f"{r.filename} → {r.photo.slot.name}" for r in placed if r.photo)
+        messages.success(
+            request,
+            f"Placed {len(placed)} photo(s): {names}. Move any that landed in the wrong slot.",
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect("appraisals:submission-photos", uid)
+
+
+@login_required
+@require_POST
+def submission_photo_move_view(request: HttpRequest, uid: str, photo_id: int) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    photo = selectors.submission_photo_get(submission=submission, photo_id=photo_id)
+    form = MovePhotoForm(request.POST)
+    if form.is_valid():
+        slot = selectors.submission_slot_get(
+            submission=submission, slot_code=form.cleaned_data["slot"]
+        )
+        try:
+            submission_photo_move(submission=submission, photo=photo, slot=slot)
+        except ValidationError as invalid:
+            messages.error(request, " ".join(invalid.messages))
+    else:
+        messages.error(request, "Choose the slot to move this photo to.")
+    return redirect("appraisals:submission-photos", uid)
+
+
+@login_required
+@require_POST
+def submission_photo_delete_view(request: HttpRequest, uid: str, photo_id: int) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    photo = selectors.submission_photo_get(submission=submission, photo_id=photo_id)
+    slot_code = photo.slot.code
+    submission_photo_delete(submission=submission, photo=photo)
+    if _is_htmx(request):
+        return _slot_card(request, submission, slot_code)
+    return redirect("appraisals:submission-photos", uid)
+
+
+@login_required
+@require_GET
+def submission_photo_image(request: HttpRequest, uid: str, photo_id: int) -> FileResponse:
+    """The stored photo, to its owner only; storage names are never exposed."""
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    photo = selectors.submission_photo_get(submission=submission, photo_id=photo_id)
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_details(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    initial = {"serial_code": submission.serial_code, "tier": submission.tier or "standard"}
+    form = DetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_details_update(submission=submission, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("appraisals:submission-review", submission.uid)
+    status = 400 if request.method == "POST" else 200
+    context = {**_wizard_context(submission, "details"), "form": form}
+    return render(request, "appraisals/step_details.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_review(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    status = 200
+    problems = submission_blockers(submission=submission)
+    if request.method == "POST":
+        try:
+            submission_submit(submission=submission)
+        except ValidationError as error:
+            problems, status = error.messages, 400
+        else:
+            messages.success(request, "Submitted. We're checking your photos now.")
+            return redirect("appraisals:submission-detail", submission.uid)
+    context = {
+        **_wizard_context(submission, "review"),
+        "photos": selectors.submission_photos(submission=submission),
+        "problems": problems,
+    }
+    return render(request, "appraisals/step_review.html", context, status=status)
+
+
+def _status_context(submission: Submission) -> dict[str, object]:
+    return {
+        "submission": submission,
+        "events": selectors.submission_events(submission=submission),
+        # Keep polling while something is still expected to happen without the buyer.
+        "live": submission.status in (Status.SUBMITTED, Status.QUEUED),
+    }
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    context = {
+        **_status_context(submission),
+        "photos": selectors.submission_photos(submission=submission),
+        "resume_url": _next_step_url(submission) if submission.is_editable else None,
+    }
+    return render(request, "appraisals/submission_detail.html", context)
+
+
+@login_required
+@require_GET
+def submission_timeline(request: HttpRequest, uid: str) -> HttpResponse:
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    return render(request, "appraisals/partials/timeline.html", _status_context(submission))

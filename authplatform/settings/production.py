@@ -1,0 +1,24 @@
+"""Production settings: every secret must be given, and the process refuses to start without.
+
+Secrets may be passed as ``NAME`` or as a file path in ``NAME_FILE``.
+"""
+
+from authplatform.settings.base import *  # noqa: F403
+from authplatform.settings.base import env
+
+DEBUG = False
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+DATABASES = {"default": env.db("DATABASE_URL")}
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+ETH_RPC_URL = env.str("ETH_RPC_URL")
+EMAIL_CONFIG = env.email_url("EMAIL_URL")
+vars().update(EMAIL_CONFIG)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+DEMO_ACCOUNTS_ALLOWED = False
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"

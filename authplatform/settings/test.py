@@ -1,0 +1,31 @@
+"""Settings for ``make test``: PostgreSQL and Redis started by scripts/testenv.py.
+
+There is deliberately no SQLite fallback: the suite must run against the database
+production uses.
+"""
+
+from authplatform.settings.base import *  # noqa: F403
+from authplatform.settings.base import DATABASES, STATIC_ROOT, env
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise RuntimeError(
+        "The tests need PostgreSQL. Run them with `make test`, which starts a throwaway "
+        "cluster, or set DATABASE_URL=postgres://..."
+    )
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# Eager everywhere except the tests that start a real worker, which turn this off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+SERVE_MEDIA = True
+# Tests share one client address; keep the per-IP limit out of the way of per-account tests.
+LOGIN_MAX_FAILURES_PER_IP = 1000

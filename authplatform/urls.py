@@ -1,0 +1,27 @@
+"""Top-level URL map: the public site, the buyer's submissions, accounts and the admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from appraisals.views import home
+from authplatform.health import healthz
+
+admin.site.site_header = "authplatform — expert console"
+admin.site.site_title = "authplatform admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("submissions/", include("appraisals.urls")),
+    path("account/", include("members.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.SERVE_MEDIA:
+    # Only the catalog's example images live under MEDIA_URL publicly; buyers' photos are
+    # served by an owner-checked view and their storage names are never put in a page.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>catalog/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

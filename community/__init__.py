@@ -1,0 +1,1 @@
+"""Community: knowledge base, interest groups, columns and crowd opinions on public cases."""

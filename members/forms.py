@@ -1,0 +1,82 @@
+"""Forms for sign-up and sign-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from members.models import User
+from members.services import Lockout, login_failure_record, login_lockout_get
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    full_name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email already exists. Sign in, or reset your password."
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            candidate = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with lock-outs per account and per client address."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password don't match an account. Check both and "
+        "try again.",
+    }
+
+    def __init__(self, *args: Any, ip_address: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ip_address = ip_address
+        self.lockout: Lockout | None = None
+        self.fields["username"].label = "Email"
+
+    def clean(self) -> dict[str, Any]:
+        email = (self.data.get("username") or "").strip().lower()
+        self.lockout = login_lockout_get(email=email, ip_address=self.ip_address)
+        if self.lockout is not None:
+            # Checked before the password so a locked account can't be probed further.
+            raise forms.ValidationError(self.lockout.message, code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if email:
+                login_failure_record(email=email, ip_address=self.ip_address)
+            raise

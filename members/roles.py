@@ -1,0 +1,40 @@
+"""The platform's roles and the permissions each carries.
+
+Roles are Django groups, so staff can see them in the admin; this table is the source of
+truth and ``roles_sync`` rewrites the groups from it after every migrate.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BUYER = "buyer"
+    EXPERT = "expert"
+    SENIOR_EXPERT = "senior expert"
+    ARBITRATOR = "arbitrator"
+    STAFF = "staff"
+    PARTNER = "partner"
+
+
+_CATALOG_EDIT = [
+    f"appraisals.{verb}_{model}"
+    for model in ("category", "brand", "productmodel", "photoslot")
+    for verb in ("add", "change", "delete", "view")
+]
+_CASE_READ = ["appraisals.view_submission", "appraisals.view_submissionphoto"]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.BUYER: ["appraisals.add_submission"],
+    Role.PARTNER: ["appraisals.add_submission"],
+    Role.EXPERT: [*_CASE_READ, "appraisals.review_submission"],
+    Role.SENIOR_EXPERT: [
+        *_CASE_READ,
+        "appraisals.review_submission",
+        "appraisals.arbitrate_submission",
+    ],
+    Role.ARBITRATOR: [*_CASE_READ, "appraisals.arbitrate_submission"],
+    Role.STAFF: [*_CASE_READ, *_CATALOG_EDIT, "members.view_user", "members.change_user"],
+}
+
+# Roles whose members work in the Django admin and therefore need is_staff.
+ADMIN_ROLES = {Role.EXPERT, Role.SENIOR_EXPERT, Role.ARBITRATOR, Role.STAFF}

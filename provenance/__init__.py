@@ -1,0 +1,1 @@
+"""Provenance: anchoring document hashes on an Ethereum-compatible chain and proving them."""

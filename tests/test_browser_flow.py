@@ -1,0 +1,141 @@
+"""The whole buyer flow in headless Chromium against a real gunicorn server.
+
+A screenshot of every step is kept in ``test-artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from appraisals.models import Status, Submission
+from appraisals.services import catalog_load
+from tests.photos import blurry_jpeg, good_jpeg
+from tests.servers import BIN, ROOT, child_env, free_port, port_open, started, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+@pytest.fixture
+def server(media_root: Path, tmp_path: Path):  # noqa: ANN201
+    catalog_load()
+    port = free_port()
+    cmd = [
+        str(BIN / "gunicorn"), "authplatform.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", "1", "--threads", "4",
+    ]  # fmt: skip
+    with started(cmd, child_env(media_root), tmp_path / "web.log") as process:
+        wait_for(lambda: port_open(port), 30, "gunicorn to listen")
+        yield f"http://127.0.0.1:{port}"
+        assert process.poll() is None, (tmp_path / "web.log").read_text()
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are
+    # still plain synchronous code, which Django's documented escape hatch allows.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
+    server: str,
+    browser,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    shots = iter(range(1, 100))
+
+    def shot(name: str, full: bool = True) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=full)
+
+    page.goto(server + "/")
+    shot("home")
+    page.get_by_role("link", name="Create account").first.click()
+    page.fill("#id_email", "browser.buyer@example.com")
+    page.fill("#id_full_name", "Browser Buyer")
+    page.fill("#id_password1", "quilted-lambskin-2.55")
+    page.fill("#id_password2", "quilted-lambskin-2.55")
+    shot("signup")
+    page.get_by_role("button", name="Create account").click()
+
+    # Step 1: category, brand (the model list refreshes through htmx), model.
+    page.wait_for_url("**/submissions/new/")
+    page.get_by_label("Handbag").check()
+    page.wait_for_selector("#id_brand option:text('Chanel')", state="attached")
+    page.select_option("#id_brand", label="Chanel")
+    page.wait_for_selector("#id_product_model option:text('Classic Flap Medium')", state="attached")
+    page.fill("#model-search", "flap")
+    page.wait_for_timeout(600)
+    page.select_option("#id_product_model", label="Classic Flap Medium · A01112")
+    shot("step1-item")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Step 2: photos, slot by slot; each card shows its verdict without a reload.
+    page.wait_for_url("**/photos/")
+    shot("step2-empty-slots")
+    files = tmp_path / "photos"
+    files.mkdir()
+    blurry = files / "blurry.jpg"
+    blurry.write_bytes(blurry_jpeg(0))
+    page.set_input_files("#slot-front input[type=file]", str(blurry))
+    page.wait_for_selector("#slot-front .verdict--retake")
+    assert "Blurry" in page.inner_text("#slot-front")
+    shot("step2-blurry-rejected")
+    slots = page.eval_on_selector_all("article.slot", "els => els.map(e => e.id.slice(5))")
+    for index, code in enumerate(slots):
+        photo = files / f"{code}.jpg"
+        photo.write_bytes(good_jpeg(index))
+        page.set_input_files(f"#slot-{code} input[type=file]", str(photo))
+        page.wait_for_selector(f"#slot-{code} .verdict--ok")
+    shot("step2-all-accepted")
+    page.get_by_role("link", name="Continue").click()
+
+    # Steps 3 and 4: serial code and tier.
+    page.wait_for_url("**/details/")
+    page.fill("#id_serial_code", "28451234")
+    page.get_by_label("Express (2 h)").check()
+    shot("step3-details")
+    page.get_by_role("button", name="Save and review").click()
+
+    # Step 5: review and submit; the status page's timeline updates itself.
+    page.wait_for_url("**/review/")
+    shot("step4-review")
+    page.get_by_role("button", name="Submit for authentication").click()
+    page.wait_for_url("**/submissions/*/")
+    page.wait_for_selector(".statusline--queued", timeout=15_000)
+    assert "Photos accepted" in page.inner_text("#timeline")
+    shot("step5-status")
+
+    page.get_by_role("link", name="My submissions").first.click()
+    shot("my-submissions")
+
+    mobile = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    mobile.context.add_cookies(page.context.cookies())
+    submission = Submission.objects.get(owner__email="browser.buyer@example.com")
+    mobile.goto(f"{server}/submissions/{submission.uid}/")
+    mobile.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-mobile-status.png"), full_page=True)
+    assert submission.status == Status.QUEUED
+    assert submission.tier == "express" and submission.serial_code == "28451234"
+    assert submission.product_model and submission.product_model.name == "Classic Flap Medium"
