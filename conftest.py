@@ -1,40 +1,48 @@
-"""Fixtures shared by every app's tests: isolated media storage, the catalog, users."""
+"""Fixtures shared by every app's tests: isolated media storage, the catalog, users.
+
+Django imports stay inside the fixtures so the pure-Python tests of ``ml/`` and the image
+helpers also run with ``-p no:django``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.conf import LazySettings
-
-from appraisals.models import Category
-from appraisals.services import catalog_load
-from members.models import User
-from members.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings: LazySettings, tmp_path: Path) -> Path:
+def media_root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """Each test stores uploads in its own folder, so leftovers can be counted exactly."""
     root = tmp_path / "media"
     root.mkdir()
-    settings.MEDIA_ROOT = str(root)
+    if "settings" in request.fixturenames or request.config.pluginmanager.hasplugin("django"):
+        settings = request.getfixturevalue("settings")
+        settings.MEDIA_ROOT = str(root)
     return root
 
 
 @pytest.fixture
-def catalog(db: None) -> dict[str, Category]:
+def catalog(db: None) -> dict[str, Any]:
+    from appraisals.models import Category
+    from appraisals.services.catalog import catalog_load
+
     catalog_load()
     return {c.slug: c for c in Category.objects.all()}
 
 
 @pytest.fixture
-def buyer(db: None) -> User:
+def buyer(db: None) -> Any:
+    from members.tests.factories import UserFactory
+
     return UserFactory(email="buyer@example.com")
 
 
 @pytest.fixture
-def stranger(db: None) -> User:
+def stranger(db: None) -> Any:
+    from members.tests.factories import UserFactory
+
     return UserFactory(email="stranger@example.com")
 
 

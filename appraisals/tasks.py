@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from appraisals.selectors import submissions_stalled
-from appraisals.services import submission_check_photos_run
+from appraisals.services.photos import submission_check_photos_run
 
 logger = logging.getLogger(__name__)
 

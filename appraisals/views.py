@@ -19,14 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
 from appraisals.models import Brand, Category, Status, Submission
-from appraisals.services import (
-    submission_blockers,
-    submission_details_update,
-    submission_item_update,
+from appraisals.services.photos import (
     submission_photo_delete,
     submission_photo_move,
     submission_photo_upload,
     submission_photos_batch,
+)
+from appraisals.services.submissions import (
+    submission_blockers,
+    submission_details_update,
+    submission_item_update,
     submission_start,
     submission_submit,
 )
@@ -368,8 +370,10 @@ def _status_context(submission: Submission) -> dict[str, object]:
     return {
         "submission": submission,
         "events": selectors.submission_events(submission=submission),
-        # Keep polling while something is still expected to happen without the buyer.
+        # Keep polling while something is still expected to happen without the buyer: fast
+        # during the photo check (seconds), slower while the case waits in a queue.
         "live": submission.status in (Status.SUBMITTED, Status.QUEUED),
+        "poll_seconds": 2 if submission.status == Status.SUBMITTED else 10,
     }
 
 

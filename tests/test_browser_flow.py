@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from appraisals.models import Status, Submission
-from appraisals.services import catalog_load
+from appraisals.services.catalog import catalog_load
 from tests.photos import blurry_jpeg, good_jpeg
 from tests.servers import BIN, ROOT, child_env, free_port, port_open, started, wait_for
 

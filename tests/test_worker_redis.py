@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from appraisals.models import Status, SubmissionEvent
-from appraisals.services import submission_details_update, submission_submit
+from appraisals.services.submissions import submission_details_update, submission_submit
 from appraisals.tasks import submission_check_photos
 from appraisals.tests.factories import draft_for
 from authplatform.celery import app as celery_app

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from appraisals.models import Brand, Category, Submission
-from appraisals.services import submission_photo_upload, submission_start
+from appraisals.services.photos import submission_photo_upload
+from appraisals.services.submissions import submission_start
 from members.models import User
 from tests.photos import good_jpeg
 

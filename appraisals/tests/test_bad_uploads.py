@@ -161,3 +161,16 @@ def test_a_bad_file_in_a_batch_does_not_stop_the_good_ones(
     assert "broken.jpg: The photo is damaged" in body
     assert SubmissionPhoto.objects.count() == 2
     assert len(stored_files(media_root)) == 2
+
+
+def test_a_body_larger_than_any_batch_is_refused_before_it_is_read(
+    client: Client,
+    draft,
+    settings: LazySettings,  # noqa: ANN001
+) -> None:
+    settings.PHOTO_MAX_BYTES = 1024
+    settings.PHOTOS_PER_BATCH = 2
+    response = _post(client, draft, b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "This upload is too large" in response.content.decode()
+    assert not SubmissionPhoto.objects.exists()

@@ -59,7 +59,7 @@ def test_the_catalog_has_the_required_slots_with_instructions_and_examples(catal
 
 
 def test_staff_edits_survive_a_reload(catalog) -> None:  # noqa: ANN001
-    from appraisals.services import catalog_load
+    from appraisals.services.catalog import catalog_load
 
     slot = catalog["handbag"].slots.get(code="front")
     slot.instruction = "Edited by staff."

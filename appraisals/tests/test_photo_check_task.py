@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from appraisals.models import Status, SubmissionEvent
-from appraisals.services import submission_details_update, submission_submit
+from appraisals.services.submissions import submission_details_update, submission_submit
 from appraisals.tasks import submission_check_photos, submissions_requeue_stalled
 from appraisals.tests.factories import draft_for
 from members.models import Notification
@@ -64,7 +64,7 @@ def test_a_duplicate_task_from_an_earlier_round_does_nothing(
     media_root,
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
-    from appraisals.services import submission_photo_upload
+    from appraisals.services.photos import submission_photo_upload
     from tests.photos import good_jpeg
 
     caseback = submitted.photos.get(slot__code="caseback")
@@ -98,7 +98,7 @@ def test_the_safety_net_requeues_a_stalled_case(submitted, settings) -> None:  #
 
 
 def test_a_transient_storage_error_is_retried(submitted, monkeypatch) -> None:  # noqa: ANN001
-    from appraisals import services
+    from appraisals.services import photos as services
 
     calls = {"n": 0}
     real = services._recheck_photo

@@ -11,6 +11,7 @@ for _folder in (
     VAR_DIR,
     VAR_DIR / "broker",
     VAR_DIR / "broker" / "processed",
+    VAR_DIR / "broker" / "control",
     VAR_DIR / "media",
     VAR_DIR / "staticfiles",
 ):

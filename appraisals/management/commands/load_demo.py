@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from appraisals.services import catalog_load
+from appraisals.services.catalog import catalog_load
 from members.models import User
 from members.roles import Role
 from members.services import user_role_grant

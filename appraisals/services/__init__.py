@@ -1,0 +1,1 @@
+"""Business logic of the appraisals app, one module per part of the domain."""

@@ -1,0 +1,141 @@
+"""Business logic of a submission's life as a draft: the item, the details, submitting.
+
+Every function validates, then saves inside ``transaction.atomic``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from appraisals.models import (
+    Brand,
+    Category,
+    ProductModel,
+    Submission,
+    SubmissionEvent,
+    Tier,
+)
+from members.models import User
+from members.services import notification_send
+
+Kind = SubmissionEvent.Kind
+
+
+def submission_ensure_editable(submission: Submission) -> None:
+    if not submission.is_editable:
+        raise ValidationError(
+            f"This case is {submission.get_status_display().lower()} and can't be changed now."
+        )
+
+
+def file_delete_after_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def submission_event_add(submission: Submission, kind: str, message: str = "") -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
+        submission=submission, kind=kind, message=message, round=submission.round
+    )
+
+
+def _validate_item(*, category: Category, brand: Brand, product_model: ProductModel | None) -> None:
+    if not brand.categories.filter(pk=category.pk).exists():
+        raise ValidationError({"brand": f"We don't authenticate {brand.name} {category.name}s."})
+    if product_model is not None and (
+        product_model.brand_id != brand.pk or product_model.category_id != category.pk
+    ):
+        raise ValidationError({"product_model": "Pick a model of the chosen brand and category."})
+
+
+def submission_start(
+    *, owner: User, category: Category, brand: Brand, product_model: ProductModel | None
+) -> Submission:
+    """Step 1: create the draft for an item."""
+    _validate_item(category=category, brand=brand, product_model=product_model)
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            owner=owner, category=category, brand=brand, product_model=product_model
+        )
+        submission_event_add(submission, Kind.CREATED, f"{brand.name} {category.name.lower()}")
+    return submission
+
+
+def submission_item_update(
+    *,
+    submission: Submission,
+    category: Category,
+    brand: Brand,
+    product_model: ProductModel | None,
+) -> Submission:
+    """Change the item of a draft. Changing the category drops photos of the old slots."""
+    submission_ensure_editable(submission)
+    _validate_item(category=category, brand=brand, product_model=product_model)
+    with transaction.atomic():
+        if category.pk != submission.category_id:
+            for photo in submission.photos.all():
+                file_delete_after_commit(photo.image.name)
+            submission.photos.all().delete()
+        submission.category, submission.brand = category, brand
+        submission.product_model = product_model
+        submission.save(update_fields=["category", "brand", "product_model", "updated_at"])
+    return submission
+
+
+def submission_details_update(*, submission: Submission, serial_code: str, tier: str) -> Submission:
+    """Steps 3 and 4: the optional serial/date code and the service tier."""
+    submission_ensure_editable(submission)
+    serial = " ".join(serial_code.split()).upper()
+    if len(serial) > 40:
+        raise ValidationError({"serial_code": "A serial or date code has at most 40 characters."})
+    if tier not in Tier.values:
+        raise ValidationError({"tier": "Choose standard or express."})
+    with transaction.atomic():
+        submission.serial_code, submission.tier = serial, tier
+        submission.save(update_fields=["serial_code", "tier", "updated_at"])
+    return submission
+
+
+def submission_blockers(*, submission: Submission) -> list[str]:
+    """What stops this draft from being submitted, in words the buyer can act on."""
+    photos = {p.slot_id: p for p in submission.photos.all()}
+    problems: list[str] = []
+    for slot in submission.category.slots.order_by("position"):
+        photo = photos.get(slot.pk)
+        if photo is None and slot.required:
+            problems.append(f"Add a photo for “{slot.name}” (required).")
+        elif photo is not None and not photo.quality_ok:
+            issues = "; ".join(str(i["message"]) for i in photo.issues) or "failed the check"
+            problems.append(f"Retake “{slot.name}”: {issues}")
+    if not submission.tier:
+        problems.append("Choose a service tier.")
+    return problems
+
+
+def submission_submit(*, submission: Submission) -> Submission:
+    """Step 5: hand the case to the server-side photo re-check."""
+    from appraisals.tasks import submission_check_photos
+
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        submission_ensure_editable(locked)
+        problems = submission_blockers(submission=locked)
+        if problems:
+            raise ValidationError(problems)
+        locked.mark_submitted(now=timezone.now())
+        locked.save(update_fields=["status", "round", "submitted_at", "due_at", "updated_at"])
+        submission_event_add(locked, Kind.SUBMITTED, f"{locked.get_tier_display()} service")
+        notification_send(
+            user=locked.owner,
+            subject=f"{locked.reference}: we received your submission",
+            body="We are checking your photos now. You'll hear from us at every step.",
+            link=reverse("appraisals:submission-detail", args=[locked.uid]),
+        )
+        transaction.on_commit(
+            lambda: submission_check_photos.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
+        )
+    return locked
