@@ -2,6 +2,7 @@
 #
 #   make run     install if needed, migrate, load the demo data, start web + worker (+ chain)
 #   make test    install if needed, run pytest against a throwaway PostgreSQL + Redis
+#   make bench    speed figures of the AI pre-screen (bench/ml_inference.py)
 #   make lint    ruff check + ruff format --check
 #   make lock    regenerate constraints.txt from pyproject.toml
 #   make clean   remove var/ and test artefacts (keeps .venv and node_modules)
@@ -25,7 +26,7 @@ NODE_HASH := $(shell cat package-lock.json 2>/dev/null | $(SHA256) | cut -c1-12)
 PY_STAMP := $(VENV)/.stamp-$(PY_HASH)
 NODE_STAMP := node_modules/.stamp-$(NODE_HASH)
 
-.PHONY: install run test lint lock clean
+.PHONY: install run test lint lock clean bench
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -63,6 +64,11 @@ run: install
 
 test: install
 	$(PY) scripts/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# Speed figures quoted in closing notes come from here (PostgreSQL and Redis are started
+# the same way as for the tests).
+bench: install
+	$(PY) scripts/testenv.py -- $(PY) bench/ml_inference.py $(BENCH_ARGS)
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

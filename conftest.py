@@ -49,3 +49,48 @@ def stranger(db: None) -> Any:
 def stored_files(root: Path, under: str = "submissions") -> list[Path]:
     folder = root / under
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+@pytest.fixture(scope="session")
+def tiny_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small pre-screen model trained by the project's own code on its own generator.
+
+    Trained once per test run: it is about plumbing (rows, heatmaps, routing), not accuracy.
+    """
+    from ml.artifact import save_artifact
+    from ml.dataset import generate_dataset
+    from ml.training import TrainConfig, train
+
+    root = tmp_path_factory.mktemp("tiny-model")
+    data = root / "data"
+    generate_dataset(data, per_class=12, seed=5, size=96, workers=1, progress=False)
+    config = TrainConfig(epochs=1, image_size=64, batch_size=32, max_minutes=1.0, seed=0)
+    result = train(data_dir=data, config=config, progress=False)
+    path = root / "models" / "tiny" / "model.pt"
+    save_artifact(
+        path,
+        model=result.model,
+        temperature=result.temperature,
+        data_hash=result.data_hash,
+        config=config.as_dict(),
+        metrics=result.metrics,
+    )
+    return path
+
+
+@pytest.fixture
+def active_model(db: None, settings: Any, tiny_model_file: Path) -> Any:
+    """The tiny model registered and active, as `train_classifier --activate` would leave it."""
+    import json
+
+    from ml.artifact import artifact_sha256, sidecar_path
+    from ml.services import model_version_register
+
+    settings.ML_MODELS_DIR = str(tiny_model_file.parent.parent)
+    return model_version_register(
+        name="tiny",
+        artifact_path=tiny_model_file,
+        artifact_sha256=artifact_sha256(tiny_model_file),
+        summary=json.loads(sidecar_path(tiny_model_file).read_text()),
+        activate=True,
+    )

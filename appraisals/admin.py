@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from appraisals.models import (
     Brand,
     Category,
     PhotoSlot,
+    PreScreenPhoto,
     ProductModel,
     Submission,
     SubmissionEvent,
@@ -91,24 +94,45 @@ class SubmissionEventInline(admin.TabularInline):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "owner", "brand", "category", "tier", "status", "due_at"]
-    list_filter = ["status", "tier", "category", "brand"]
+    list_display = [
+        "reference",
+        "owner",
+        "brand",
+        "category",
+        "tier",
+        "status",
+        "review_depth",
+        "priority",
+        "due_at",
+    ]
+    list_filter = ["status", "tier", "review_depth", "category", "brand"]
     search_fields = ["uid", "owner__email", "serial_code", "brand__name"]
     list_select_related = ["owner", "brand", "category"]
-    ordering = ["due_at", "-created_at"]
+    ordering = ["due_at", "-priority", "-created_at"]
     readonly_fields = [
+        "ai_evidence",
         "uid",
         "owner",
         "category",
         "brand",
         "product_model",
         "serial_code",
+        "serial_source",
         "tier",
+        "priority",
+        "review_depth",
         "status",
         "round",
         "created_at",
         "submitted_at",
         "due_at",
+    ]
+    fieldsets = [
+        ("AI pre-screen", {"fields": ["ai_evidence"]}),
+        (
+            "Case",
+            {"fields": [f for f in readonly_fields if f != "ai_evidence"]},
+        ),
     ]
     inlines = [SubmissionPhotoInline, SubmissionEventInline]
 
@@ -122,7 +146,12 @@ class SubmissionAdmin(admin.ModelAdmin):
                 "photo/<int:photo_id>/image.jpg",
                 self.admin_site.admin_view(self.photo_image),
                 name="appraisals_submissionphoto_image",
-            )
+            ),
+            path(
+                "heatmap/<int:score_id>/heatmap.jpg",
+                self.admin_site.admin_view(self.heatmap_image),
+                name="appraisals_prescreenphoto_heatmap",
+            ),
         ]
         return custom + super().get_urls()
 
@@ -133,3 +162,37 @@ class SubmissionAdmin(admin.ModelAdmin):
         if photo is None:
             raise Http404("No such photo.")
         return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+    def heatmap_image(self, request: HttpRequest, score_id: int) -> FileResponse:
+        if not request.user.has_perm("appraisals.view_submissionphoto"):
+            raise Http404("No such heatmap.")
+        score = PreScreenPhoto.objects.filter(pk=score_id).first()
+        if score is None:
+            raise Http404("No such heatmap.")
+        return FileResponse(score.heatmap.open("rb"), content_type="image/jpeg")
+
+    @admin.display(description="AI pre-screen (latest round)")
+    def ai_evidence(self, submission: Submission) -> SafeString:
+        prescreen = submission.prescreens.select_related("model_version").order_by("-round").first()
+        rows = []
+        if prescreen is not None:
+            scores = prescreen.photos.select_related("photo__slot").order_by(
+                "photo__slot__position"
+            )
+            for score in scores:
+                rows.append(
+                    {
+                        "score": score,
+                        "photo_url": reverse(
+                            "admin:appraisals_submissionphoto_image", args=[score.photo_id]
+                        ),
+                        "heatmap_url": reverse(
+                            "admin:appraisals_prescreenphoto_heatmap", args=[score.pk]
+                        ),
+                        "features": sorted(score.feature_scores.items(), key=lambda kv: -kv[1]),
+                    }
+                )
+        return render_to_string(
+            "admin/appraisals/prescreen_evidence.html",
+            {"prescreen": prescreen, "rows": rows, "submission": submission},
+        )

@@ -130,50 +130,61 @@ CATEGORIES: list[CategorySpec] = [
     },
 ]
 
-# Brand -> categories it is authenticated in -> model names with references.
-BRANDS: dict[str, dict[str, list[tuple[str, str]]]] = {
+# Brand -> categories it is authenticated in -> (model name, reference, typical pre-owned
+# value in EUR). The values only steer the pre-screen's routing (a second expert above a
+# threshold); valuation proper is a later capability.
+BRANDS: dict[str, dict[str, list[tuple[str, str, int]]]] = {
     "Chanel": {
         "handbag": [
-            ("Classic Flap Medium", "A01112"),
-            ("Boy Bag", "A67086"),
-            ("2.55 Reissue", "A37586"),
+            ("Classic Flap Medium", "A01112", 9000),
+            ("Boy Bag", "A67086", 5000),
+            ("2.55 Reissue", "A37586", 7500),
         ]
     },
     "Hermès": {
-        "handbag": [("Birkin 30", ""), ("Kelly 28", ""), ("Constance 24", ""), ("Evelyne PM", "")]
+        "handbag": [
+            ("Birkin 30", "", 25000),
+            ("Kelly 28", "", 20000),
+            ("Constance 24", "", 12000),
+            ("Evelyne PM", "", 3000),
+        ]
     },
     "Louis Vuitton": {
         "handbag": [
-            ("Speedy 30", "M41108"),
-            ("Neverfull MM", "M40995"),
-            ("Alma PM", "M53151"),
-            ("Pochette Métis", "M44875"),
+            ("Speedy 30", "M41108", 900),
+            ("Neverfull MM", "M40995", 1300),
+            ("Alma PM", "M53151", 1100),
+            ("Pochette Métis", "M44875", 2500),
         ]
     },
     "Gucci": {
-        "handbag": [("Marmont Small", "443497"), ("Jackie 1961", "636709"), ("Dionysus", "400249")]
+        "handbag": [
+            ("Marmont Small", "443497", 1400),
+            ("Jackie 1961", "636709", 1800),
+            ("Dionysus", "400249", 1600),
+        ]
     },
     "Cartier": {
         "watch": [
-            ("Santos de Cartier", "WSSA0018"),
-            ("Tank Must", "WSTA0041"),
-            ("Ballon Bleu 36", "WSBB0046"),
+            ("Santos de Cartier", "WSSA0018", 6500),
+            ("Tank Must", "WSTA0041", 2800),
+            ("Ballon Bleu 36", "WSBB0046", 5000),
         ],
-        "handbag": [("Panthère de Cartier", "")],
+        "handbag": [("Panthère de Cartier", "", 3000)],
     },
     "Rolex": {
         "watch": [
-            ("Submariner Date", "126610LN"),
-            ("Datejust 41", "126334"),
-            ("GMT-Master II", "126710BLRO"),
-            ("Daytona", "116500LN"),
+            ("Submariner Date", "126610LN", 13000),
+            ("Datejust 41", "126334", 11000),
+            ("GMT-Master II", "126710BLRO", 20000),
+            ("Daytona", "116500LN", 28000),
         ]
     },
     "Omega": {
         "watch": [
-            ("Speedmaster Moonwatch", "310.30.42.50.01.001"),
-            ("Seamaster Diver 300M", "210.30.42.20.01.001"),
+            ("Speedmaster Moonwatch", "310.30.42.50.01.001", 6000),
+            ("Seamaster Diver 300M", "210.30.42.20.01.001", 4500),
         ]
     },
-    "Patek Philippe": {"watch": [("Nautilus", "5711/1A"), ("Calatrava", "5227G")]},
+    "Patek Philippe": {"watch": [("Nautilus", "5711/1A", 110000), ("Calatrava", "5227G", 25000)]},
 }

@@ -49,6 +49,9 @@ class ProductModel(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="models")
     name = models.CharField(max_length=120)
     reference = models.CharField(max_length=60, blank=True)
+    # A typical pre-owned value; the pre-screen's routing asks for a second expert above a
+    # threshold. Valuation proper is a later capability.
+    typical_value_eur = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["brand__name", "name"]
@@ -99,6 +102,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Checking photos"
     NEEDS_RETAKE = "needs_retake", "Retake needed"
     QUEUED = "queued", "Queued for AI pre-screen"
+    AWAITING_EXPERT = "awaiting_expert", "With an expert"
 
 
 class Submission(models.Model):
@@ -119,6 +123,11 @@ class Submission(models.Model):
         ProductModel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     serial_code = models.CharField(max_length=40, blank=True)
+    serial_source = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=[("buyer", "Typed by the buyer"), ("ocr", "Read from the photo")],
+    )
     tier = models.CharField(max_length=16, choices=Tier.choices, blank=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -127,6 +136,12 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set by the pre-screen's routing: higher is sooner; "double" asks for a second blind
+    # expert. See appraisals/routing.py.
+    priority = models.IntegerField(default=0)
+    review_depth = models.CharField(
+        max_length=8, blank=True, choices=[("single", "One expert"), ("double", "Two experts")]
+    )
     # How many times the buyer has submitted; the photo re-check task is keyed on it so a
     # duplicate delivery of an old round's task does nothing.
     round = models.PositiveSmallIntegerField(default=0)
@@ -217,6 +232,10 @@ class SubmissionEvent(models.Model):
         PHOTOS_ACCEPTED = "photos_accepted", "Photos accepted"
         RETAKE_REQUESTED = "retake_requested", "Retake requested"
         QUEUED = "queued", "Queued for AI pre-screen"
+        PRESCREENED = "prescreened", "AI check done"
+        EXPERT_QUEUED = "expert_queued", "An expert is reviewing"
+
+    AWAITING_EXPERT = "awaiting_expert", "With an expert"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -230,10 +249,80 @@ class SubmissionEvent(models.Model):
             # The photo re-check records each outcome once per round, even if it runs twice.
             models.UniqueConstraint(
                 fields=["submission", "kind", "round"],
-                condition=Q(kind__in=["photos_accepted", "retake_requested", "queued"]),
+                condition=Q(
+                    kind__in=[
+                        "photos_accepted",
+                        "retake_requested",
+                        "queued",
+                        "prescreened",
+                        "expert_queued",
+                    ]
+                ),
                 name="one_check_outcome_per_round",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
+
+
+class Band(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class PreScreen(models.Model):
+    """The AI pre-screen of one submission round: scores, serial reading and routing.
+
+    It is evidence for the experts, never a verdict: the buyer sees none of it.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="prescreens")
+    round = models.PositiveSmallIntegerField()
+    model_version = models.ForeignKey(
+        "ml.ModelVersion", on_delete=models.PROTECT, related_name="prescreens"
+    )
+    probability = models.FloatField(
+        null=True, blank=True, help_text="Calibrated probability that the item is counterfeit."
+    )
+    band = models.CharField(max_length=8, choices=Band.choices)
+    serial_read = models.CharField(max_length=60, blank=True)
+    serial_confidence = models.FloatField(default=0.0)
+    serial_match = models.CharField(max_length=16, blank=True)
+    serial_check = models.JSONField(default=dict, blank=True)
+    review_depth = models.CharField(max_length=8)
+    priority = models.IntegerField(default=0)
+    reasons = models.JSONField(default=list)
+    retakes = models.JSONField(default=list, blank=True)
+    seconds = models.FloatField(default=0.0, help_text="Time to compute, in seconds.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "round"], name="one_prescreen_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} round {self.round}"
+
+
+class PreScreenPhoto(models.Model):
+    """The classifier's reading of one photo: probability, per-feature scores, heatmap."""
+
+    prescreen = models.ForeignKey(PreScreen, on_delete=models.CASCADE, related_name="photos")
+    photo = models.ForeignKey(SubmissionPhoto, on_delete=models.CASCADE, related_name="scores")
+    probability = models.FloatField()
+    feature_scores = models.JSONField(default=dict)
+    # Written by the pre-screen service under a random name before the row is created.
+    heatmap = models.FileField()
+
+    class Meta:
+        ordering = ["photo__slot__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["prescreen", "photo"], name="one_score_per_photo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prescreen_id} {self.photo_id}"

@@ -91,3 +91,10 @@ def submissions_stalled(*, older_than: timedelta) -> QuerySet[Submission]:
     return Submission.objects.filter(
         status=Status.SUBMITTED, updated_at__lt=timezone.now() - older_than
     )
+
+
+def submissions_prescreen_stalled(*, older_than: timedelta) -> QuerySet[Submission]:
+    """Queued cases still waiting for their AI pre-screen."""
+    return Submission.objects.filter(
+        status=Status.QUEUED, updated_at__lt=timezone.now() - older_than
+    )

@@ -9,8 +9,9 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from appraisals.selectors import submissions_stalled
+from appraisals.selectors import submissions_prescreen_stalled, submissions_stalled
 from appraisals.services.photos import submission_check_photos_run
+from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +33,41 @@ def submission_check_photos(submission_id: int, round: int) -> str:
     return outcome
 
 
+@shared_task(
+    autoretry_for=(PreScreenUnavailable, OperationalError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=20,
+    soft_time_limit=120,
+    time_limit=180,
+    acks_late=True,
+)
+def submission_prescreen(submission_id: int, round: int) -> str:
+    """Score a queued case's photos with the active classifier, read its serial, route it."""
+    outcome = submission_prescreen_run(submission_id=submission_id, round=round)
+    logger.info("submission %s round %s pre-screen: %s", submission_id, round, outcome)
+    return outcome
+
+
 @shared_task(soft_time_limit=30, time_limit=60)
 def submissions_requeue_stalled() -> int:
-    """Enqueue the re-check again for cases stuck in ``submitted`` (a lost message, a crash)."""
-    stalled = submissions_stalled(
+    """Enqueue again the work of cases stuck in ``submitted`` or ``queued``.
+
+    Covers a message lost by the broker, a worker that crashed, and a pre-screen that gave
+    up retrying while no model was available.
+    """
+    count = 0
+    photo_checks = submissions_stalled(
         older_than=timedelta(seconds=settings.SUBMISSION_CHECK_STALL_SECONDS)
     ).values_list("pk", "round")
-    count = 0
-    for submission_id, round_ in stalled:
+    for submission_id, round_ in photo_checks:
         submission_check_photos.delay(submission_id, round_)
+        count += 1
+    prescreens = submissions_prescreen_stalled(
+        older_than=timedelta(seconds=settings.PRESCREEN_STALL_SECONDS)
+    ).values_list("pk", "round")
+    for submission_id, round_ in prescreens:
+        submission_prescreen.delay(submission_id, round_)
         count += 1
     return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisals import views
+from appraisals.views import submissions as views
 
 app_name = "appraisals"
 

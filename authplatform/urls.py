@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from appraisals.views import home
+from appraisals.views.submissions import home
 from authplatform.health import healthz
 
 admin.site.site_header = "authplatform — expert console"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("submissions/", include("appraisals.urls")),
     path("account/", include("members.urls")),
+    path("staff/", include("appraisals.urls_staff")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

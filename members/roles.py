@@ -21,7 +21,11 @@ _CATALOG_EDIT = [
     for model in ("category", "brand", "productmodel", "photoslot")
     for verb in ("add", "change", "delete", "view")
 ]
-_CASE_READ = ["appraisals.view_submission", "appraisals.view_submissionphoto"]
+_CASE_READ = [
+    "appraisals.view_submission",
+    "appraisals.view_submissionphoto",
+    "ml.view_modelversion",
+]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.BUYER: ["appraisals.add_submission"],
@@ -33,7 +37,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "appraisals.arbitrate_submission",
     ],
     Role.ARBITRATOR: [*_CASE_READ, "appraisals.arbitrate_submission"],
-    Role.STAFF: [*_CASE_READ, *_CATALOG_EDIT, "members.view_user", "members.change_user"],
+    Role.STAFF: [
+        *_CASE_READ,
+        *_CATALOG_EDIT,
+        "members.view_user",
+        "members.change_user",
+        "ml.change_modelversion",
+    ],
 }
 
 # Roles whose members work in the Django admin and therefore need is_staff.

@@ -27,14 +27,15 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
 @pytest.fixture
-def server(media_root: Path, tmp_path: Path):  # noqa: ANN201
+def server(media_root: Path, tmp_path: Path, active_model, settings):  # noqa: ANN001, ANN201
     catalog_load()
     port = free_port()
     cmd = [
         str(BIN / "gunicorn"), "authplatform.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", "1", "--threads", "4",
     ]  # fmt: skip
-    with started(cmd, child_env(media_root), tmp_path / "web.log") as process:
+    env = child_env(media_root, ML_MODELS_DIR=str(settings.ML_MODELS_DIR))
+    with started(cmd, env, tmp_path / "web.log") as process:
         wait_for(lambda: port_open(port), 30, "gunicorn to listen")
         yield f"http://127.0.0.1:{port}"
         assert process.poll() is None, (tmp_path / "web.log").read_text()
@@ -124,8 +125,9 @@ def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
     shot("step4-review")
     page.get_by_role("button", name="Submit for authentication").click()
     page.wait_for_url("**/submissions/*/")
-    page.wait_for_selector(".statusline--queued", timeout=15_000)
+    page.wait_for_selector(".statusline--awaiting_expert", timeout=30_000)
     assert "Photos accepted" in page.inner_text("#timeline")
+    assert "An expert is reviewing" in page.inner_text("#timeline")
     shot("step5-status")
 
     page.get_by_role("link", name="My submissions").first.click()
@@ -136,6 +138,23 @@ def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
     submission = Submission.objects.get(owner__email="browser.buyer@example.com")
     mobile.goto(f"{server}/submissions/{submission.uid}/")
     mobile.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-mobile-status.png"), full_page=True)
-    assert submission.status == Status.QUEUED
+    assert submission.status == Status.AWAITING_EXPERT
     assert submission.tier == "express" and submission.serial_code == "28451234"
     assert submission.product_model and submission.product_model.name == "Classic Flap Medium"
+
+    # The expert opens the case in the admin: photo, heatmap, scores and the serial reading.
+    from members.roles import Role
+    from members.tests.factories import PASSWORD, UserFactory
+
+    UserFactory(email="expert@example.com", roles=[Role.EXPERT])
+    expert = browser.new_page(viewport={"width": 1400, "height": 1000})
+    expert.goto(f"{server}/admin/login/")
+    expert.fill("#id_username", "expert@example.com")
+    expert.fill("#id_password", PASSWORD)
+    expert.click("input[type=submit]")
+    expert.goto(f"{server}/admin/appraisals/submission/{submission.pk}/change/")
+    assert "Calibrated counterfeit probability" in expert.inner_text("body")
+    expert.wait_for_function(
+        "Array.from(document.querySelectorAll('img[alt=heatmap]')).every(i => i.naturalWidth > 0)"
+    )
+    expert.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-expert-admin.png"), full_page=True)

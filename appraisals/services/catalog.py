@@ -67,11 +67,18 @@ def catalog_load() -> dict[str, int]:
             counts["brands"] += 1
             for category_slug, models in per_category.items():
                 brand.categories.add(categories[category_slug])
-                for model_name, reference in models:
-                    ProductModel.objects.get_or_create(
+                for model_name, reference, value in models:
+                    product_model, _ = ProductModel.objects.get_or_create(
                         brand=brand,
                         name=model_name,
-                        defaults={"category": categories[category_slug], "reference": reference},
+                        defaults={
+                            "category": categories[category_slug],
+                            "reference": reference,
+                            "typical_value_eur": value,
+                        },
                     )
+                    if product_model.typical_value_eur is None:
+                        product_model.typical_value_eur = value
+                        product_model.save(update_fields=["typical_value_eur"])
                     counts["models"] += 1
     return counts

@@ -192,6 +192,8 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
     Safe to run twice: it acts only while the case is still ``submitted`` in ``round``, and
     each outcome event is unique per round.
     """
+    from appraisals.tasks import submission_prescreen
+
     submission = Submission.objects.select_related("category", "owner").get(pk=submission_id)
     if submission.status != Status.SUBMITTED or submission.round != round:
         return "skipped"
@@ -239,6 +241,9 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
                 return "needs_retake"
             locked.status = Status.QUEUED
             locked.save(update_fields=["status", "updated_at"])
+            transaction.on_commit(
+                lambda: submission_prescreen.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
+            )
             submission_event_add(
                 locked, Kind.PHOTOS_ACCEPTED, f"All {len(photos)} photos passed the check"
             )

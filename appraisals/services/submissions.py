@@ -96,7 +96,8 @@ def submission_details_update(*, submission: Submission, serial_code: str, tier:
         raise ValidationError({"tier": "Choose standard or express."})
     with transaction.atomic():
         submission.serial_code, submission.tier = serial, tier
-        submission.save(update_fields=["serial_code", "tier", "updated_at"])
+        submission.serial_source = "buyer" if serial else ""
+        submission.save(update_fields=["serial_code", "serial_source", "tier", "updated_at"])
     return submission
 
 

@@ -22,10 +22,11 @@ def _upload(client: Client, submission: Submission, slot_code: str, data: bytes,
     )
 
 
-def test_a_buyer_submits_a_handbag_and_it_is_queued(
+def test_a_buyer_submits_a_handbag_and_an_expert_gets_it(
     client: Client,
-    buyer,
-    catalog,
+    buyer,  # noqa: ANN001
+    catalog,  # noqa: ANN001
+    active_model,  # noqa: ANN001
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     on_commit = django_capture_on_commit_callbacks
@@ -60,7 +61,8 @@ def test_a_buyer_submits_a_handbag_and_it_is_queued(
     )
     assert response["Location"] == reverse("appraisals:submission-review", args=[submission.uid])
 
-    # Step 5: review and submit. The photo re-check runs (eagerly here) after commit.
+    # Step 5: review and submit. The photo re-check and then the AI pre-screen run (eagerly
+    # here) after commit.
     review = client.get(response["Location"])
     assert b"Submit for authentication" in review.content
     with on_commit(execute=True):
@@ -68,7 +70,7 @@ def test_a_buyer_submits_a_handbag_and_it_is_queued(
     assert response["Location"] == reverse("appraisals:submission-detail", args=[submission.uid])
 
     submission.refresh_from_db()
-    assert submission.status == Status.QUEUED
+    assert submission.status == Status.AWAITING_EXPERT
     assert submission.serial_code == "AR 1234"
     assert submission.tier == "express"
     assert (submission.due_at - submission.submitted_at).total_seconds() == 2 * 3600
@@ -78,6 +80,8 @@ def test_a_buyer_submits_a_handbag_and_it_is_queued(
         SubmissionEvent.Kind.SUBMITTED,
         SubmissionEvent.Kind.PHOTOS_ACCEPTED,
         SubmissionEvent.Kind.QUEUED,
+        SubmissionEvent.Kind.PRESCREENED,
+        SubmissionEvent.Kind.EXPERT_QUEUED,
     ]
     assert all(p.checked_at for p in submission.photos.all())
     subjects = list(Notification.objects.filter(user=buyer).values_list("subject", flat=True))
@@ -86,13 +90,13 @@ def test_a_buyer_submits_a_handbag_and_it_is_queued(
 
     # The status page and its live timeline show the same.
     status_page = client.get(response["Location"]).content.decode()
-    assert "queued for authentication" in status_page
+    assert "AI check done, an expert is reviewing" in status_page
     timeline = client.get(reverse("appraisals:submission-timeline", args=[submission.uid]))
     assert "Photos accepted" in timeline.content.decode()
 
     # "My submissions" lists it with its status.
     listing = client.get(reverse("appraisals:submission-list")).content.decode()
-    assert submission.reference in listing and "Queued for AI pre-screen" in listing
+    assert submission.reference in listing and "With an expert" in listing
 
 
 def test_the_draft_survives_leaving_and_coming_back(client: Client, buyer, catalog) -> None:  # noqa: ANN001

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "appraisals",
     "provenance",
     "community",
+    "ml",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A submitted case whose photo re-check has not finished after this long is enqueued again.
 SUBMISSION_CHECK_STALL_SECONDS = env.int("SUBMISSION_CHECK_STALL_SECONDS", default=300)
+
+# AI pre-screen. Trained artifacts live here; the active one is chosen in the admin.
+ML_MODELS_DIR = Path(env.str("ML_MODELS_DIR", default=str(VAR_DIR / "models")))
+# Torch threads per worker process: fixed, so two workers don't fight over the cores.
+ML_TORCH_THREADS = env.int("ML_TORCH_THREADS", default=2)
+# The routing policy (appraisals/routing.py). The AI never issues a verdict; these set the
+# case's priority and how many experts must look at it.
+ROUTING_HIGH_VALUE_EUR = env.int("ROUTING_HIGH_VALUE_EUR", default=5000)
+ROUTING_COUNTERFEIT_CONFIDENT = env.float("ROUTING_COUNTERFEIT_CONFIDENT", default=0.8)
+ROUTING_AUTHENTIC_CONFIDENT = env.float("ROUTING_AUTHENTIC_CONFIDENT", default=0.2)
+ROUTING_RANDOM_QA_RATE = env.float("ROUTING_RANDOM_QA_RATE", default=0.05)
+# A queued case with no pre-screen after this long is enqueued again (model missing, crash).
+PRESCREEN_STALL_SECONDS = env.int("PRESCREEN_STALL_SECONDS", default=300)
 
 # `manage.py load_demo` may create demo accounts with printed passwords (never in production).
 DEMO_ACCOUNTS_ALLOWED = True

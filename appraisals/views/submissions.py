@@ -372,8 +372,8 @@ def _status_context(submission: Submission) -> dict[str, object]:
         "events": selectors.submission_events(submission=submission),
         # Keep polling while something is still expected to happen without the buyer: fast
         # during the photo check (seconds), slower while the case waits in a queue.
-        "live": submission.status in (Status.SUBMITTED, Status.QUEUED),
-        "poll_seconds": 2 if submission.status == Status.SUBMITTED else 10,
+        "live": submission.status in (Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT),
+        "poll_seconds": 2 if submission.status in (Status.SUBMITTED, Status.QUEUED) else 15,
     }
 
 

@@ -1,0 +1,1 @@
+"""Pages of the appraisals app: the buyer's submission pages and the staff's AI figures."""

@@ -1,0 +1,213 @@
+"""Scoring a submission's photos with the trained pre-screen, with a heatmap for each.
+
+A worker loads a model file once (``screener_get`` caches it per path and SHA-256, so a new
+version is picked up as soon as its hash is asked for) and then scores all photos of a
+submission in one batched forward pass. Each photo gets the calibrated counterfeit probability,
+a score per visual feature of its slot, and a Grad-CAM heatmap saying where in the photo the
+counterfeit evidence is, for the expert's review screen (``heatmap_overlay``).
+
+Grad-CAM needs gradients, which ``torch.inference_mode`` forbids. The backbone runs under
+inference mode; its last feature map is then copied into an ordinary tensor and only the small
+head (pooling, slot FiLM, logits) runs with gradients enabled, once, for the whole batch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from numpy.typing import NDArray
+from PIL import Image
+from torch import Tensor
+
+from ml.artifact import ArtifactError, LoadedArtifact, load_artifact
+from ml.data import photo_pixels, square_crop_box
+from ml.model import normalise
+
+# The overlay is for a review screen, not for measuring: larger photos are shrunk to this.
+OVERLAY_MAX_SIDE = 800
+# Opacity of the hottest heatmap colour; cold areas fade to fully transparent so the photo
+# stays readable where the model saw nothing.
+_OVERLAY_OPACITY = 0.6
+# Heat -> colour stops (dark blue, cyan, yellow, red), a small perceptual-ish ramp.
+_COLOUR_STOPS = np.array([0.0, 0.35, 0.65, 1.0])
+_COLOURS = np.array([[20, 20, 140], [0, 170, 255], [255, 225, 0], [220, 20, 20]], dtype=float)
+
+
+@dataclass(frozen=True)
+class PhotoScore:
+    """What the pre-screen says about one photo."""
+
+    slot: str
+    probability: float  # calibrated: sigmoid(logit / temperature)
+    logit: float
+    feature_scores: dict[str, float]  # the slot's visual features only, sigmoid of each head
+    heatmap: NDArray[np.float32]  # image_size x image_size, in [0, 1]
+
+
+class Screener:
+    """A loaded model, ready to score photos; cheap to call, expensive to create."""
+
+    def __init__(self, artifact: LoadedArtifact) -> None:
+        self.artifact = artifact
+        self.model = artifact.model.eval()
+        # Inference never trains: without parameter gradients the Grad-CAM pass only builds
+        # the graph from the feature map to the logits.
+        for parameter in self.model.parameters():
+            parameter.requires_grad_(False)
+
+    @classmethod
+    def load(cls, path: Path, *, threads: int = 2) -> Screener:
+        """Load a model file; ``threads`` fixes torch's CPU threads for this process."""
+        torch.set_num_threads(threads)
+        return cls(load_artifact(Path(path)))
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """The slots this model can judge; callers leave photos of other slots out."""
+        return self.model.slots
+
+    @property
+    def sha256(self) -> str:
+        return self.artifact.sha256
+
+    @property
+    def image_size(self) -> int:
+        return self.model.image_size
+
+    @property
+    def temperature(self) -> float:
+        return self.artifact.temperature
+
+    def preprocess(
+        self, images: Sequence[Image.Image], slots: Sequence[str]
+    ) -> tuple[Tensor, Tensor]:
+        """The model's input batch (N x 3 x S x S, normalised) and slot indices (N)."""
+        if len(images) != len(slots):
+            raise ValueError(f"{len(images)} images but {len(slots)} slots; give one per image")
+        for slot in slots:
+            if slot not in self.model.slots:
+                known = ", ".join(self.model.slots)
+                raise ValueError(f"this model does not screen slot {slot!r}; it knows: {known}")
+        pixels = torch.stack([photo_pixels(image, self.image_size) for image in images])
+        slot_index = torch.tensor([self.model.slots.index(s) for s in slots], dtype=torch.int64)
+        return normalise(pixels), slot_index
+
+    def forward_logits(self, batch: Tensor, slot_index: Tensor) -> tuple[Tensor, Tensor]:
+        """The bare forward pass: uncalibrated counterfeit logits (N), feature logits (N x F)."""
+        with torch.inference_mode():
+            counterfeit, features = self.model(batch, slot_index)
+        return counterfeit, features
+
+    def score(self, images: Sequence[Image.Image], slots: Sequence[str]) -> list[PhotoScore]:
+        """Score every photo in one batch; ``slots[i]`` is the slot ``images[i]`` was taken for."""
+        if not images and not slots:
+            return []
+        batch, slot_index = self.preprocess(images, slots)
+        with torch.inference_mode():
+            feature_map = self.model.feature_map(batch)
+        # A copy made outside inference mode is an ordinary tensor that autograd may use.
+        feature_map = feature_map.clone().requires_grad_(True)
+        with torch.enable_grad():
+            counterfeit, feature_logits = self.model.head(feature_map, slot_index)
+            # Each photo's logit depends on its own feature map only (eval-mode batch norm),
+            # so the gradient of the sum holds every photo's own gradient.
+            (gradients,) = torch.autograd.grad(counterfeit.sum(), feature_map)
+        heatmaps = _grad_cam(feature_map.detach(), gradients, self.image_size)
+        counterfeit = counterfeit.detach()
+        probabilities = torch.sigmoid(counterfeit / self.temperature)
+        feature_probabilities = torch.sigmoid(feature_logits.detach())
+        scores = []
+        for row, slot in enumerate(slots):
+            scores.append(
+                PhotoScore(
+                    slot=slot,
+                    probability=float(probabilities[row]),
+                    logit=float(counterfeit[row]),
+                    feature_scores={
+                        feature: float(
+                            feature_probabilities[row, self.model.features.index(feature)]
+                        )
+                        for feature in self.model.slot_features[slot]
+                    },
+                    heatmap=heatmaps[row],
+                )
+            )
+        return scores
+
+
+def _grad_cam(feature_map: Tensor, gradients: Tensor, size: int) -> NDArray[np.float32]:
+    """Grad-CAM per photo, upsampled to ``size`` and stretched to [0, 1] per photo.
+
+    The stretch removes the evidence every position shares (with a pooled head that baseline
+    is large) and keeps where it differs, which is what the expert needs to see. A photo with
+    no positive evidence anywhere, or the same everywhere, gets an all-zero map rather than
+    amplified noise.
+    """
+    weights = gradients.mean(dim=(2, 3), keepdim=True)
+    cam = F.relu((weights * feature_map).sum(dim=1, keepdim=True))
+    cam = F.interpolate(cam, size=(size, size), mode="bilinear", align_corners=False)
+    cam = cam.squeeze(1)
+    low = cam.amin(dim=(1, 2), keepdim=True)
+    spread = cam.amax(dim=(1, 2), keepdim=True) - low
+    flat = spread <= 1e-6 * cam.amax(dim=(1, 2), keepdim=True).clamp(min=1e-12)
+    scaled = torch.where(flat, torch.zeros_like(cam), (cam - low) / spread.clamp(min=1e-12))
+    return scaled.numpy().astype(np.float32)
+
+
+def heatmap_overlay(image: Image.Image, heatmap: NDArray[np.float32]) -> Image.Image:
+    """The photo with the heatmap colour-mapped and blended over the part the model saw.
+
+    The result has the photo's size, shrunk so its long side is at most ``OVERLAY_MAX_SIDE``.
+    The heatmap covers the photo's centred square (what the model was given); the rest of a
+    non-square photo is left as it is.
+    """
+    photo = image.convert("RGB")
+    if max(photo.size) > OVERLAY_MAX_SIDE:
+        photo.thumbnail((OVERLAY_MAX_SIDE, OVERLAY_MAX_SIDE), Image.Resampling.LANCZOS)
+    box = square_crop_box(*photo.size)
+    side = box[2] - box[0]
+    heat_image = Image.fromarray(np.asarray(heatmap, dtype=np.float32))
+    heat = np.clip(
+        np.asarray(heat_image.resize((side, side), Image.Resampling.BILINEAR)), 0.0, 1.0
+    )
+    colours = np.stack(
+        [np.interp(heat, _COLOUR_STOPS, _COLOURS[:, channel]) for channel in range(3)], axis=-1
+    )
+    alpha = (_OVERLAY_OPACITY * heat)[..., None]
+    region = np.asarray(photo.crop(box), dtype=float)
+    blended = region * (1.0 - alpha) + colours * alpha
+    photo.paste(Image.fromarray(np.round(blended).astype(np.uint8)), box[:2])
+    return photo
+
+
+_SCREENERS: dict[tuple[str, str], Screener] = {}
+_SCREENERS_LOCK = threading.Lock()
+
+
+def screener_get(path: Path, sha256: str, *, threads: int = 2) -> Screener:
+    """The process's Screener for this model file version, loading it on first use.
+
+    The file's hash is checked on load, so a file replaced under the same name is never
+    mistaken for the version a decision claims to have used. Older versions of the same path
+    are dropped from the cache when a new one is loaded.
+    """
+    key = (str(Path(path).resolve()), sha256)
+    with _SCREENERS_LOCK:
+        cached = _SCREENERS.get(key)
+        if cached is not None:
+            return cached
+        screener = Screener.load(Path(path), threads=threads)
+        if screener.sha256 != sha256:
+            raise ArtifactError(
+                f"model file {path} has SHA-256 {screener.sha256}, expected {sha256}"
+            )
+        for stale in [k for k in _SCREENERS if k[0] == key[0]]:
+            del _SCREENERS[stale]
+        _SCREENERS[key] = screener
+        return screener

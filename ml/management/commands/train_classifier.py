@@ -1,0 +1,81 @@
+"""`manage.py train_classifier --data DIR`: train, save a versioned artifact, register it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ml.models import ModelVersion
+from ml.services import model_version_register
+
+
+class Command(BaseCommand):
+    help = "Train the pre-screen classifier on a dataset folder and register the new version."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        from ml.training import TrainConfig
+
+        defaults = TrainConfig()
+        parser.add_argument("--data", type=Path, required=True, help="dataset folder")
+        parser.add_argument("--name", help="version name (default: a timestamp)")
+        parser.add_argument("--activate", action="store_true", help="make it the active model")
+        parser.add_argument("--epochs", type=int, default=defaults.epochs)
+        parser.add_argument("--image-size", type=int, default=defaults.image_size)
+        parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+        parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument("--patience", type=int, default=defaults.patience)
+        parser.add_argument("--max-minutes", type=float, default=defaults.max_minutes)
+        parser.add_argument("--threads", type=int, default=defaults.threads)
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        version = train_and_register(options=options, stdout=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"registered {version}"))
+
+
+def train_and_register(*, options: dict[str, Any], stdout: Any) -> ModelVersion:
+    """Shared with ensure_demo_model: train from ``options`` and register the artifact."""
+    from ml.artifact import artifact_sha256, save_artifact, sidecar_path
+    from ml.training import TrainConfig, train
+
+    data = Path(options["data"])
+    if not (data / "manifest.jsonl").is_file():
+        raise CommandError(f"{data} is not a dataset folder (no manifest.jsonl); see make_dataset")
+    name = options.get("name") or datetime.now(UTC).strftime("prescreen-%Y%m%d-%H%M%S")
+    if ModelVersion.objects.filter(name=name).exists():
+        raise CommandError(f"a model version named {name!r} exists already; choose --name")
+    names = {f.name for f in fields(TrainConfig)}
+    config = TrainConfig(**{k: v for k, v in options.items() if k in names and v is not None})
+    result = train(data_dir=data, config=config, progress=not options.get("quiet"))
+    path = Path(settings.ML_MODELS_DIR) / name / "model.pt"
+    save_artifact(
+        path,
+        model=result.model,
+        temperature=result.temperature,
+        data_hash=result.data_hash,
+        config=config.as_dict(),
+        metrics=result.metrics,
+    )
+    summary = json.loads(sidecar_path(path).read_text())
+    validation = result.metrics.get("validation", {})
+    stdout(f"validation: {json.dumps(validation)}")
+    stdout(f"temperature {result.temperature:.3f}, {result.metrics.get('training_seconds')} s")
+    summary["metrics"] = {**summary.get("metrics", {}), **_headline(result.metrics)}
+    return model_version_register(
+        name=name,
+        artifact_path=path,
+        artifact_sha256=artifact_sha256(path),
+        summary=summary,
+        activate=bool(options.get("activate")),
+    )
+
+
+def _headline(metrics: dict[str, Any]) -> dict[str, Any]:
+    calibrated = (metrics.get("validation") or {}).get("calibrated") or {}
+    return {"val_auroc": calibrated.get("auroc"), "val_accuracy": calibrated.get("accuracy")}

@@ -1,0 +1,57 @@
+"""Command line: train the pre-screen on a dataset folder and write the model file.
+
+    python -m ml.train --data DIR --out FILE [--epochs N --image-size PX --batch-size B
+                       --seed S --patience P --max-minutes M --threads T]
+
+Prints a progress bar and a summary line per epoch, then the validation metrics, and writes
+FILE (loadable with ``ml.artifact.load_artifact``) plus ``FILE.json`` describing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+
+from ml.artifact import artifact_sha256, save_artifact
+from ml.training import TrainConfig, train
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="python -m ml.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="dataset folder (manifest.jsonl)")
+    parser.add_argument("--out", type=Path, required=True, help="model file to write")
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--image-size", type=int, default=defaults.image_size)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument("--max-minutes", type=float, default=defaults.max_minutes)
+    parser.add_argument("--threads", type=int, default=defaults.threads)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or epoch lines")
+    args = parser.parse_args(argv)
+    names = {f.name for f in fields(TrainConfig)}
+    config = TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
+    result = train(data_dir=args.data, config=config, progress=not args.quiet)
+    save_artifact(
+        args.out,
+        model=result.model,
+        temperature=result.temperature,
+        data_hash=result.data_hash,
+        config=config.as_dict(),
+        metrics=result.metrics,
+    )
+    summary = {k: v for k, v in result.metrics.items() if k != "history"}
+    print(json.dumps(summary, indent=2))
+    print(f"temperature {result.temperature:.3f}")
+    print(f"wrote {args.out} (sha256 {artifact_sha256(args.out)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
