@@ -48,6 +48,7 @@ $(NODE_STAMP):
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_demo_model
 	@echo ""
 	@echo "  authplatform is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	@echo ""
@@ -73,6 +74,7 @@ bench: install
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Resolves pyproject.toml afresh in a scratch venv, so removed dependencies drop out too.
 lock:

@@ -602,7 +602,7 @@ def _plot_error_rates(report: dict[str, object], section: str, kind: str) -> Fig
         low, high = cast(list[float], metrics[name]["misjudgement_ci95"])
         axes.text(
             high + 0.005,
-            position,
+            float(position),
             f"{metrics[name]['misjudgement_rate']:.1%} [{low:.1%}, {high:.1%}]",
             va="center",
             fontsize=8,

@@ -173,9 +173,7 @@ def heatmap_overlay(image: Image.Image, heatmap: NDArray[np.float32]) -> Image.I
     box = square_crop_box(*photo.size)
     side = box[2] - box[0]
     heat_image = Image.fromarray(np.asarray(heatmap, dtype=np.float32))
-    heat = np.clip(
-        np.asarray(heat_image.resize((side, side), Image.Resampling.BILINEAR)), 0.0, 1.0
-    )
+    heat = np.clip(np.asarray(heat_image.resize((side, side), Image.Resampling.BILINEAR)), 0.0, 1.0)
     colours = np.stack(
         [np.interp(heat, _COLOUR_STOPS, _COLOURS[:, channel]) for channel in range(3)], axis=-1
     )

@@ -72,8 +72,10 @@ _MIN_MARK_HEIGHT = 0.012
 _MAX_GAP = 2.0
 _MAX_CHAR_HEIGHT = 0.4
 _MAX_CHAR_WIDTH = 0.25
-# Tesseract's LSTM reads capitals best at about this height in pixels.
-_READ_CAP_HEIGHT = 40
+# Capital heights, in pixels, that lines are read at. Tesseract's misreadings change with
+# the size (a large 5 can come back as a 9, a small one not), so two sizes that agree are
+# worth more than one confident reading.
+_READ_CAP_HEIGHTS = (30, 44)
 # Blobs smaller than this share of a capital's square are grain, not strokes.
 _MIN_STROKE_AREA = 0.02
 
@@ -89,10 +91,14 @@ def _tesseract_config(brand: str | None) -> str:
     )
 
 
-# Tesseract is often sure of a wrong digit, so a reading is trusted once this many reads of
-# differently prepared images agree on it and it passes the brand's rules.
-_AGREEING_READINGS = 2
-# Below this, a reading that fits no format is noise that tesseract forced into characters.
+# Tesseract is often sure of a wrong digit, so a reading is trusted once two reads of
+# differently prepared images agree on it and it passes the brand's rules, or once three
+# agree on a serial that breaks them (a counterfeit's).
+_AGREEING_VALID_READINGS = 2
+_AGREEING_READINGS = 3
+# Below this, a reading no other read agrees with is noise that tesseract forced into
+# characters, even when it happens to fit a format (eight random characters are a valid
+# Rolex serial).
 _MIN_CONFIDENCE = 0.4
 
 
@@ -110,19 +116,23 @@ def serial_read(image: Image.Image, *, brand: str | None = None) -> OcrReading:
             continue
         readings.append(reading)
         agreeing = [r for r in readings if r.normalized == reading.normalized]
-        if len(agreeing) >= _AGREEING_READINGS and _fit(reading, brand)[0]:
+        if len(agreeing) >= _AGREEING_VALID_READINGS and _fit(reading, brand)[0]:
+            return _consensus(agreeing)
+        if len(agreeing) >= _AGREEING_READINGS:
             return _consensus(agreeing)
     if not readings:
         return EMPTY_READING
     groups: dict[str, list[OcrReading]] = {}
     for reading in readings:
         groups.setdefault(reading.normalized, []).append(reading)
+    # Agreement between reads first: preferring readings that pass the rules would turn a
+    # counterfeit's broken serial into a misread that happens to be valid.
     best = max(
         groups.values(),
-        key=lambda group: (*_fit(group[0], brand), len(group), _consensus(group).confidence),
+        key=lambda group: (len(group), *_fit(group[0], brand), _consensus(group).confidence),
     )
     reading = _consensus(best)
-    if not _fit(reading, brand)[0] and reading.confidence < _MIN_CONFIDENCE:
+    if len(best) == 1 and reading.confidence < _MIN_CONFIDENCE:
         return EMPTY_READING
     return reading
 
@@ -157,7 +167,8 @@ def _line_pages(gray: FloatArray) -> Iterator[Image.Image]:
             # that leaves them whole and wipes out grain the detection blur let through.
             reading_blur = max(grain_blur, round(_STROKE_BLUR * line.char_height, 1))
             for angle in dict.fromkeys((line.slope, 0.0)):
-                yield _line_page(contrast_at(reading_blur) * polarity, line, angle)
+                for cap_height in _READ_CAP_HEIGHTS:
+                    yield _line_page(contrast_at(reading_blur) * polarity, line, angle, cap_height)
 
 
 def _fit(reading: OcrReading, brand: str | None) -> tuple[bool, float]:
@@ -311,7 +322,7 @@ def _otsu(values: FloatArray) -> float:
     return float(centres[int(np.argmax(between))])
 
 
-def _line_page(contrast: FloatArray, line: CodeLine, angle: float) -> Image.Image:
+def _line_page(contrast: FloatArray, line: CodeLine, angle: float, cap_height: int) -> Image.Image:
     """The line, straightened, binarised and framed the way tesseract reads best."""
     left, top, right, bottom = line.box
     margin = int(line.char_height * 0.5)
@@ -320,25 +331,19 @@ def _line_page(contrast: FloatArray, line: CodeLine, angle: float) -> Image.Imag
         max(0, top - margin) : min(height, bottom + margin),
         max(0, left - margin) : min(width, right + margin),
     ]
+    # Enlarged before thresholding, so letter edges are smooth rather than enlarged pixels.
+    crop = ndimage.zoom(crop, cap_height / line.char_height, order=3)
     if angle:
         crop = ndimage.rotate(crop, angle, reshape=False, order=1, mode="nearest")
     ink = crop < _otsu(crop)
     # Specks of grain that cleared the threshold are far smaller than any stroke.
     labels, count = ndimage.label(ink)
     areas = ndimage.sum(ink, labels, index=np.arange(1, count + 1))
-    keep = np.concatenate(([False], areas >= (line.char_height**2) * _MIN_STROKE_AREA))
-    ink = keep[labels]
-    scale = _READ_CAP_HEIGHT / line.char_height
-    page = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8), "L")
-    page = page.resize(
-        (max(1, round(page.width * scale)), max(1, round(page.height * scale))),
-        Image.Resampling.BILINEAR,
-    )
+    keep = np.concatenate(([False], areas >= cap_height**2 * _MIN_STROKE_AREA))
+    page = Image.fromarray(np.where(keep[labels], 0, 255).astype(np.uint8), "L")
     # Tesseract wants a quiet border around the text.
-    framed = Image.new(
-        "L", (page.width + 2 * _READ_CAP_HEIGHT, page.height + _READ_CAP_HEIGHT), 255
-    )
-    framed.paste(page, (_READ_CAP_HEIGHT, _READ_CAP_HEIGHT // 2))
+    framed = Image.new("L", (page.width + 2 * cap_height, page.height + cap_height), 255)
+    framed.paste(page, (cap_height, cap_height // 2))
     return framed
 
 

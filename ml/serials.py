@@ -18,7 +18,8 @@ The brands' experts must review every rule and table before a finding is used on
     Hermès         the blind stamp's year letter + a two-digit craftsman number: "T 23".
     Gucci          six-digit style number + four-digit supplier code: "443497 2091".
     Cartier        six digits + two workshop letters: "583142MX".
-    Rolex          eight characters; letters that read like digits (I, O, Q, U) are never used.
+    Rolex          eight characters; never the letters B, I, O and S, which read like the
+                   digits 8, 1, 0 and 5 on an engraving, nor Q and U.
     Omega          eight digits, no leading zero.
     Patek Philippe seven-digit movement number, no leading zero.
 """
@@ -65,7 +66,7 @@ Outcome = tuple[list[SerialFinding], dict[str, object]]
 
 # OCR and hurried typing swap these; a position that can only hold a digit (or only a letter)
 # tells which one was meant.
-_LETTER_AS_DIGIT = {"O": "0", "I": "1", "S": "5", "B": "8"}
+_LETTER_AS_DIGIT = {"O": "0", "I": "1", "S": "5", "B": "8", "G": "6", "Z": "2"}
 _DIGIT_AS_LETTER = {digit: letter for letter, digit in _LETTER_AS_DIGIT.items()}
 
 # Letters that are never confused with a digit, so a counterfeit's stray letter survives
@@ -407,7 +408,9 @@ def _generate_cartier(rng: random.Random, violation: str | None) -> str:
 # Rolex
 # --------------------------------------------------------------------------------------------
 
-ROLEX_UNUSED_LETTERS = "IOQU"
+# B, I, O and S would be misread for 8, 1, 0 and 5 (and the other way round) on a worn
+# engraving; Q and U are left out as well.
+ROLEX_UNUSED_LETTERS = "BIOQSU"
 ROLEX_ALPHABET = "".join(
     c for c in string.digits + string.ascii_uppercase if c not in ROLEX_UNUSED_LETTERS
 )
@@ -437,7 +440,7 @@ def _check_rolex(code: str, today: datetime.date) -> Outcome:
 def _generate_rolex(rng: random.Random, violation: str | None) -> str:
     serial = "".join(rng.choice(ROLEX_ALPHABET) for _ in range(8))
     if violation == "unused_letter":
-        # I and O would be read back as 1 and 0, so only Q and U can mark the copy.
+        # B, I, O and S would be read back as digits, so only Q and U can mark the copy.
         position = rng.randrange(8)
         return serial[:position] + rng.choice("QU") + serial[position + 1 :]
     if violation == "bad_length":
@@ -616,9 +619,9 @@ def serial_normalize(text: str, *, brand: str | None = None) -> str:
     """The serial as the brand prints it, from typed or OCR-read text.
 
     Uppercases, drops punctuation and spaces that are not part of the format, and fixes
-    O/0, I/1, S/5 and B/8 where the format allows only one of the two. Without a brand, the
-    fix is made only if every brand whose format the text fits agrees on it; otherwise the
-    characters are returned as read, without separators.
+    O/0, I/1, S/5, B/8, G/6 and Z/2 where the format allows only one of the two. Without a
+    brand, the fix is made only if every brand whose format the text fits agrees on it;
+    otherwise the characters are returned as read, without separators.
     """
     groups = re.findall(r"[A-Z0-9]+", text.upper())
     compact = "".join(groups)
@@ -639,8 +642,8 @@ def serial_alphabet(brand: str) -> str:
     """The characters worth reading in the brand's serials, for an OCR engine's whitelist.
 
     Every digit and letter, except look-alike letters that the format turns into digits
-    wherever they stand (O, I, S and B in an all-digit serial): reading them gains nothing and
-    only gives the engine a wrong answer to prefer.
+    wherever they stand (O, I, S, B, G and Z in an all-digit serial): reading them gains
+    nothing and only gives the engine a wrong answer to prefer.
     """
     rules = _rules_for(brand)
     kinds = {kind for shape in rules.shapes for kind in shape}

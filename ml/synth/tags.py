@@ -47,7 +47,7 @@ REFERENCE_CODE_STYLES: dict[str, CodeStyle] = {
     "Louis Vuitton": CodeStyle("LiberationSans-Regular.ttf", 0.10),
     "Chanel": CodeStyle("DejaVuSans.ttf", 0.06),
     "Hermès": CodeStyle("LiberationSerif-Bold.ttf", 0.12),
-    "Gucci": CodeStyle("LiberationSansNarrow-Regular.ttf", 0.14),
+    "Gucci": CodeStyle("LiberationSans-Regular.ttf", 0.06),
     "Cartier": CodeStyle("DejaVuSerif.ttf", 0.08),
     "Rolex": CodeStyle("LiberationSans-Bold.ttf", 0.12),
     "Omega": CodeStyle("DejaVuSans-Bold.ttf", 0.08),
@@ -68,6 +68,7 @@ _COUNTERFEIT_TYPEFACES: tuple[str, ...] = (
 )
 # The most a counterfeit's tracking departs from the reference, in ems, at deviation 1.
 _MAX_SPACING_ERROR_EM = 0.32
+_TIGHTEST_SPACING_EM = -0.04
 
 WATCH_BRANDS = frozenset({"Rolex", "Omega", "Patek Philippe"})
 
@@ -98,8 +99,9 @@ def render_serial_tag(
     """A square RGB close-up of the brand's code tag, and the code's box as image fractions.
 
     ``code_font_deviation`` in [0, 1]: 0 is the brand's reference typeface and spacing;
-    above 0 the spacing is off by up to a third of an em and the typeface is wrong with a
-    probability equal to the deviation.
+    above 0 the letters sit wider apart (by up to a third of an em) or closer together (up
+    to touching) in proportion, and the typeface is wrong with a probability equal to the
+    deviation.
     """
     if brand not in REFERENCE_CODE_STYLES:
         raise ValueError(
@@ -134,10 +136,12 @@ def _counterfeit_style(brand: str, rng: random.Random, deviation: float) -> Code
     direction = rng.choice((-1.0, 1.0))
     wrong_typeface = rng.choice([t for t in _COUNTERFEIT_TYPEFACES if t != reference.typeface])
     swap = rng.random() < deviation
-    # A tighter stamp cannot go below touching letters; it is pushed wider instead.
-    spacing = reference.letter_spacing_em + direction * deviation * _MAX_SPACING_ERROR_EM
-    if spacing < -0.02:
+    if direction > 0:
         spacing = reference.letter_spacing_em + deviation * _MAX_SPACING_ERROR_EM
+    else:
+        # Tighter only until the letters touch, which a stamp maker would notice.
+        room = reference.letter_spacing_em - _TIGHTEST_SPACING_EM
+        spacing = reference.letter_spacing_em - deviation * room
     return CodeStyle(wrong_typeface if swap else reference.typeface, spacing)
 
 

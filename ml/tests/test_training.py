@@ -76,9 +76,7 @@ def toy_photo(
     return image, box
 
 
-def write_toy_dataset(
-    root: Path, *, per_class: int, seed: int, size: int = TOY_IMAGE_SIZE
-) -> Path:
+def write_toy_dataset(root: Path, *, per_class: int, seed: int, size: int = TOY_IMAGE_SIZE) -> Path:
     """Write a toy dataset in the generator's layout and return its folder."""
     rng = np.random.default_rng(seed)
     lines = []
@@ -91,7 +89,9 @@ def write_toy_dataset(
                 number = index if label == "authentic" else per_class + index
                 corner = int(rng.integers(4))
                 serial_only = (
-                    label == "counterfeit" and slot == "date_code" and index % _SERIAL_ONLY_EVERY == 0
+                    label == "counterfeit"
+                    and slot == "date_code"
+                    and index % _SERIAL_ONLY_EVERY == 0
                 )
                 feature = None
                 if label == "counterfeit" and not serial_only:
@@ -160,8 +160,8 @@ def test_it_learns_a_visible_difference_that_holds_on_a_held_out_set(
 def test_it_reports_the_metrics_the_artifact_promises(trained: TrainResult) -> None:
     metrics = trained.metrics
     for phase in ("uncalibrated", "calibrated"):
-        assert set(metrics["validation"][phase]) == {"accuracy", "auroc", "ece", "nll"}  # type: ignore[index]
-    assert set(metrics["per_slot_accuracy"]) == set(SCREENED_SLOTS)  # type: ignore[arg-type]
+        assert set(metrics["validation"][phase]) == {"accuracy", "auroc", "ece", "nll"}
+    assert set(metrics["per_slot_accuracy"]) == set(SCREENED_SLOTS)
     assert metrics["epochs_run"] == len(trained.history) >= 1
     assert metrics["stop_reason"] in {"epochs", "patience", "time_budget"}
     assert isinstance(metrics["training_seconds"], float)
@@ -190,9 +190,9 @@ def test_it_fits_a_positive_temperature_that_does_not_worsen_validation_nll(
 ) -> None:
     validation = trained.metrics["validation"]
     assert trained.temperature > 0
-    assert validation["calibrated"]["nll"] <= validation["uncalibrated"]["nll"] + 1e-9  # type: ignore[index]
+    assert validation["calibrated"]["nll"] <= validation["uncalibrated"]["nll"] + 1e-9
     # Temperature keeps the ranking and the decision.
-    assert validation["calibrated"]["auroc"] == validation["uncalibrated"]["auroc"]  # type: ignore[index]
+    assert validation["calibrated"]["auroc"] == validation["uncalibrated"]["auroc"]
 
 
 def test_it_stops_early_when_the_validation_loss_does_not_improve(toy_dataset: Path) -> None:
@@ -210,9 +210,9 @@ def test_it_repeats_a_run_exactly_from_the_same_seed(toy_dataset: Path) -> None:
     first = train(data_dir=toy_dataset, config=short, progress=False)
     second = train(data_dir=toy_dataset, config=short, progress=False)
     strip = ("elapsed_s",)
-    assert [
-        {k: v for k, v in vars(s).items() if k not in strip} for s in first.history
-    ] == [{k: v for k, v in vars(s).items() if k not in strip} for s in second.history]
+    assert [{k: v for k, v in vars(s).items() if k not in strip} for s in first.history] == [
+        {k: v for k, v in vars(s).items() if k not in strip} for s in second.history
+    ]
     assert first.temperature == second.temperature
     for name, tensor in first.model.state_dict().items():
         assert torch.equal(tensor, second.model.state_dict()[name]), name
@@ -233,9 +233,7 @@ def test_it_splits_whole_groups_and_keeps_both_classes_of_every_slot_on_both_sid
     toy_dataset: Path,
 ) -> None:
     entries = read_manifest(toy_dataset)
-    train_rows, validation_rows = split_train_validation(
-        entries, validation_fraction=0.25, seed=5
-    )
+    train_rows, validation_rows = split_train_validation(entries, validation_fraction=0.25, seed=5)
     assert sorted(train_rows + validation_rows) == list(range(len(entries)))
     train_groups = {entries[r].split_group for r in train_rows}
     assert not train_groups & {entries[r].split_group for r in validation_rows}
