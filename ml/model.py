@@ -41,6 +41,8 @@ _BATCH_NORM_MOMENTUM = 0.1
 class PreScreenNet(nn.Module):
     """Backbone + slot-conditioned heads; outputs (counterfeit logit, feature logits)."""
 
+    feature_mask: Tensor  # a registered buffer: slots x features, 1 where a feature exists
+
     def __init__(
         self,
         *,

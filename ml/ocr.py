@@ -70,6 +70,8 @@ _MIN_CHAR_HEIGHT = 0.03
 _MIN_MARK_HEIGHT = 0.012
 # Letters of one code are never further apart than this many letter heights.
 _MAX_GAP = 2.0
+# Pieces of a broken letter start at most this many letter heights from the whole letters.
+_FRAGMENT_REACH = 0.45
 _MAX_CHAR_HEIGHT = 0.4
 _MAX_CHAR_WIDTH = 0.25
 # Capital heights, in pixels, that lines are read at. Tesseract's misreadings change with
@@ -272,11 +274,17 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
             best, best_letters = row, letters
     if len(best_letters) < 2:
         return None
+    # Pieces of a broken letter start within a letter spacing of the whole letters; marks
+    # further out are the tab's stitching or edge, which would come back as an I or an F.
+    reach = _FRAGMENT_REACH * float(np.median([m.height for m in best_letters]))
+    first = min(m.left for m in best_letters) - reach
+    last = max(m.right for m in best_letters) + reach
+    within = [m for m in best if m.right >= first and m.left <= last]
     box = (
-        min(m.left for m in best),
-        min(m.top for m in best),
-        max(m.right for m in best),
-        max(m.bottom for m in best),
+        min(m.left for m in within),
+        min(m.top for m in within),
+        max(m.right for m in within),
+        max(m.bottom for m in within),
     )
     return CodeLine(box, int(np.median([m.height for m in best_letters])), _slope(best_letters))
 
@@ -336,10 +344,12 @@ def _line_page(contrast: FloatArray, line: CodeLine, angle: float, cap_height: i
     if angle:
         crop = ndimage.rotate(crop, angle, reshape=False, order=1, mode="nearest")
     ink = crop < _otsu(crop)
-    # Specks of grain that cleared the threshold are far smaller than any stroke.
+    # Specks of grain that cleared the threshold are far smaller than any stroke, and marks
+    # that run out of the line's band at the top or bottom are not letters.
     labels, count = ndimage.label(ink)
     areas = ndimage.sum(ink, labels, index=np.arange(1, count + 1))
     keep = np.concatenate(([False], areas >= cap_height**2 * _MIN_STROKE_AREA))
+    keep[np.unique(labels[[0, -1], :])] = False
     page = Image.fromarray(np.where(keep[labels], 0, 255).astype(np.uint8), "L")
     # Tesseract wants a quiet border around the text.
     framed = Image.new("L", (page.width + 2 * cap_height, page.height + cap_height), 255)

@@ -59,9 +59,7 @@ def model_version_activate(*, version: ModelVersion) -> ModelVersion:
     if not artifact_path_resolve(version.artifact_path).exists():
         raise ValidationError(f"The artifact of {version.name} is missing on this server.")
     with transaction.atomic():
-        ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(
-            is_active=False
-        )
+        ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
         version.is_active = True
         version.activated_at = timezone.now()
         version.save(update_fields=["is_active", "activated_at"])

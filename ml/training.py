@@ -146,6 +146,9 @@ def train(*, data_dir: Path, config: TrainConfig, progress: bool = True) -> Trai
         )
         loop = _TrainingLoop(model, data, config, train_rows, validation_rows, generator)
         loop.run(started=started, progress=progress)
+    if loop.best_epoch == 0:
+        last = loop.history[-1].line(config.epochs)
+        raise RuntimeError(f"training diverged: no finite validation loss in any epoch ({last})")
     model.load_state_dict(loop.best_state)
     model.eval()
     best = loop.best_validation
@@ -235,6 +238,10 @@ class _TrainingLoop:
             out_of_time = self._train_epoch(
                 epoch, loop_started, deadline - validation_seconds, progress
             )
+            if self.seen == 0:
+                # The budget ran out before this epoch took a step: nothing new to validate.
+                self.stop_reason = "time_budget"
+                return
             validation_started = time.monotonic()
             validation = self._validate()
             validation_seconds = time.monotonic() - validation_started

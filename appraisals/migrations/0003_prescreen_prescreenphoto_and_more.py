@@ -6,111 +6,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0002_initial'),
-        ('ml', '0001_initial'),
+        ("appraisals", "0002_initial"),
+        ("ml", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PreScreen',
+            name="PreScreen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('probability', models.FloatField(blank=True, help_text='Calibrated probability that the item is counterfeit.', null=True)),
-                ('band', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8)),
-                ('serial_read', models.CharField(blank=True, max_length=60)),
-                ('serial_confidence', models.FloatField(default=0.0)),
-                ('serial_match', models.CharField(blank=True, max_length=16)),
-                ('serial_check', models.JSONField(blank=True, default=dict)),
-                ('review_depth', models.CharField(max_length=8)),
-                ('priority', models.IntegerField(default=0)),
-                ('reasons', models.JSONField(default=list)),
-                ('retakes', models.JSONField(blank=True, default=list)),
-                ('seconds', models.FloatField(default=0.0, help_text='Time to compute, in seconds.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                (
+                    "probability",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Calibrated probability that the item is counterfeit.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=8,
+                    ),
+                ),
+                ("serial_read", models.CharField(blank=True, max_length=60)),
+                ("serial_confidence", models.FloatField(default=0.0)),
+                ("serial_match", models.CharField(blank=True, max_length=16)),
+                ("serial_check", models.JSONField(blank=True, default=dict)),
+                ("review_depth", models.CharField(max_length=8)),
+                ("priority", models.IntegerField(default=0)),
+                ("reasons", models.JSONField(default=list)),
+                ("retakes", models.JSONField(blank=True, default=list)),
+                (
+                    "seconds",
+                    models.FloatField(default=0.0, help_text="Time to compute, in seconds."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PreScreenPhoto',
+            name="PreScreenPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('feature_scores', models.JSONField(default=dict)),
-                ('heatmap', models.FileField(upload_to='')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField()),
+                ("feature_scores", models.JSONField(default=dict)),
+                ("heatmap", models.FileField(upload_to="")),
             ],
             options={
-                'ordering': ['photo__slot__position', 'id'],
+                "ordering": ["photo__slot__position", "id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='submissionevent',
-            name='one_check_outcome_per_round',
+            model_name="submissionevent",
+            name="one_check_outcome_per_round",
         ),
         migrations.AddField(
-            model_name='productmodel',
-            name='typical_value_eur',
+            model_name="productmodel",
+            name="typical_value_eur",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='priority',
+            model_name="submission",
+            name="priority",
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='review_depth',
-            field=models.CharField(blank=True, choices=[('single', 'One expert'), ('double', 'Two experts')], max_length=8),
+            model_name="submission",
+            name="review_depth",
+            field=models.CharField(
+                blank=True,
+                choices=[("single", "One expert"), ("double", "Two experts")],
+                max_length=8,
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='serial_source',
-            field=models.CharField(blank=True, choices=[('buyer', 'Typed by the buyer'), ('ocr', 'Read from the photo')], max_length=8),
+            model_name="submission",
+            name="serial_source",
+            field=models.CharField(
+                blank=True,
+                choices=[("buyer", "Typed by the buyer"), ("ocr", "Read from the photo")],
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Checking photos'), ('needs_retake', 'Retake needed'), ('queued', 'Queued for AI pre-screen'), ('awaiting_expert', 'With an expert')], db_index=True, default='draft', max_length=16),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Checking photos"),
+                    ("needs_retake", "Retake needed"),
+                    ("queued", "Queued for AI pre-screen"),
+                    ("awaiting_expert", "With an expert"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='submissionevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Draft started'), ('photos_uploaded', 'Photos uploaded'), ('submitted', 'Submitted'), ('photos_accepted', 'Photos accepted'), ('retake_requested', 'Retake requested'), ('queued', 'Queued for AI pre-screen'), ('prescreened', 'AI check done'), ('expert_queued', 'An expert is reviewing')], max_length=32),
+            model_name="submissionevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Draft started"),
+                    ("photos_uploaded", "Photos uploaded"),
+                    ("submitted", "Submitted"),
+                    ("photos_accepted", "Photos accepted"),
+                    ("retake_requested", "Retake requested"),
+                    ("queued", "Queued for AI pre-screen"),
+                    ("prescreened", "AI check done"),
+                    ("expert_queued", "An expert is reviewing"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submissionevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['photos_accepted', 'retake_requested', 'queued', 'prescreened', 'expert_queued'])), fields=('submission', 'kind', 'round'), name='one_check_outcome_per_round'),
+            model_name="submissionevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "photos_accepted",
+                            "retake_requested",
+                            "queued",
+                            "prescreened",
+                            "expert_queued",
+                        ],
+                    )
+                ),
+                fields=("submission", "kind", "round"),
+                name="one_check_outcome_per_round",
+            ),
         ),
         migrations.AddField(
-            model_name='prescreen',
-            name='model_version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='prescreens', to='ml.modelversion'),
+            model_name="prescreen",
+            name="model_version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="prescreens",
+                to="ml.modelversion",
+            ),
         ),
         migrations.AddField(
-            model_name='prescreen',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prescreens', to='appraisals.submission'),
+            model_name="prescreen",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="prescreens",
+                to="appraisals.submission",
+            ),
         ),
         migrations.AddField(
-            model_name='prescreenphoto',
-            name='photo',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='appraisals.submissionphoto'),
+            model_name="prescreenphoto",
+            name="photo",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="scores",
+                to="appraisals.submissionphoto",
+            ),
         ),
         migrations.AddField(
-            model_name='prescreenphoto',
-            name='prescreen',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='appraisals.prescreen'),
+            model_name="prescreenphoto",
+            name="prescreen",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="photos",
+                to="appraisals.prescreen",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescreen',
-            constraint=models.UniqueConstraint(fields=('submission', 'round'), name='one_prescreen_per_round'),
+            model_name="prescreen",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "round"), name="one_prescreen_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescreenphoto',
-            constraint=models.UniqueConstraint(fields=('prescreen', 'photo'), name='one_score_per_photo'),
+            model_name="prescreenphoto",
+            constraint=models.UniqueConstraint(
+                fields=("prescreen", "photo"), name="one_score_per_photo"
+            ),
         ),
     ]

@@ -5,36 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ModelVersion',
+            name="ModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('artifact_path', models.CharField(max_length=500)),
-                ('artifact_sha256', models.CharField(max_length=64)),
-                ('arch', models.CharField(max_length=60)),
-                ('image_size', models.PositiveSmallIntegerField()),
-                ('slots', models.JSONField(default=list)),
-                ('features', models.JSONField(default=list)),
-                ('temperature', models.FloatField()),
-                ('data_hash', models.CharField(max_length=64)),
-                ('config', models.JSONField(default=dict)),
-                ('metrics', models.JSONField(default=dict, help_text='Validation metrics from training.')),
-                ('evaluation', models.JSONField(blank=True, default=dict, help_text='Held-out evaluation from evaluate_classifier.')),
-                ('is_active', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("artifact_path", models.CharField(max_length=500)),
+                ("artifact_sha256", models.CharField(max_length=64)),
+                ("arch", models.CharField(max_length=60)),
+                ("image_size", models.PositiveSmallIntegerField()),
+                ("slots", models.JSONField(default=list)),
+                ("features", models.JSONField(default=list)),
+                ("temperature", models.FloatField()),
+                ("data_hash", models.CharField(max_length=64)),
+                ("config", models.JSONField(default=dict)),
+                (
+                    "metrics",
+                    models.JSONField(default=dict, help_text="Validation metrics from training."),
+                ),
+                (
+                    "evaluation",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Held-out evaluation from evaluate_classifier.",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_model')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="one_active_model",
+                    )
+                ],
             },
         ),
     ]
