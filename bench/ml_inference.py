@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# As in the workers (authplatform/celery.py): idle OpenMP threads must not spin, or two
+# processes on two cores slow each other down many times over. Set before torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _percentile(values: list[float], q: float) -> float:

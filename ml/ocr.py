@@ -72,6 +72,8 @@ _MIN_MARK_HEIGHT = 0.012
 _MAX_GAP = 2.0
 # Pieces of a broken letter start at most this many letter heights from the whole letters.
 _FRAGMENT_REACH = 0.45
+# Pieces of one letter stacked with at most this gap, in heights of the taller piece.
+_PIECE_GAP = 0.3
 _MAX_CHAR_HEIGHT = 0.4
 _MAX_CHAR_WIDTH = 0.25
 # Capital heights, in pixels, that lines are read at. Tesseract's misreadings change with
@@ -236,6 +238,10 @@ class _Mark:
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
+    @property
+    def centre(self) -> float:
+        return (self.left + self.right) / 2
+
 
 def _code_line(contrast: FloatArray) -> CodeLine | None:
     """The row of dark marks most likely to be the code: the most ink in one line of letters."""
@@ -260,6 +266,7 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
             and not touches_edge
         ):
             found.append(mark)
+    found = _stacked_pieces_joined(found)
     best: list[_Mark] = []
     best_letters: list[_Mark] = []
     for seed in found:
@@ -274,12 +281,18 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
             best, best_letters = row, letters
     if len(best_letters) < 2:
         return None
-    # Pieces of a broken letter start within a letter spacing of the whole letters; marks
-    # further out are the tab's stitching or edge, which would come back as an I or an F.
+    # Pieces of a broken letter start within a letter spacing of the line's letters (or of
+    # other pieces); marks further out are the tab's stitching or edge, which would come back
+    # as an I or an F.
     reach = _FRAGMENT_REACH * float(np.median([m.height for m in best_letters]))
-    first = min(m.left for m in best_letters) - reach
-    last = max(m.right for m in best_letters) + reach
-    within = [m for m in best if m.right >= first and m.left <= last]
+    within = list(best_letters)
+    grown = True
+    while grown:
+        first = min(m.left for m in within) - reach
+        last = max(m.right for m in within) + reach
+        near = [m for m in best if m not in within and m.right >= first and m.left <= last]
+        within += near
+        grown = bool(near)
     box = (
         min(m.left for m in within),
         min(m.top for m in within),
@@ -289,6 +302,32 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
     return CodeLine(box, int(np.median([m.height for m in best_letters])), _slope(best_letters))
 
 
+def _stacked_pieces_joined(marks: list[_Mark]) -> list[_Mark]:
+    """Marks with the pieces of one letter joined: pieces stacked one over the other.
+
+    The relief lights a letter's walls unevenly, so a stroke can fall apart into a stem and
+    a foot, or a bowl and a bar; whole letters are what the line is recognised by.
+    """
+    joined: list[_Mark] = []
+    for mark in sorted(marks, key=lambda m: m.left):
+        for index, other in enumerate(joined):
+            overlap = min(mark.right, other.right) - max(mark.left, other.left)
+            narrower = min(mark.right - mark.left, other.right - other.left)
+            gap = max(mark.top, other.top) - min(mark.bottom, other.bottom)
+            if overlap >= narrower / 2 and gap <= _PIECE_GAP * max(mark.height, other.height):
+                joined[index] = _Mark(
+                    min(mark.top, other.top),
+                    min(mark.left, other.left),
+                    max(mark.bottom, other.bottom),
+                    max(mark.right, other.right),
+                    mark.ink + other.ink,
+                )
+                break
+        else:
+            joined.append(mark)
+    return joined
+
+
 def _letter_like(mark: _Mark) -> bool:
     """Capitals and digits are about as wide as tall at most, and fill part of their box."""
     width = mark.right - mark.left
@@ -296,18 +335,40 @@ def _letter_like(mark: _Mark) -> bool:
 
 
 def _row_through(seed: _Mark, marks: list[_Mark]) -> list[_Mark]:
-    """The marks in line with ``seed`` and no taller, up to a gap wider than a few letters."""
+    """The marks in line with ``seed`` and no taller, up to a gap wider than a few letters.
+
+    The line may be tilted: it is found level first, then again along the tilt of the
+    letters found, so the far end of a long, tilted code is not lost.
+    """
     size = seed.height
-    row = sorted(
-        (m for m in marks if abs(m.middle - seed.middle) < 0.5 * size and m.height <= 1.3 * size),
-        key=lambda m: m.left,
-    )
-    start = end = row.index(seed)
-    while start > 0 and row[start].left - row[start - 1].right < _MAX_GAP * size:
-        start -= 1
-    while end < len(row) - 1 and row[end + 1].left - row[end].right < _MAX_GAP * size:
-        end += 1
-    return row[start : end + 1]
+    sized = [m for m in marks if m.height <= 1.3 * size]
+    level, tilt = seed.middle, 0.0
+    row = [seed]
+    for _ in range(2):
+        in_line = sorted(
+            (
+                m
+                for m in sized
+                if abs(m.middle - level - tilt * (m.centre - seed.centre)) < size / 2
+            ),
+            key=lambda m: m.left,
+        )
+        if seed not in in_line:
+            break
+        start = end = in_line.index(seed)
+        while start > 0 and in_line[start].left - in_line[start - 1].right < _MAX_GAP * size:
+            start -= 1
+        while (
+            end < len(in_line) - 1 and in_line[end + 1].left - in_line[end].right < _MAX_GAP * size
+        ):
+            end += 1
+        row = in_line[start : end + 1]
+        letters = [m for m in row if m.height >= 0.7 * size and _letter_like(m)]
+        if len(letters) < 3:
+            break
+        tilt, level = np.polyfit([m.centre for m in letters], [m.middle for m in letters], 1)
+        level += tilt * seed.centre
+    return row
 
 
 def _slope(letters: list[_Mark]) -> float:

@@ -28,11 +28,10 @@ from ml.artifact import artifact_sha256, save_artifact  # noqa: E402
 from ml.training import TrainConfig, train  # noqa: E402
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    """The TrainConfig options, shared by this CLI and `manage.py train_classifier`."""
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(prog="python -m ml.train", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="dataset folder (manifest.jsonl)")
-    parser.add_argument("--out", type=Path, required=True, help="model file to write")
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--image-size", type=int, default=defaults.image_size)
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
@@ -42,9 +41,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=defaults.threads)
     parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or epoch lines")
-    args = parser.parse_args(argv)
+
+
+def config_from_options(options: dict[str, object]) -> TrainConfig:
     names = {f.name for f in fields(TrainConfig)}
-    config = TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
+    return TrainConfig(**{k: v for k, v in options.items() if k in names and v is not None})  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ml.train", description=__doc__.split("\n")[0])
+    add_config_arguments(parser)
+    parser.add_argument("--out", type=Path, required=True, help="model file to write")
+    args = parser.parse_args(argv)
+    config = config_from_options(vars(args))
     result = train(data_dir=args.data, config=config, progress=not args.quiet)
     save_artifact(
         args.out,

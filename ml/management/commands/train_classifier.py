@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,20 +18,11 @@ class Command(BaseCommand):
     help = "Train the pre-screen classifier on a dataset folder and register the new version."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        from ml.training import TrainConfig
+        from ml.train import add_config_arguments
 
-        defaults = TrainConfig()
-        parser.add_argument("--data", type=Path, required=True, help="dataset folder")
+        add_config_arguments(parser)
         parser.add_argument("--name", help="version name (default: a timestamp)")
         parser.add_argument("--activate", action="store_true", help="make it the active model")
-        parser.add_argument("--epochs", type=int, default=defaults.epochs)
-        parser.add_argument("--image-size", type=int, default=defaults.image_size)
-        parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-        parser.add_argument("--seed", type=int, default=defaults.seed)
-        parser.add_argument("--patience", type=int, default=defaults.patience)
-        parser.add_argument("--max-minutes", type=float, default=defaults.max_minutes)
-        parser.add_argument("--threads", type=int, default=defaults.threads)
-        parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         version = train_and_register(options=options, stdout=self.stdout.write)
@@ -42,7 +32,8 @@ class Command(BaseCommand):
 def train_and_register(*, options: dict[str, Any], stdout: Any) -> ModelVersion:
     """Shared with ensure_demo_model: train from ``options`` and register the artifact."""
     from ml.artifact import artifact_sha256, save_artifact, sidecar_path
-    from ml.training import TrainConfig, train
+    from ml.train import config_from_options
+    from ml.training import train
 
     data = Path(options["data"])
     if not (data / "manifest.jsonl").is_file():
@@ -50,8 +41,7 @@ def train_and_register(*, options: dict[str, Any], stdout: Any) -> ModelVersion:
     name = options.get("name") or datetime.now(UTC).strftime("prescreen-%Y%m%d-%H%M%S")
     if ModelVersion.objects.filter(name=name).exists():
         raise CommandError(f"a model version named {name!r} exists already; choose --name")
-    names = {f.name for f in fields(TrainConfig)}
-    config = TrainConfig(**{k: v for k, v in options.items() if k in names and v is not None})
+    config = config_from_options(options)
     result = train(data_dir=data, config=config, progress=not options.get("quiet"))
     path = Path(settings.ML_MODELS_DIR) / name / "model.pt"
     save_artifact(
