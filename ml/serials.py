@@ -661,6 +661,7 @@ def serial_check(*, brand: str, serial: str, today: datetime.date | None = None)
     """Check a typed or read serial against the brand's rules; every broken rule is a finding."""
     rules = _rules_for(brand)
     normalized = serial_normalize(serial, brand=brand)
+    decoded: dict[str, object]
     if not normalized:
         findings, decoded = [SerialFinding("missing", "no serial or date code was given")], {}
     else:

@@ -208,7 +208,7 @@ def _wide_blur(values: FloatArray, sigma: float, axis: int | None = None) -> Flo
 def _relief(height: FloatArray, light: float, gain: float) -> FloatArray:
     """Brightening and darkening of a surface of the given height under the key light."""
     dy, dx = np.gradient(height)
-    return (gain * (dx * math.cos(light) + dy * math.sin(light))).astype(np.float32)
+    return np.asarray(gain * (dx * math.cos(light) + dy * math.sin(light)), dtype=np.float32)
 
 
 def _key_light(side: int, light: float, strength: float) -> FloatArray:
