@@ -2,23 +2,25 @@
 
 The pre-screen compares the code the buyer typed with the one in the photo, and checks the code
 against the brand's rules (ml/serials.py). Stamped and engraved codes are hard for a general
-OCR engine: the letters are the same colour as the leather or metal around them and only show
-as a shadowed and a lit wall, under uneven light, on a textured surface. So the photo is
-prepared first:
+OCR engine: the letters are the colour of the leather or metal around them and only show as a
+shadowed and a lit wall, under uneven light, on a textured surface. So the photo is prepared
+first:
 
 1. grayscale, brought to a fixed working size (small photos are enlarged);
 2. the light is flattened and the contrast normalised locally (each pixel against the mean and
-   spread of its neighbourhood, a simple relative of CLAHE), which also takes out the grain;
-3. the code's line is found as a row of character-sized marks, in both polarities: a
-   debossed code on leather is darker than its surface, an engraving on polished metal can
-   be either;
-4. the line is straightened by the slope of its marks, binarised with Otsu's threshold,
-   scaled to the letter height tesseract reads best, and read as a single line with only the
-   characters serials use.
+   spread of its neighbourhood, a simple relative of CLAHE), after a blur that takes out the
+   leather grain;
+3. the code's line is found as the longest row of letter-sized marks, in both polarities: a
+   debossed code on leather is darker than its surface, an engraving on metal can be either;
+4. the line is straightened by the slope of its letters (and also read as it is), binarised
+   with Otsu's threshold, cleaned of grain specks and read by tesseract as a single line,
+   with only the characters the brand's serials use, at two letter sizes.
 
-Of the readings, the one that best fits the brand's format wins. A photo with nothing
-readable gives an empty reading with confidence 0; a missing tesseract binary raises
-:class:`OcrUnavailable`, because that is an installation problem, not a photo problem.
+Tesseract is often sure of a wrong digit, so no single read is trusted: the reading that the
+most reads agree on wins, and among equally supported ones the one that fits the brand's
+rules (ml.serials.serial_check). A photo with nothing readable gives an empty reading with
+confidence 0; a missing tesseract binary raises :class:`OcrUnavailable`, because that is an
+installation problem, not a photo problem.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class OcrUnavailable(RuntimeError):
 class OcrReading:
     text: str  # as tesseract read it
     normalized: str  # as the brand prints it (ml.serials.serial_normalize)
-    confidence: float  # 0..1, tesseract's mean word confidence
+    confidence: float  # 0..1: tesseract's mean word confidence over the agreeing reads
 
 
 EMPTY_READING = OcrReading(text="", normalized="", confidence=0.0)
@@ -61,48 +63,36 @@ _NEIGHBOURHOOD = 1 / 24
 # Leather grain and sensor noise are finer than these blurs (pixels at the working size);
 # strokes are wider. Coarse grain needs the second.
 _GRAIN_BLURS = (2.5, 5.0)
-# Blurring the line up to this share of its letter height keeps strokes whole.
+# Blurring a line by up to this share of its letter height keeps the strokes whole.
 _STROKE_BLUR = 0.05
 # A pixel is a mark when it is this many local standard deviations darker (or lighter).
 _MARK_LEVEL = 1.0
-# Character-sized marks, as shares of the working image's height and width.
-_MIN_CHAR_HEIGHT = 0.03
+# Marks worth looking at, as shares of the working image's height and width: letters, and
+# pieces of letters; not the tab's outline or an edge's shadow.
 _MIN_MARK_HEIGHT = 0.012
+_MIN_LETTER_HEIGHT = 0.03
+_MAX_LETTER_HEIGHT = 0.4
+_MAX_LETTER_WIDTH = 0.25
+# Pieces of one letter are stacked with at most this gap, in heights of the taller piece.
+_PIECE_GAP = 0.3
 # Letters of one code are never further apart than this many letter heights.
 _MAX_GAP = 2.0
 # Pieces of a broken letter start at most this many letter heights from the whole letters.
 _FRAGMENT_REACH = 0.45
-# Pieces of one letter stacked with at most this gap, in heights of the taller piece.
-_PIECE_GAP = 0.3
-_MAX_CHAR_HEIGHT = 0.4
-_MAX_CHAR_WIDTH = 0.25
 # Capital heights, in pixels, that lines are read at. Tesseract's misreadings change with
 # the size (a large 5 can come back as a 9, a small one not), so two sizes that agree are
 # worth more than one confident reading.
 _READ_CAP_HEIGHTS = (30, 44)
 # Blobs smaller than this share of a capital's square are grain, not strokes.
 _MIN_STROKE_AREA = 0.02
-
-
-def _tesseract_config(brand: str | None) -> str:
-    """A single line, only the characters serials use, no dictionaries (serials are not words)."""
-    alphabet = serial_alphabet(brand) if brand else string.digits + string.ascii_uppercase
-    # The space belongs in the whitelist: without it tesseract glues the groups together and
-    # gives every word a confidence of 0.
-    return (
-        f'--psm 7 --oem 1 -c "tessedit_char_whitelist={alphabet} " '
-        "-c load_system_dawg=0 -c load_freq_dawg=0"
-    )
-
-
-# Tesseract is often sure of a wrong digit, so a reading is trusted once two reads of
-# differently prepared images agree on it and it passes the brand's rules, or once three
-# agree on a serial that breaks them (a counterfeit's).
+# A reading is trusted once this many reads of differently prepared images agree on it and
+# it passes the brand's rules, or once more agree on a serial that breaks them (a
+# counterfeit's), without reading the rest.
 _AGREEING_VALID_READINGS = 2
 _AGREEING_READINGS = 3
-# Below this, a reading no other read agrees with is noise that tesseract forced into
-# characters, even when it happens to fit a format (eight random characters are a valid
-# Rolex serial).
+# Below this confidence, a reading is noise that tesseract forced into characters, unless
+# other reads agree with it and it fits the brand's format; fitting alone is not enough
+# (eight random characters are a valid Rolex serial).
 _MIN_CONFIDENCE = 0.4
 
 
@@ -123,7 +113,9 @@ def serial_read(image: Image.Image, *, brand: str | None = None) -> OcrReading:
         if len(agreeing) >= _AGREEING_VALID_READINGS and _fit(reading, brand)[0]:
             return _consensus(agreeing)
         if len(agreeing) >= _AGREEING_READINGS:
-            return _consensus(agreeing)
+            consensus = _consensus(agreeing)
+            if consensus.confidence >= _MIN_CONFIDENCE:
+                return consensus
     if not readings:
         return EMPTY_READING
     groups: dict[str, list[OcrReading]] = {}
@@ -136,7 +128,7 @@ def serial_read(image: Image.Image, *, brand: str | None = None) -> OcrReading:
         key=lambda group: (len(group), *_fit(group[0], brand), _consensus(group).confidence),
     )
     reading = _consensus(best)
-    if len(best) == 1 and reading.confidence < _MIN_CONFIDENCE:
+    if reading.confidence < _MIN_CONFIDENCE and (len(best) == 1 or not _fit(reading, brand)[0]):
         return EMPTY_READING
     return reading
 
@@ -202,7 +194,7 @@ def _local_contrast(gray: FloatArray, grain_blur: float) -> FloatArray:
     detail = smooth - _wide_blur(smooth, radius)
     spread = np.sqrt(_wide_blur(detail**2, radius))
     # The floor keeps a flat, featureless area from being blown up into marks.
-    return (detail / np.maximum(spread, 4.0)).astype(np.float32)
+    return np.asarray(detail / np.maximum(spread, 4.0), dtype=np.float32)
 
 
 def _wide_blur(values: FloatArray, sigma: float) -> FloatArray:
@@ -210,11 +202,11 @@ def _wide_blur(values: FloatArray, sigma: float) -> FloatArray:
     width = max(1, round(math.sqrt(4 * sigma**2 + 1)))
     for _ in range(3):
         values = ndimage.uniform_filter(values, width, mode="nearest")
-    return values
+    return np.asarray(values, dtype=np.float32)
 
 
 @dataclass(frozen=True)
-class CodeLine:
+class _CodeLine:
     """Where the code's row of marks is on the working image."""
 
     box: tuple[int, int, int, int]  # left, top, right, bottom
@@ -243,8 +235,8 @@ class _Mark:
         return (self.left + self.right) / 2
 
 
-def _code_line(contrast: FloatArray) -> CodeLine | None:
-    """The row of dark marks most likely to be the code: the most ink in one line of letters."""
+def _code_line(contrast: FloatArray) -> _CodeLine | None:
+    """The row of dark marks most likely to be the code: the most letters in one line."""
     height, width = contrast.shape
     marks = ndimage.binary_opening(-contrast > _MARK_LEVEL, iterations=1)
     labels, _ = ndimage.label(marks)
@@ -261,8 +253,8 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
         # Letters, and the pieces a relief breaks them into; not the tab's outline, a shadow
         # along an edge or a speck of grain.
         if (
-            _MIN_MARK_HEIGHT * height <= mark.height <= _MAX_CHAR_HEIGHT * height
-            and mark.right - mark.left <= _MAX_CHAR_WIDTH * width
+            _MIN_MARK_HEIGHT * height <= mark.height <= _MAX_LETTER_HEIGHT * height
+            and mark.right - mark.left <= _MAX_LETTER_WIDTH * width
             and not touches_edge
         ):
             found.append(mark)
@@ -270,7 +262,7 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
     best: list[_Mark] = []
     best_letters: list[_Mark] = []
     for seed in found:
-        if seed.height < _MIN_CHAR_HEIGHT * height or not _letter_like(seed):
+        if seed.height < _MIN_LETTER_HEIGHT * height or not _letter_like(seed):
             continue
         row = _row_through(seed, found)
         letters = [m for m in row if m.height >= 0.7 * seed.height and _letter_like(m)]
@@ -299,7 +291,7 @@ def _code_line(contrast: FloatArray) -> CodeLine | None:
         max(m.right for m in within),
         max(m.bottom for m in within),
     )
-    return CodeLine(box, int(np.median([m.height for m in best_letters])), _slope(best_letters))
+    return _CodeLine(box, int(np.median([m.height for m in best_letters])), _slope(best_letters))
 
 
 def _stacked_pieces_joined(marks: list[_Mark]) -> list[_Mark]:
@@ -366,8 +358,9 @@ def _row_through(seed: _Mark, marks: list[_Mark]) -> list[_Mark]:
         letters = [m for m in row if m.height >= 0.7 * size and _letter_like(m)]
         if len(letters) < 3:
             break
-        tilt, level = np.polyfit([m.centre for m in letters], [m.middle for m in letters], 1)
-        level += tilt * seed.centre
+        fitted = np.polyfit([m.centre for m in letters], [m.middle for m in letters], 1)
+        tilt = float(fitted[0])
+        level = float(fitted[1]) + tilt * seed.centre
     return row
 
 
@@ -391,7 +384,7 @@ def _otsu(values: FloatArray) -> float:
     return float(centres[int(np.argmax(between))])
 
 
-def _line_page(contrast: FloatArray, line: CodeLine, angle: float, cap_height: int) -> Image.Image:
+def _line_page(contrast: FloatArray, line: _CodeLine, angle: float, cap_height: int) -> Image.Image:
     """The line, straightened, binarised and framed the way tesseract reads best."""
     left, top, right, bottom = line.box
     margin = int(line.char_height * 0.5)
@@ -433,4 +426,15 @@ def _read_page(page: Image.Image, brand: str | None) -> OcrReading:
     confidence = sum(conf for _, conf in words) / len(words) / 100.0
     return OcrReading(
         text=text, normalized=serial_normalize(text, brand=brand), confidence=confidence
+    )
+
+
+def _tesseract_config(brand: str | None) -> str:
+    """A single line, only the characters serials use, no dictionaries (serials are not words)."""
+    alphabet = serial_alphabet(brand) if brand else string.digits + string.ascii_uppercase
+    # The space belongs in the whitelist: without it tesseract glues the groups together and
+    # gives every word a confidence of 0.
+    return (
+        f'--psm 7 --oem 1 -c "tessedit_char_whitelist={alphabet} " '
+        "-c load_system_dawg=0 -c load_freq_dawg=0"
     )

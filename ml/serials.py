@@ -62,7 +62,7 @@ class SerialCheck:
         }
 
 
-Outcome = tuple[list[SerialFinding], dict[str, object]]
+_Outcome = tuple[list[SerialFinding], dict[str, object]]
 
 # OCR and hurried typing swap these; a position that can only hold a digit (or only a letter)
 # tells which one was meant.
@@ -113,7 +113,7 @@ def _lv_code(factory: str, week: int, year: int) -> str:
     return factory + week_digits[0] + year_digits[0] + week_digits[1] + year_digits[1]
 
 
-def _check_louis_vuitton(code: str, today: datetime.date) -> Outcome:
+def _check_louis_vuitton(code: str, today: datetime.date) -> _Outcome:
     match = re.fullmatch(r"([A-Z]{2})(\d+)", code.replace(" ", ""))
     if match is None:
         return [
@@ -199,7 +199,7 @@ CHANEL_SERIES_YEARS: dict[int, tuple[int, int]] = {
 _CHANEL_LAST_SERIES = max(CHANEL_SERIES_YEARS)
 
 
-def _check_chanel(code: str, today: datetime.date) -> Outcome:
+def _check_chanel(code: str, today: datetime.date) -> _Outcome:
     compact = code.replace(" ", "")
     findings = []
     if not compact.isdigit():
@@ -273,7 +273,7 @@ HERMES_YEAR_LETTERS: dict[str, tuple[int, ...]] = {
 HERMES_SKIPPED_LETTERS = "".join(sorted(set(string.ascii_uppercase) - set(HERMES_YEAR_LETTERS)))
 
 
-def _check_hermes(code: str, today: datetime.date) -> Outcome:
+def _check_hermes(code: str, today: datetime.date) -> _Outcome:
     match = re.fullmatch(r"([A-Z]) ?(\d{2})", code)
     if match is None:
         return [
@@ -326,7 +326,7 @@ GUCCI_SUPPLIERS = frozenset(
 )
 
 
-def _check_gucci(code: str, today: datetime.date) -> Outcome:
+def _check_gucci(code: str, today: datetime.date) -> _Outcome:
     match = re.fullmatch(r"(\d{6}) (\d{4})", code)
     if match is None:
         return [
@@ -368,7 +368,7 @@ def _generate_gucci(rng: random.Random, violation: str | None) -> str:
 CARTIER_WORKSHOPS = frozenset("CD CE CF CX LT MX NX PL RD SX".split())
 
 
-def _check_cartier(code: str, today: datetime.date) -> Outcome:
+def _check_cartier(code: str, today: datetime.date) -> _Outcome:
     match = re.fullmatch(r"(\d{6})([A-Z]{2})", code.replace(" ", ""))
     if match is None:
         return [
@@ -416,7 +416,7 @@ ROLEX_ALPHABET = "".join(
 )
 
 
-def _check_rolex(code: str, today: datetime.date) -> Outcome:
+def _check_rolex(code: str, today: datetime.date) -> _Outcome:
     compact = code.replace(" ", "")
     findings = []
     unused = [c for c in dict.fromkeys(compact) if c in ROLEX_UNUSED_LETTERS]
@@ -455,10 +455,10 @@ def _generate_rolex(rng: random.Random, violation: str | None) -> str:
 
 def _number_rules(
     brand: str, noun: str, length: int, length_word: str
-) -> tuple[Callable[[str, datetime.date], Outcome], Callable[[random.Random, str | None], str]]:
+) -> tuple[Callable[[str, datetime.date], _Outcome], Callable[[random.Random, str | None], str]]:
     """Rules for a brand whose serial is a plain number of a fixed length."""
 
-    def check(code: str, today: datetime.date) -> Outcome:
+    def check(code: str, today: datetime.date) -> _Outcome:
         compact = code.replace(" ", "")
         findings = []
         if not compact.isdigit():
@@ -514,7 +514,7 @@ class _BrandRules:
     # brand's alphabet, " " a space that belongs to the format.
     shapes: tuple[str, ...]
     violations: tuple[str, ...]
-    check: Callable[[str, datetime.date], Outcome]
+    check: Callable[[str, datetime.date], _Outcome]
     generate: Callable[[random.Random, str | None], str]
     alphabet: str = ""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,6 +33,7 @@ from ml.features import FONTS_DIR
 
 FloatArray = NDArray[np.float32]
 RGB = tuple[int, int, int]
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ def _smooth_noise(noise: np.random.Generator, side: int, sigma: float) -> FloatA
     if step > 1:
         field = ndimage.zoom(field, step, order=1)
     field = field[:side, :side]
-    return field / (field.std() + 1e-6)
+    return np.asarray(field / (field.std() + 1e-6), dtype=np.float32)
 
 
 def _wide_blur(values: FloatArray, sigma: float, axis: int | None = None) -> FloatArray:
@@ -202,7 +204,7 @@ def _wide_blur(values: FloatArray, sigma: float, axis: int | None = None) -> Flo
             values = ndimage.uniform_filter(values, width, mode="nearest")
         else:
             values = ndimage.uniform_filter1d(values, width, axis=axis, mode="nearest")
-    return values
+    return np.asarray(values, dtype=np.float32)
 
 
 def _relief(height: FloatArray, light: float, gain: float) -> FloatArray:
@@ -216,7 +218,7 @@ def _key_light(side: int, light: float, strength: float) -> FloatArray:
     ys, xs = np.mgrid[0:side, 0:side].astype(np.float32) / side - 0.5
     towards = -(xs * math.cos(light) + ys * math.sin(light))
     vignette = 1.0 - 0.35 * (xs**2 + ys**2)
-    return ((1.0 + strength * towards) * vignette).astype(np.float32)
+    return np.asarray((1.0 + strength * towards) * vignette, dtype=np.float32)
 
 
 def _colour(rgb: RGB) -> FloatArray:
@@ -319,27 +321,34 @@ def _stitch_row(
     pitch = stitch_length * 1.45
     count = max(8, int(perimeter / pitch))
 
-    def point(distance: float) -> tuple[float, float]:
-        # Walks clockwise from the top-left end of the top edge.
-        segments = (
-            ("line", x1 - x0 - 2 * radius, (x0 + radius, y0), (1.0, 0.0)),
-            ("arc", math.pi * radius / 2, (x1 - radius, y0 + radius), -math.pi / 2),
-            ("line", y1 - y0 - 2 * radius, (x1, y0 + radius), (0.0, 1.0)),
-            ("arc", math.pi * radius / 2, (x1 - radius, y1 - radius), 0.0),
-            ("line", x1 - x0 - 2 * radius, (x1 - radius, y1), (-1.0, 0.0)),
-            ("arc", math.pi * radius / 2, (x0 + radius, y1 - radius), math.pi / 2),
-            ("line", y1 - y0 - 2 * radius, (x0, y1 - radius), (0.0, -1.0)),
-            ("arc", math.pi * radius / 2, (x0 + radius, y0 + radius), math.pi),
-        )
+    def along(start: tuple[float, float], dx: float, dy: float) -> Callable[[float], Point]:
+        return lambda d: (start[0] + dx * d, start[1] + dy * d)
+
+    def around(centre: tuple[float, float], start_angle: float) -> Callable[[float], Point]:
+        def arc(d: float) -> Point:
+            angle = start_angle + d / max(radius, 1e-6)
+            return centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle)
+
+        return arc
+
+    across, down, quarter = x1 - x0 - 2 * radius, y1 - y0 - 2 * radius, math.pi * radius / 2
+    # Clockwise from the left end of the top edge.
+    segments = (
+        (across, along((x0 + radius, y0), 1.0, 0.0)),
+        (quarter, around((x1 - radius, y0 + radius), -math.pi / 2)),
+        (down, along((x1, y0 + radius), 0.0, 1.0)),
+        (quarter, around((x1 - radius, y1 - radius), 0.0)),
+        (across, along((x1 - radius, y1), -1.0, 0.0)),
+        (quarter, around((x0 + radius, y1 - radius), math.pi / 2)),
+        (down, along((x0, y1 - radius), 0.0, -1.0)),
+        (quarter, around((x0 + radius, y0 + radius), math.pi)),
+    )
+
+    def point(distance: float) -> Point:
         distance %= perimeter
-        for kind, length, start, direction in segments:
+        for length, walk in segments:
             if distance <= length:
-                if kind == "line":
-                    assert isinstance(direction, tuple)
-                    return start[0] + direction[0] * distance, start[1] + direction[1] * distance
-                assert isinstance(direction, float)
-                angle = direction + distance / max(radius, 1e-6)
-                return start[0] + radius * math.cos(angle), start[1] + radius * math.sin(angle)
+                return walk(distance)
             distance -= length
         return x0 + radius, y0
 
