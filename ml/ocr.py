@@ -50,7 +50,7 @@ class OcrUnavailable(RuntimeError):
 class OcrReading:
     text: str  # as tesseract read it
     normalized: str  # as the brand prints it (ml.serials.serial_normalize)
-    confidence: float  # 0..1: tesseract's mean word confidence over the agreeing reads
+    confidence: float  # 0..1: how far differently prepared reads agree on it (see _consensus)
 
 
 EMPTY_READING = OcrReading(text="", normalized="", confidence=0.0)
@@ -111,11 +111,9 @@ def serial_read(image: Image.Image, *, brand: str | None = None) -> OcrReading:
         readings.append(reading)
         agreeing = [r for r in readings if r.normalized == reading.normalized]
         if len(agreeing) >= _AGREEING_VALID_READINGS and _fit(reading, brand)[0]:
-            return _consensus(agreeing)
-        if len(agreeing) >= _AGREEING_READINGS:
-            consensus = _consensus(agreeing)
-            if consensus.confidence >= _MIN_CONFIDENCE:
-                return consensus
+            return _consensus(agreeing, len(readings))
+        if len(agreeing) >= _AGREEING_READINGS and _mean_confidence(agreeing) >= _MIN_CONFIDENCE:
+            return _consensus(agreeing, len(readings))
     if not readings:
         return EMPTY_READING
     groups: dict[str, list[OcrReading]] = {}
@@ -125,20 +123,30 @@ def serial_read(image: Image.Image, *, brand: str | None = None) -> OcrReading:
     # counterfeit's broken serial into a misread that happens to be valid.
     best = max(
         groups.values(),
-        key=lambda group: (len(group), *_fit(group[0], brand), _consensus(group).confidence),
+        key=lambda group: (len(group), *_fit(group[0], brand), _mean_confidence(group)),
     )
-    reading = _consensus(best)
-    if reading.confidence < _MIN_CONFIDENCE and (len(best) == 1 or not _fit(reading, brand)[0]):
+    unsure = _mean_confidence(best) < _MIN_CONFIDENCE
+    if unsure and (len(best) == 1 or not _fit(best[0], brand)[0]):
         return EMPTY_READING
-    return reading
+    return _consensus(best, len(readings))
 
 
-def _consensus(agreeing: list[OcrReading]) -> OcrReading:
-    """One reading for several that agree on the code, with their mean confidence."""
+def _mean_confidence(readings: list[OcrReading]) -> float:
+    return sum(r.confidence for r in readings) / len(readings)
+
+
+def _consensus(agreeing: list[OcrReading], reads: int) -> OcrReading:
+    """One reading for the reads that agree on it.
+
+    Its confidence is the share of all reads made that agree, discounted by up to half where
+    tesseract itself was unsure: agreement tells right from wrong readings far better than
+    tesseract's own confidence, which is often high for a wrong digit and 0 for a right one.
+    """
+    share = len(agreeing) / reads
     return OcrReading(
         text=agreeing[0].text,
         normalized=agreeing[0].normalized,
-        confidence=sum(r.confidence for r in agreeing) / len(agreeing),
+        confidence=share * (0.5 + 0.5 * _mean_confidence(agreeing)),
     )
 
 
