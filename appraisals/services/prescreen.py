@@ -7,7 +7,6 @@ told only that the AI check is done and an expert is reviewing.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import time
@@ -69,13 +68,13 @@ class SerialEvidence:
 
 
 def _load_screener(version: ModelVersion):  # noqa: ANN202 - torch types stay out of this module
-    from ml.artifact import ArtifactError
+    from ml.artifact import ArtifactError, artifact_sha256
     from ml.inference import screener_get
 
     path = artifact_path_resolve(version.artifact_path)
     if not path.exists():
         raise PreScreenUnavailable(f"The model file of {version.name} is missing: {path}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = artifact_sha256(path)
     if digest != version.artifact_sha256:
         raise PreScreenUnavailable(
             f"The model file of {version.name} has changed on disk (SHA-256 {digest[:12]}… "
@@ -94,7 +93,9 @@ def _open_rgb(photo: SubmissionPhoto) -> Image.Image:
     return image.convert("RGB")
 
 
-def _serial_evidence(submission: Submission, photos: list[SubmissionPhoto]) -> SerialEvidence:
+def _serial_evidence(
+    submission: Submission, photos: list[SubmissionPhoto], opened: dict[int, Image.Image]
+) -> SerialEvidence:
     from ml.ocr import OcrUnavailable, serial_read
     from ml.serials import serial_check, serial_compare
 
@@ -104,7 +105,8 @@ def _serial_evidence(submission: Submission, photos: list[SubmissionPhoto]) -> S
     raw, confidence = "", 0.0
     if photo is not None:
         try:
-            reading = serial_read(_open_rgb(photo), brand=submission.brand.name)
+            image = opened.get(photo.pk) or _open_rgb(photo)
+            reading = serial_read(image, brand=submission.brand.name)
             raw, confidence = reading.normalized, reading.confidence
         except OcrUnavailable:
             logger.warning("tesseract is not installed: serial codes are not read")
@@ -172,7 +174,10 @@ def submission_prescreen_run(*, submission_id: int, round: int) -> str:
     screened = [p for p in photos if p.slot.code in screener.slots]
     images = [_open_rgb(p) for p in screened]
     scores = screener.score(images, [p.slot.code for p in screened]) if screened else []
-    serial = _serial_evidence(submission, photos)
+    # The date-code photo is usually among the scored ones: decode it once for both.
+    serial = _serial_evidence(
+        submission, photos, {p.pk: image for p, image in zip(screened, images, strict=True)}
+    )
     # The strongest photo decides: one convincing deviation is enough to doubt the item.
     probability = max((s.probability for s in scores), default=None)
     decision = route(_routing_input(submission, probability, serial), RoutingPolicy.from_settings())
