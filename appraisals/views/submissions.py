@@ -160,11 +160,6 @@ def _photos_context(submission: Submission) -> dict[str, object]:
         "slots": slots,
         "batch_form": BatchPhotoForm(),
         "max_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
-        "ready": not any(
-            (s.required and photos.get(s.pk) is None)
-            or (photos.get(s.pk) is not None and not photos[s.pk].quality_ok)
-            for s in slots
-        ),
     }
 
 
