@@ -1,4 +1,4 @@
-"""Forms of the guided submission wizard."""
+"""Forms of the guided submission wizard and of the expert's case page."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ from typing import Any
 
 from django import forms
 
-from appraisals.models import Brand, Category, ProductModel, Tier
+from appraisals.models import (
+    Brand,
+    Category,
+    ConditionGrade,
+    FindingResult,
+    ProductModel,
+    SubmissionPhoto,
+    Tier,
+    Verdict,
+)
 
 
 class ItemForm(forms.Form):
@@ -80,4 +89,73 @@ class DetailsForm(forms.Form):
         "if you can't find it; our experts will read it from your photos.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    declared_value_eur = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        label="Declared value in EUR (optional)",
+        help_text="What the item is worth to you. Above a set value a second expert checks it "
+        "independently.",
+    )
     tier = forms.ChoiceField(choices=Tier.choices, widget=forms.RadioSelect, label="Service")
+
+
+# --- The expert's case page (admin) ---------------------------------------------------------
+
+
+class FindingForm(forms.Form):
+    """One feature's finding; the form's prefix is the feature code."""
+
+    result = forms.ChoiceField(
+        choices=FindingResult.choices, widget=forms.RadioSelect, required=False
+    )
+    reason = forms.CharField(max_length=300, required=False)
+    photo = forms.ModelChoiceField(
+        queryset=SubmissionPhoto.objects.none(), required=False, empty_label="(no photo)"
+    )
+    region_x = forms.FloatField(required=False, min_value=0, max_value=1)
+    region_y = forms.FloatField(required=False, min_value=0, max_value=1)
+    region_w = forms.FloatField(required=False, min_value=0, max_value=1)
+    region_h = forms.FloatField(required=False, min_value=0, max_value=1)
+
+    def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].queryset = photos
+        self.fields["photo"].label_from_instance = lambda photo: photo.slot.name
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.cleaned_data.get("result"))
+
+    def region(self) -> dict[str, float] | None:
+        values = [self.cleaned_data.get(f"region_{k}") for k in "xywh"]
+        if all(v is None for v in values):
+            return None
+        if any(v is None for v in values):
+            raise forms.ValidationError("Give all four of x, y, w and h, or none.")
+        return dict(zip("xywh", values, strict=True))  # type: ignore[arg-type]
+
+
+class ConditionForm(forms.Form):
+    grade = forms.ChoiceField(choices=[("", "—"), *ConditionGrade.choices], required=False)
+    wear_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    repairs = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    replaced_parts = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SignForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
+    verdict_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Required for inconclusive: the buyer is refunded.",
+    )
+
+
+class PhotoRequestForm(forms.Form):
+    slots = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+    message = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, slot_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].choices = slot_choices

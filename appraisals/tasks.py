@@ -12,6 +12,7 @@ from django.db import OperationalError
 from appraisals.selectors import submissions_prescreen_stalled, submissions_stalled
 from appraisals.services.photos import submission_check_photos_run
 from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
+from appraisals.services.sla import submissions_sla_breaches_record
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +72,9 @@ def submissions_requeue_stalled() -> int:
         submission_prescreen.delay(submission_id, round_)
         count += 1
     return count
+
+
+@shared_task(soft_time_limit=30, time_limit=60)
+def submissions_record_sla_breaches() -> int:
+    """Record, once, each open case that has run past its due time (for the on-time rate)."""
+    return submissions_sla_breaches_record()

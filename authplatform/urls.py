@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/", include("appraisals.urls_staff")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("appraisals.urls_public")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -45,6 +46,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The language of the pages (after sign-in) and of every email we send this person.
+    language = models.CharField(max_length=12, choices=settings.LANGUAGES, default="en")
+    # An expert's pseudonymous ID on reports (e.g. ``EX-4F1A9C``): stable, and it reveals
+    # nothing about the person. Assigned on first need by ``expert_code_get``.
+    reviewer_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
 
     objects = UserManager()
 

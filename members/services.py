@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -121,3 +122,12 @@ def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language of this person's pages and emails."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": "We don't offer that language."})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

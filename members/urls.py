@@ -25,4 +25,5 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("notifications/", views.notifications, name="notifications"),
+    path("language/", views.language_choose, name="language"),
 ]

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from members.forms import LoginForm, SignupForm
 from members.selectors import notification_list
-from members.services import login_success_record, notifications_mark_read, user_register
+from members.services import (
+    login_success_record,
+    notifications_mark_read,
+    user_language_set,
+    user_register,
+)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -98,3 +103,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("members:notifications")
     items = list(notification_list(user=request.user))
     return render(request, "members/notifications.html", {"notifications": items})
+
+
+@require_http_methods(["POST"])
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """Switch the site's language; for a signed-in person, emails follow the choice too."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response

@@ -29,6 +29,7 @@ from appraisals.models import (
     SubmissionPhoto,
 )
 from appraisals.routing import RoutingDecision, RoutingInput, RoutingPolicy, route
+from appraisals.services.reviews import reviews_open
 from appraisals.services.submissions import submission_event_add
 from members.services import notification_send
 from ml.models import ModelVersion
@@ -141,9 +142,11 @@ def _routing_input(
     submission: Submission, probability: float | None, serial: SerialEvidence
 ) -> RoutingInput:
     model = submission.product_model
+    # The higher of what the buyer declares and what such a model typically fetches.
+    values = [v for v in (submission.declared_value_eur, model and model.typical_value_eur) if v]
     return RoutingInput(
         tier=submission.tier,
-        item_value_eur=model.typical_value_eur if model else None,
+        item_value_eur=max(values) if values else None,
         probability=probability,
         serial_findings=serial.findings,
         serial_match=serial.match,
@@ -271,6 +274,7 @@ def _record(
         outcome = "needs_retake"
     else:
         locked.status = Status.AWAITING_EXPERT
+        reviews_open(submission=locked)
         submission_event_add(locked, Kind.PRESCREENED, "Automatic checks done")
         submission_event_add(locked, Kind.EXPERT_QUEUED, "An expert is reviewing your item")
         notification_send(

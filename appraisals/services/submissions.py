@@ -86,18 +86,27 @@ def submission_item_update(
     return submission
 
 
-def submission_details_update(*, submission: Submission, serial_code: str, tier: str) -> Submission:
-    """Steps 3 and 4: the optional serial/date code and the service tier."""
+def submission_details_update(
+    *, submission: Submission, serial_code: str, tier: str, declared_value_eur: int | None = None
+) -> Submission:
+    """Steps 3 and 4: the optional serial/date code, the declared value and the tier."""
     submission_ensure_editable(submission)
     serial = " ".join(serial_code.split()).upper()
     if len(serial) > 40:
         raise ValidationError({"serial_code": "A serial or date code has at most 40 characters."})
     if tier not in Tier.values:
         raise ValidationError({"tier": "Choose standard or express."})
+    if declared_value_eur is not None and not 0 < declared_value_eur <= 10_000_000:
+        raise ValidationError({"declared_value_eur": "Give a value from 1 to 10,000,000 EUR."})
     with transaction.atomic():
         submission.serial_code, submission.tier = serial, tier
         submission.serial_source = "buyer" if serial else ""
-        submission.save(update_fields=["serial_code", "serial_source", "tier", "updated_at"])
+        submission.declared_value_eur = declared_value_eur
+        submission.save(
+            update_fields=[
+                "serial_code", "serial_source", "tier", "declared_value_eur", "updated_at"
+            ]
+        )  # fmt: skip
     return submission
 
 
@@ -114,6 +123,15 @@ def submission_blockers(*, submission: Submission) -> list[str]:
             problems.append(f"Retake “{slot.name}”: {issues}")
     if not submission.tier:
         problems.append("Choose a service tier.")
+    request = submission.photo_requests.filter(answered_at__isnull=True).first()
+    if request is not None:
+        slots = {s.code: s for s in submission.category.slots.all()}
+        for code in request.slot_codes:
+            if code not in slots:
+                continue
+            photo = photos.get(slots[code].pk)
+            if photo is None or photo.uploaded_at <= request.created_at:
+                problems.append(f"The expert asked for a new photo of “{slots[code].name}”.")
     return problems
 
 
@@ -127,7 +145,15 @@ def submission_submit(*, submission: Submission) -> Submission:
         problems = submission_blockers(submission=locked)
         if problems:
             raise ValidationError(problems)
-        locked.mark_submitted(now=timezone.now())
+        now = timezone.now()
+        request = locked.photo_requests.filter(answered_at__isnull=True).first()
+        if request is not None:
+            # The SLA clock stops while the case waits for the buyer's photos.
+            request.answered_at = now
+            request.save(update_fields=["answered_at"])
+            if locked.due_at is not None:
+                locked.due_at += now - request.created_at
+        locked.mark_submitted(now=now)
         locked.save(update_fields=["status", "round", "submitted_at", "due_at", "updated_at"])
         submission_event_add(locked, Kind.SUBMITTED, f"{locked.get_tier_display()} service")
         notification_send(

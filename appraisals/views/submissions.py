@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
-from appraisals.models import Brand, Category, Status, Submission
+from appraisals.models import Brand, Category, ReportFeedback, Status, Submission
+from appraisals.selectors.reports import report_latest_for_submission
+from appraisals.services.feedback import nps_due
 from appraisals.services.photos import (
     submission_photo_delete,
     submission_photo_move,
@@ -323,7 +325,11 @@ def submission_details(request: HttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
-    initial = {"serial_code": submission.serial_code, "tier": submission.tier or "standard"}
+    initial = {
+        "serial_code": submission.serial_code,
+        "declared_value_eur": submission.declared_value_eur,
+        "tier": submission.tier or "standard",
+    }
     form = DetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,10 +382,16 @@ def _status_context(submission: Submission) -> dict[str, object]:
 @require_GET
 def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    report = report_latest_for_submission(submission_id=submission.pk)
     context = {
         **_status_context(submission),
         "photos": selectors.submission_photos(submission=submission),
         "resume_url": _next_step_url(submission) if submission.is_editable else None,
+        "report": report,
+        "feedback_given": ReportFeedback.objects.filter(report__submission=submission).exists(),
+        "nps_due": report is not None and nps_due(user=request.user),
+        "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
+        "nps_scale": range(11),
     }
     return render(request, "appraisals/submission_detail.html", context)
 

@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "authplatform.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,6 +101,9 @@ LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 LANGUAGE_CODE = "en"
+# The buyer chooses; pages, PDFs and emails come in either.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -176,6 +180,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appraisals.tasks.submissions_requeue_stalled",
         "schedule": 60.0,
     },
+    "record-sla-breaches": {
+        "task": "appraisals.tasks.submissions_record_sla_breaches",
+        "schedule": 60.0,
+    },
 }
 # A submitted case whose photo re-check has not finished after this long is enqueued again.
 SUBMISSION_CHECK_STALL_SECONDS = env.int("SUBMISSION_CHECK_STALL_SECONDS", default=300)
@@ -190,6 +198,10 @@ ROUTING_HIGH_VALUE_EUR = env.int("ROUTING_HIGH_VALUE_EUR", default=5000)
 ROUTING_COUNTERFEIT_CONFIDENT = env.float("ROUTING_COUNTERFEIT_CONFIDENT", default=0.8)
 ROUTING_AUTHENTIC_CONFIDENT = env.float("ROUTING_AUTHENTIC_CONFIDENT", default=0.2)
 ROUTING_RANDOM_QA_RATE = env.float("ROUTING_RANDOM_QA_RATE", default=0.05)
+# Expert review. A claimed case returns to the queue when its claim runs out.
+REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
+# NPS is asked at most once per this many days per person.
+NPS_INTERVAL_DAYS = env.int("NPS_INTERVAL_DAYS", default=91)
 # A queued case with no pre-screen after this long is enqueued again (model missing, crash).
 PRESCREEN_STALL_SECONDS = env.int("PRESCREEN_STALL_SECONDS", default=300)
 
@@ -198,6 +210,11 @@ DEMO_ACCOUNTS_ALLOWED = True
 
 # The chain node that anchors reports (ganache locally).
 ETH_RPC_URL = env.str("ETH_RPC_URL", default="http://127.0.0.1:8545")
+
+# The secp256k1 key that signs reports (provenance/signing.py), as 64 hex digits. Addresses
+# of earlier keys stay trusted after a rotation, so the reports they signed still verify.
+REPORT_SIGNING_KEY = env.str("REPORT_SIGNING_KEY", default="")
+REPORT_SIGNING_TRUSTED_SIGNERS = env.list("REPORT_SIGNING_TRUSTED_SIGNERS", default=[])
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

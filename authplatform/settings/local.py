@@ -1,7 +1,10 @@
 """Settings for ``make run`` on a laptop: debug on, embedded defaults, console email."""
 
+import os
+import secrets
+
 from authplatform.settings.base import *  # noqa: F403
-from authplatform.settings.base import VAR_DIR, env
+from authplatform.settings.base import REPORT_SIGNING_KEY, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Not a secret: only ever used on a developer's machine, and production refuses to start
@@ -23,3 +26,27 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 SERVE_MEDIA = True
+
+
+def _report_signing_key_local() -> str:
+    """This machine's report-signing key, made once under var/ so it never enters the repo."""
+    key_file = VAR_DIR / "keys" / "report-signing.key"
+    if not key_file.exists():
+        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        draft = key_file.with_name(f"{key_file.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        # link() never replaces: when the web process and the worker start together, both
+        # end up with whichever key was linked first.
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip()
+
+
+if not REPORT_SIGNING_KEY:
+    REPORT_SIGNING_KEY = _report_signing_key_local()

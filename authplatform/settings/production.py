@@ -3,6 +3,8 @@
 Secrets may be passed as ``NAME`` or as a file path in ``NAME_FILE``.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from authplatform.settings.base import *  # noqa: F403
 from authplatform.settings.base import env
 
@@ -11,6 +13,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 ETH_RPC_URL = env.str("ETH_RPC_URL")
+REPORT_SIGNING_KEY = env.str("REPORT_SIGNING_KEY")
+if not REPORT_SIGNING_KEY.strip():
+    raise ImproperlyConfigured("REPORT_SIGNING_KEY (or REPORT_SIGNING_KEY_FILE) is empty.")
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")

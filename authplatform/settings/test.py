@@ -4,6 +4,8 @@ There is deliberately no SQLite fallback: the suite must run against the databas
 production uses.
 """
 
+import secrets
+
 from authplatform.settings.base import *  # noqa: F403
 from authplatform.settings.base import DATABASES, STATIC_ROOT, env
 
@@ -29,3 +31,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 SERVE_MEDIA = True
 # Tests share one client address; keep the per-IP limit out of the way of per-account tests.
 LOGIN_MAX_FAILURES_PER_IP = 1000
+# A fresh report-signing key per test run, and no earlier keys, whatever the environment says.
+REPORT_SIGNING_KEY = secrets.token_hex(32)
+REPORT_SIGNING_TRUSTED_SIGNERS: list[str] = []

@@ -1,92 +1,16 @@
-"""The catalog (categories, brands, models, photo slots) and the buyer's submissions."""
+"""What a buyer sends: the submission, its photos and its timeline."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class Category(models.Model):
-    """A kind of item we authenticate (handbag, watch), with its own photo slots."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80)
-    description = models.CharField(max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name_plural = "categories"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Brand(models.Model):
-    """A maker whose items we can authenticate in one or more categories."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80, unique=True)
-    categories = models.ManyToManyField(Category, related_name="brands")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ProductModel(models.Model):
-    """A named model line of a brand in a category, e.g. a specific bag or watch reference."""
-
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="models")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="models")
-    name = models.CharField(max_length=120)
-    reference = models.CharField(max_length=60, blank=True)
-    # A typical pre-owned value; the pre-screen's routing asks for a second expert above a
-    # threshold. Valuation proper is a later capability.
-    typical_value_eur = models.PositiveIntegerField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["brand__name", "name"]
-        verbose_name = "model"
-        constraints = [
-            models.UniqueConstraint(fields=["brand", "name"], name="unique_model_per_brand"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.brand.name} {self.name}"
-
-
-def _slot_example_path(instance: PhotoSlot, filename: str) -> str:
-    return f"catalog/slots/{instance.category.slug}-{instance.code}{PurePosixPath(filename).suffix}"
-
-
-class PhotoSlot(models.Model):
-    """One photo a submission of this category asks for, in order, with how to take it."""
-
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="slots")
-    code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=80)
-    instruction = models.CharField(max_length=300)
-    example_image = models.ImageField(upload_to=_slot_example_path, blank=True)
-    required = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["category", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["category", "code"], name="unique_slot_code"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category.name}: {self.name}"
+from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel
 
 
 class Tier(models.TextChoices):
@@ -103,6 +27,7 @@ class Status(models.TextChoices):
     NEEDS_RETAKE = "needs_retake", "Retake needed"
     QUEUED = "queued", "Queued for AI pre-screen"
     AWAITING_EXPERT = "awaiting_expert", "With an expert"
+    COMPLETED = "completed", "Report issued"
 
 
 class Submission(models.Model):
@@ -123,6 +48,9 @@ class Submission(models.Model):
         ProductModel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     serial_code = models.CharField(max_length=40, blank=True)
+    # What the buyer says the item is worth: above ``ROUTING_HIGH_VALUE_EUR`` a second expert
+    # reviews it, and the guarantee is capped by it.
+    declared_value_eur = models.PositiveIntegerField(null=True, blank=True)
     serial_source = models.CharField(
         max_length=8,
         blank=True,
@@ -136,6 +64,14 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the report was issued, and when the case first ran past ``due_at`` (recorded by
+    # the SLA beat task, or at issue): the on-time rate and mean appraisal time come from
+    # these.
+    completed_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # The owner may choose to show their name on the public report page; by default it
+    # shows none.
+    show_owner_name = models.BooleanField(default=False)
     # Set by the pre-screen's routing: higher is sooner; "double" asks for a second blind
     # expert. See appraisals/routing.py.
     priority = models.IntegerField(default=0)
@@ -234,8 +170,13 @@ class SubmissionEvent(models.Model):
         QUEUED = "queued", "Queued for AI pre-screen"
         PRESCREENED = "prescreened", "AI check done"
         EXPERT_QUEUED = "expert_queued", "An expert is reviewing"
-
-    AWAITING_EXPERT = "awaiting_expert", "With an expert"
+        EXPERT_ASSIGNED = "expert_assigned", "Expert assigned"
+        MORE_PHOTOS_REQUESTED = "more_photos", "More photos requested"
+        SECOND_REVIEW = "second_review", "Second review"
+        SENIOR_REVIEW = "senior_review", "Senior expert review"
+        REPORT_ISSUED = "report_issued", "Report issued"
+        REFUND_DUE = "refund_due", "Refund due"
+        SLA_BREACHED = "sla_breached", "Running late"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -264,65 +205,3 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
-
-
-class Band(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-
-
-class PreScreen(models.Model):
-    """The AI pre-screen of one submission round: scores, serial reading and routing.
-
-    It is evidence for the experts, never a verdict: the buyer sees none of it.
-    """
-
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="prescreens")
-    round = models.PositiveSmallIntegerField()
-    model_version = models.ForeignKey(
-        "ml.ModelVersion", on_delete=models.PROTECT, related_name="prescreens"
-    )
-    probability = models.FloatField(
-        null=True, blank=True, help_text="Calibrated probability that the item is counterfeit."
-    )
-    band = models.CharField(max_length=8, choices=Band.choices)
-    serial_read = models.CharField(max_length=60, blank=True)
-    serial_confidence = models.FloatField(default=0.0)
-    serial_match = models.CharField(max_length=16, blank=True)
-    serial_check = models.JSONField(default=dict, blank=True)
-    review_depth = models.CharField(max_length=8)
-    priority = models.IntegerField(default=0)
-    reasons = models.JSONField(default=list)
-    retakes = models.JSONField(default=list, blank=True)
-    seconds = models.FloatField(default=0.0, help_text="Time to compute, in seconds.")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["submission", "round"], name="one_prescreen_per_round"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.submission_id} round {self.round}"
-
-
-class PreScreenPhoto(models.Model):
-    """The classifier's reading of one photo: probability, per-feature scores, heatmap."""
-
-    prescreen = models.ForeignKey(PreScreen, on_delete=models.CASCADE, related_name="photos")
-    photo = models.ForeignKey(SubmissionPhoto, on_delete=models.CASCADE, related_name="scores")
-    probability = models.FloatField()
-    feature_scores = models.JSONField(default=dict)
-    # Written by the pre-screen service under a random name before the row is created.
-    heatmap = models.FileField()
-
-    class Meta:
-        ordering = ["photo__slot__position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["prescreen", "photo"], name="one_score_per_photo"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prescreen_id} {self.photo_id}"

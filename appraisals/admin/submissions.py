@@ -1,6 +1,8 @@
-"""Admin: staff edit the catalog; staff and experts look at submissions and their photos."""
+"""Admin: staff and experts look at submissions, their photos and the AI's evidence."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest
@@ -10,54 +12,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from appraisals.models import (
-    Brand,
-    Category,
-    PhotoSlot,
     PreScreenPhoto,
-    ProductModel,
     Submission,
     SubmissionEvent,
     SubmissionPhoto,
 )
-
-
-class PhotoSlotInline(admin.TabularInline):
-    model = PhotoSlot
-    extra = 0
-    fields = ["position", "code", "name", "instruction", "required", "example_image"]
-    ordering = ["position"]
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [PhotoSlotInline]
-
-
-@admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    list_filter = ["categories"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(ProductModel)
-class ProductModelAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "category", "reference"]
-    list_filter = ["category", "brand"]
-    search_fields = ["name", "reference", "brand__name"]
-    list_select_related = ["brand", "category"]
-    autocomplete_fields = ["brand"]
-
-
-@admin.register(PhotoSlot)
-class PhotoSlotAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "code", "required", "position"]
-    list_filter = ["category", "required"]
-    list_select_related = ["category"]
-    ordering = ["category", "position"]
 
 
 class SubmissionPhotoInline(admin.TabularInline):
@@ -173,26 +132,30 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description="AI pre-screen (latest round)")
     def ai_evidence(self, submission: Submission) -> SafeString:
-        prescreen = submission.prescreens.select_related("model_version").order_by("-round").first()
-        rows = []
-        if prescreen is not None:
-            scores = prescreen.photos.select_related("photo__slot").order_by(
-                "photo__slot__position"
-            )
-            for score in scores:
-                rows.append(
-                    {
-                        "score": score,
-                        "photo_url": reverse(
-                            "admin:appraisals_submissionphoto_image", args=[score.photo_id]
-                        ),
-                        "heatmap_url": reverse(
-                            "admin:appraisals_prescreenphoto_heatmap", args=[score.pk]
-                        ),
-                        "features": sorted(score.feature_scores.items(), key=lambda kv: -kv[1]),
-                    }
-                )
         return render_to_string(
             "admin/appraisals/prescreen_evidence.html",
-            {"prescreen": prescreen, "rows": rows, "submission": submission},
+            prescreen_evidence_context(submission, round=None),
         )
+
+
+def prescreen_evidence_context(submission: Submission, *, round: int | None) -> dict[str, Any]:
+    """The AI's evidence on a case (a given round, or the latest) for the admin templates."""
+    prescreens = submission.prescreens.select_related("model_version").order_by("-round")
+    prescreen = (prescreens.filter(round=round) if round is not None else prescreens).first()
+    rows = []
+    if prescreen is not None:
+        scores = prescreen.photos.select_related("photo__slot").order_by("photo__slot__position")
+        for score in scores:
+            rows.append(
+                {
+                    "score": score,
+                    "photo_url": reverse(
+                        "admin:appraisals_submissionphoto_image", args=[score.photo_id]
+                    ),
+                    "heatmap_url": reverse(
+                        "admin:appraisals_prescreenphoto_heatmap", args=[score.pk]
+                    ),
+                    "features": sorted(score.feature_scores.items(), key=lambda kv: -kv[1]),
+                }
+            )
+    return {"prescreen": prescreen, "rows": rows, "submission": submission}

@@ -1,0 +1,322 @@
+"""Admin: the expert review queue, "take next", and the case page where an expert signs.
+
+The Review model's changelist *is* the queue page. Only users with the expert permission
+see it; every write goes through ``appraisals.services.reviews``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils import timezone
+
+from appraisals.admin.submissions import prescreen_evidence_context
+from appraisals.forms import ConditionForm, FindingForm, PhotoRequestForm, SignForm
+from appraisals.models import Feature, Review
+from appraisals.selectors.reviews import (
+    review_get_for_expert,
+    review_others_visible,
+    review_queue,
+    reviews_held_by,
+)
+from appraisals.services import reviews as review_services
+from appraisals.services.reviews import REVIEW_PERMISSION, SENIOR_PERMISSION
+
+
+def _is_expert(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.has_perm(REVIEW_PERMISSION))
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The queue (changelist) and the case page (a custom view per seat)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_expert(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_expert(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        view = self.admin_site.admin_view
+        return [
+            path("take-next/", view(self.take_next), name="appraisals_review_take_next"),
+            path("<int:review_id>/case/", view(self.case_view), name="appraisals_review_case"),
+            path(
+                "<int:review_id>/request-photos/",
+                view(self.request_photos),
+                name="appraisals_review_request_photos",
+            ),
+            path(
+                "<int:review_id>/release/",
+                view(self.release),
+                name="appraisals_review_release",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _require_expert(self, request: HttpRequest) -> None:
+        if not _is_expert(request):
+            raise PermissionDenied("Only experts can work the review queue.")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        self._require_expert(request)
+        now = timezone.now()
+        rows = list(review_queue(now=now))
+        may_senior = request.user.has_perm(SENIOR_PERMISSION)
+        for row in rows:
+            row.time_left = row.submission.due_at - now if row.submission.due_at else None
+            row.overdue = row.time_left is not None and row.time_left.total_seconds() < 0
+            row.claim_live = row.claim_is_live(now=now)
+            row.mine = row.expert_id == request.user.pk and row.claim_live
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Review queue",
+            "opts": self.model._meta,
+            "rows": rows,
+            "held": list(reviews_held_by(expert=request.user)),
+            "may_senior": may_senior,
+            "now": now,
+            "claim_minutes": settings.REVIEW_CLAIM_MINUTES,
+        }
+        return TemplateResponse(request, "admin/appraisals/review_queue.html", context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return redirect("admin:appraisals_review_case", review_id=object_id)
+
+    def take_next(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require_expert(request)
+        seat = review_services.review_take_next(expert=request.user)
+        if seat is None:
+            messages.info(request, "The queue is empty: no case is waiting for you.")
+            return redirect("admin:appraisals_review_changelist")
+        return redirect("admin:appraisals_review_case", review_id=seat.pk)
+
+    def _case_context(
+        self, request: HttpRequest, seat: Review, forms: dict[str, Any]
+    ) -> dict[str, Any]:
+        submission = seat.submission
+        now = timezone.now()
+        evidence = prescreen_evidence_context(submission, round=seat.round)
+        heatmaps = {row["score"].photo_id: row["heatmap_url"] for row in evidence["rows"]}
+        regions: dict[int, list[dict[str, Any]]] = {}
+        for finding in seat.findings.all():
+            if finding.photo_id and finding.region:
+                regions.setdefault(finding.photo_id, []).append(
+                    {"feature": finding.get_feature_display(), **finding.region}
+                )
+        panels = [
+            {
+                "photo": photo,
+                "photo_url": reverse("admin:appraisals_submissionphoto_image", args=[photo.pk]),
+                "heatmap_url": heatmaps.get(photo.pk),
+                "reference_url": photo.slot.example_image.url if photo.slot.example_image else "",
+                "regions": regions.get(photo.pk, []),
+            }
+            for photo in submission.photos.select_related("slot").order_by("slot__position")
+        ]
+        return {
+            **self.admin_site.each_context(request),
+            "title": f"Case {submission.reference}",
+            "opts": self.model._meta,
+            "seat": seat,
+            "submission": submission,
+            "claim_live": seat.expert_id == request.user.pk and seat.claim_is_live(now=now),
+            "others": review_others_visible(review=seat),
+            "panels": panels,
+            "blockers": review_services.review_sign_blockers(seat)
+            if seat.state == Review.State.CLAIMED
+            else [],
+            **evidence,
+            **forms,
+        }
+
+    def _forms(self, seat: Review, data: Any = None) -> dict[str, Any]:
+        photos = seat.submission.photos.select_related("slot").order_by("slot__position")
+        existing = {f.feature: f for f in seat.findings.all()}
+        finding_forms = []
+        for feature in Feature:
+            finding = existing.get(feature.value)
+            initial = {}
+            if finding is not None:
+                initial = {
+                    "result": finding.result,
+                    "reason": finding.reason,
+                    "photo": finding.photo_id,
+                    **{f"region_{k}": v for k, v in (finding.region or {}).items()},
+                }
+            form = FindingForm(data, prefix=feature.value, photos=photos, initial=initial)
+            form.feature = feature
+            finding_forms.append(form)
+        condition = ConditionForm(
+            data,
+            prefix="condition",
+            initial={
+                "grade": seat.condition_grade,
+                "wear_notes": seat.wear_notes,
+                "repairs": seat.repairs,
+                "replaced_parts": seat.replaced_parts,
+            },
+        )
+        slot_choices = [(s.code, s.name) for s in seat.submission.category.slots.all()]
+        return {
+            "finding_forms": finding_forms,
+            "condition_form": condition,
+            "sign_form": SignForm(data if data and "sign" in data else None, prefix="sign"),
+            "photo_request_form": PhotoRequestForm(prefix="more", slot_choices=slot_choices),
+        }
+
+    def case_view(self, request: HttpRequest, review_id: int) -> HttpResponse:
+        self._require_expert(request)
+        seat = review_get_for_expert(review_id=review_id, expert=request.user)
+        if request.method != "POST":
+            return TemplateResponse(
+                request,
+                "admin/appraisals/review_case.html",
+                self._case_context(request, seat, self._forms(seat)),
+            )
+        forms = self._forms(seat, request.POST)
+        errors = self._save_work(request, seat, forms)
+        if not errors and "sign" in request.POST:
+            errors = self._sign(request, seat, forms["sign_form"])
+            if not errors:
+                messages.success(request, f"Signed {seat.submission.reference}.")
+                return redirect("admin:appraisals_review_changelist")
+        if errors:
+            seat = review_get_for_expert(review_id=review_id, expert=request.user)
+            context = self._case_context(request, seat, forms)
+            context["errors"] = errors
+            return TemplateResponse(
+                request, "admin/appraisals/review_case.html", context, status=400
+            )
+        messages.success(request, "Saved.")
+        return redirect("admin:appraisals_review_case", review_id=seat.pk)
+
+    def _save_work(self, request: HttpRequest, seat: Review, forms: dict[str, Any]) -> list[str]:
+        """Save every finding and the condition that were filled in; valid ones are kept even
+        when another is wrong, so no work is lost."""
+        errors: list[str] = []
+        try:
+            for form in forms["finding_forms"]:
+                label = form.feature.label
+                if not form.is_valid():
+                    errors += [f"{label}: {e}" for e in form.errors.get("__all__", [])] or [
+                        f"{label}: check the fields marked in red."
+                    ]
+                    continue
+                if not form.filled:
+                    continue
+                try:
+                    review_services.finding_save(
+                        review=seat,
+                        expert=request.user,
+                        feature=form.feature.value,
+                        result=form.cleaned_data["result"],
+                        reason=form.cleaned_data["reason"],
+                        photo=form.cleaned_data["photo"],
+                        region=form.region(),
+                    )
+                except ValidationError as error:
+                    errors += [f"{label}: {m}" for m in error.messages]
+            condition = forms["condition_form"]
+            if condition.is_valid() and any(condition.cleaned_data.values()):
+                try:
+                    review_services.review_condition_save(
+                        review=seat,
+                        expert=request.user,
+                        grade=condition.cleaned_data["grade"],
+                        wear_notes=condition.cleaned_data["wear_notes"],
+                        repairs=condition.cleaned_data["repairs"],
+                        replaced_parts=condition.cleaned_data["replaced_parts"],
+                    )
+                except ValidationError as error:
+                    errors += [f"Condition: {m}" for m in error.messages]
+        except review_services.ClaimLost as error:
+            errors.append(str(error))
+        return errors
+
+    def _sign(self, request: HttpRequest, seat: Review, form: SignForm) -> list[str]:
+        if not form.is_valid():
+            return ["Choose a verdict before signing."]
+        try:
+            review_services.review_sign(
+                review=seat,
+                expert=request.user,
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["verdict_reason"],
+            )
+        except (ValidationError, review_services.ClaimLost) as error:
+            return list(getattr(error, "messages", [str(error)]))
+        return []
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
+        return super().get_queryset(request).select_related("submission")
+
+    def request_photos(self, request: HttpRequest, review_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require_expert(request)
+        seat = review_get_for_expert(review_id=review_id, expert=request.user)
+        slot_choices = [(s.code, s.name) for s in seat.submission.category.slots.all()]
+        form = PhotoRequestForm(request.POST, prefix="more", slot_choices=slot_choices)
+        errors = ["Tick at least one photo slot and write a message to the buyer."]
+        if form.is_valid():
+            try:
+                review_services.review_request_photos(
+                    review=seat,
+                    expert=request.user,
+                    slot_codes=form.cleaned_data["slots"],
+                    message=form.cleaned_data["message"],
+                )
+                errors = []
+            except (ValidationError, review_services.ClaimLost) as error:
+                errors = list(getattr(error, "messages", [str(error)]))
+        if errors:
+            context = self._case_context(request, seat, self._forms(seat))
+            context["photo_request_form"] = form
+            context["errors"] = errors
+            return TemplateResponse(
+                request, "admin/appraisals/review_case.html", context, status=400
+            )
+        messages.success(request, f"The buyer of {seat.submission.reference} was asked for photos.")
+        return redirect("admin:appraisals_review_changelist")
+
+    def release(self, request: HttpRequest, review_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require_expert(request)
+        seat = review_get_for_expert(review_id=review_id, expert=request.user)
+        try:
+            review_services.review_release(review=seat, expert=request.user)
+        except review_services.ClaimLost as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(request, f"{seat.submission.reference} is back in the queue.")
+        return redirect("admin:appraisals_review_changelist")

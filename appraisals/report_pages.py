@@ -1,0 +1,154 @@
+"""How a signed report is shown: the public page, the PDF and the QR code, all from its document.
+
+Everything a reader sees comes from ``Report.document`` (the signed canonical document), so the
+page, the PDF and a downloaded copy can never disagree. Labels are translated into the active
+language; the expert's free-text reasons are shown as written.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from appraisals.models import (
+    ConditionGrade,
+    Feature,
+    FindingResult,
+    Report,
+    Review,
+    SubmissionPhoto,
+    Verdict,
+)
+from appraisals.radar import RadarSeries, radar_svg
+
+# How an expert's finding reads on the radar: consistent is the outer ring.
+FINDING_SCORE = {
+    FindingResult.CONSISTENT: 1.0,
+    FindingResult.CANNOT_TELL: 0.5,
+    FindingResult.INCONSISTENT: 0.0,
+}
+# Photos embedded in the PDF are shrunk to this long side: sharp in print, small in size.
+PDF_PHOTO_SIDE = 900
+
+
+def report_public_url(report: Report) -> str:
+    path = reverse("public:report", args=[report.public_token])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def report_qr_svg(report: Report) -> str:
+    """A QR code of the public page's URL, as inline SVG."""
+    qr = segno.make(report_public_url(report), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, title="QR")
+    return buffer.getvalue().decode()
+
+
+def _choice_label(choices: type, value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def report_radar(document: dict[str, Any]) -> str:
+    """The radar chart of the experts' findings, with the AI's per-feature view as an aid."""
+    findings = {f["feature"]: f["result"] for f in document.get("findings", [])}
+    ai = (document.get("ai") or {}).get("feature_probability_counterfeit", {})
+    labels = [str(feature.label) for feature in Feature]
+    expert = [
+        FINDING_SCORE.get(FindingResult(findings[f.value])) if f.value in findings else None
+        for f in Feature
+    ]
+    ai_values = [1.0 - float(ai[f.value]) if f.value in ai else None for f in Feature]
+    series = [RadarSeries(name=_("Experts"), values=expert, css_class="experts")]
+    if any(v is not None for v in ai_values):
+        series.append(RadarSeries(name=_("AI (an aid)"), values=ai_values, css_class="ai"))
+    return radar_svg(
+        labels=labels,
+        series=series,
+        title=_("Feature scores: outer ring = consistent with authentic"),
+    )
+
+
+def _photo_data_uri(photo: SubmissionPhoto) -> str:
+    with photo.image.open("rb") as handle, Image.open(handle) as image:
+        image = image.convert("RGB")
+        image.thumbnail((PDF_PHOTO_SIDE, PDF_PHOTO_SIDE))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=82)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
+    """What the report templates need, in the active language."""
+    document = report.document
+    photos_by_sha = {
+        p.sha256: p
+        for p in report.submission.photos.select_related("slot").order_by("slot__position")
+    }
+
+    def photo_src(ref: dict[str, str] | None) -> str:
+        if not ref:
+            return ""
+        photo = photos_by_sha.get(ref["sha256"])
+        if photo is None:
+            return ""
+        if for_pdf:
+            return _photo_data_uri(photo)
+        return reverse("public:report-photo", args=[report.public_token, ref["sha256"][:16]])
+
+    findings = [
+        {
+            **finding,
+            "feature_label": _choice_label(Feature, finding["feature"]),
+            "result_label": _choice_label(FindingResult, finding["result"]),
+            "photo_src": photo_src(finding.get("photo")),
+            "region_pct": {k: float(v) * 100 for k, v in (finding.get("region") or {}).items()},
+            "guide_url": reverse("public:guide-feature", args=[finding["feature"]]),
+        }
+        for finding in document.get("findings", [])
+    ]
+    superseded_by = Report.objects.filter(supersedes=report).first()
+    stage_labels = dict(Review.Stage.choices)
+    return {
+        "report": report,
+        "doc": document,
+        "verdict_label": _choice_label(Verdict, document["verdict"]["result"]),
+        "condition_label": _choice_label(ConditionGrade, document["condition"]["grade"]),
+        "findings": findings,
+        "radar_svg": report_radar(document),
+        "qr_svg": report_qr_svg(report),
+        "public_url": report_public_url(report),
+        "issued_at": parse_datetime(document["issued_at"]),
+        "reviewers": [
+            {**r, "role_label": stage_labels.get(r["role"], r["role"])}
+            for r in document.get("reviewers", [])
+        ],
+        "owner_name": report.submission.owner.full_name
+        if report.submission.show_owner_name
+        else "",
+        "superseded_by": superseded_by,
+        "for_pdf": for_pdf,
+        "language": translation.get_language(),
+    }
+
+
+def report_pdf(report: Report) -> bytes:
+    """The report as a PDF, rendered by WeasyPrint from the page's own template."""
+    from weasyprint import HTML
+
+    html = render_to_string("appraisals/report_pdf.html", report_context(report, for_pdf=True))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

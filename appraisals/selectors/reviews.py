@@ -1,0 +1,73 @@
+"""Read-side queries of the expert review queue and of a case under review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from appraisals.models import Finding, PreScreen, Review, Status
+from appraisals.services.reviews import queue_order
+from members.models import User
+
+
+def review_queue(*, now: datetime) -> QuerySet[Review]:
+    """Every seat of the queue, in the order experts take them, with a fixed query count.
+
+    Claimed seats stay listed (with who holds them until when), so the page shows the whole
+    workload; ``review_take_next`` only serves open or expired ones.
+    """
+    band = PreScreen.objects.filter(
+        submission=OuterRef("submission"), round=OuterRef("round")
+    ).values("band")[:1]
+    return queue_order(
+        Review.objects.filter(
+            Q(state=Review.State.OPEN) | Q(state=Review.State.CLAIMED),
+            submission__status=Status.AWAITING_EXPERT,
+            round=F("submission__round"),
+        )
+        .select_related(
+            "submission__category", "submission__brand", "submission__product_model", "expert"
+        )
+        .annotate(ai_band=Subquery(band))
+    )
+
+
+def review_get_for_expert(*, review_id: int | str, expert: User) -> Review:
+    """A seat the expert holds or held; anyone else's seat is a 404."""
+    try:
+        return (
+            Review.objects.select_related(
+                "submission__category", "submission__brand", "submission__product_model",
+                "submission__owner", "expert",
+            )
+            .prefetch_related(Prefetch("findings", queryset=Finding.objects.order_by("id")))
+            .get(pk=int(review_id), expert=expert)
+        )  # fmt: skip
+    except (Review.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such case in your hands.") from error
+
+
+def review_others_visible(*, review: Review) -> list[Review]:
+    """The other seats' signed opinions this seat may see: only a senior sees any.
+
+    The first and the second expert are blind to each other, both ways.
+    """
+    if review.stage != Review.Stage.SENIOR:
+        return []
+    return list(
+        Review.objects.filter(
+            submission_id=review.submission_id, round=review.round, state=Review.State.SIGNED
+        )
+        .exclude(pk=review.pk)
+        .select_related("expert")
+        .prefetch_related("findings__photo__slot")
+        .order_by("stage")
+    )
+
+
+def reviews_held_by(*, expert: User) -> QuerySet[Review]:
+    return Review.objects.filter(expert=expert, state=Review.State.CLAIMED).select_related(
+        "submission__brand", "submission__category"
+    )

@@ -1,0 +1,288 @@
+"""Issuing the signed report: the canonical document, its signature, and corrected versions.
+
+The document is built from the deciding review (the senior's when there was one, otherwise
+the first expert's), lists every reviewer by pseudonymous ID, and holds only strings, ints,
+booleans and nulls so that its canonical JSON (RFC 8785) is the same in any language. Its
+SHA-256 is what the provenance issue anchors on chain; its top-level fields are the units of
+selective disclosure there, so each is self-contained.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from appraisals.models import (
+    Feature,
+    PreScreen,
+    Report,
+    Review,
+    Status,
+    Submission,
+    SubmissionEvent,
+    Verdict,
+)
+from appraisals.services.submissions import submission_event_add
+from members.models import User
+from members.services import notification_send
+from provenance.canonical import document_sha256
+from provenance.signing import signer_get
+
+Kind = SubmissionEvent.Kind
+DOCUMENT_TYPE = "authplatform.report"
+DOCUMENT_SCHEMA = 1
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _decimal(value: float | None, places: int = 3) -> str | None:
+    return None if value is None else f"{value:.{places}f}"
+
+
+def expert_code_get(*, user: User) -> str:
+    """The expert's pseudonymous ID for reports, assigned once: ``EX-`` and 6 hex digits."""
+    if user.reviewer_code:
+        return user.reviewer_code
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        while not locked.reviewer_code:
+            code = f"EX-{secrets.token_hex(3).upper()}"
+            if not User.objects.filter(reviewer_code=code).exists():
+                locked.reviewer_code = code
+                locked.save(update_fields=["reviewer_code"])
+    user.reviewer_code = locked.reviewer_code
+    return locked.reviewer_code
+
+
+# Which report feature each screened slot's AI score speaks to (slots as in ml.features).
+AI_SLOT_FEATURE: dict[str, str] = {
+    "brand_stamp": Feature.BRAND_STAMP,
+    "dial": Feature.BRAND_STAMP,
+    "stitching": Feature.STITCHING,
+    "hardware_engraving": Feature.HARDWARE,
+    "caseback": Feature.HARDWARE,
+    "date_code": Feature.SERIAL,
+}
+
+
+def _ai_section(prescreen: PreScreen | None) -> dict[str, Any] | None:
+    if prescreen is None:
+        return None
+    version = prescreen.model_version
+    # Per report feature, the strongest counterfeit probability among the photos that show it.
+    per_feature: dict[str, float] = {}
+    for score in prescreen.photos.select_related("photo__slot"):
+        feature = AI_SLOT_FEATURE.get(score.photo.slot.code)
+        if feature is not None:
+            per_feature[feature] = max(per_feature.get(feature, 0.0), score.probability)
+    return {
+        "note": "An aid to the experts, not a verdict.",
+        "probability_counterfeit": _decimal(prescreen.probability),
+        "band": prescreen.band,
+        "feature_probability_counterfeit": {
+            feature: _decimal(value) for feature, value in sorted(per_feature.items())
+        },
+        "model_version": version.name,
+        "model_sha256": version.artifact_sha256,
+    }
+
+
+def report_document_build(
+    *,
+    report_uid: str,
+    version: int,
+    supersedes: Report | None,
+    submission: Submission,
+    deciding: Review,
+    reviewers: list[Review],
+    prescreen: PreScreen | None,
+    issued_at: datetime,
+) -> dict[str, Any]:
+    """The canonical document of a report version; see docs/report.md for every field."""
+    photos = list(submission.photos.select_related("slot").order_by("slot__position"))
+    photo_refs = {p.pk: {"slot": p.slot.code, "sha256": p.sha256} for p in photos}
+    findings_by_feature = {f.feature: f for f in deciding.findings.all()}
+    model = submission.product_model
+    return {
+        "type": DOCUMENT_TYPE,
+        "schema": DOCUMENT_SCHEMA,
+        "id": report_uid,
+        "version": version,
+        "supersedes": str(supersedes.uid) if supersedes else None,
+        "issued_at": _timestamp(issued_at),
+        "issuer": {"name": "authplatform", "site": settings.SITE_URL},
+        "case": {
+            "reference": submission.reference,
+            "tier": submission.tier,
+            "submitted_at": _timestamp(submission.submitted_at or issued_at),
+        },
+        "item": {
+            "category": submission.category.slug,
+            "brand": submission.brand.name,
+            "model": model.name if model else None,
+            "model_reference": (model.reference or None) if model else None,
+            "serial": submission.serial_code or None,
+        },
+        "verdict": {"result": deciding.verdict, "reason": deciding.verdict_reason or None},
+        "findings": [
+            {
+                "feature": feature.value,
+                "result": finding.result,
+                "reason": finding.reason,
+                "photo": photo_refs.get(finding.photo_id) if finding.photo_id else None,
+                "region": finding.region,
+            }
+            for feature in Feature
+            if (finding := findings_by_feature.get(feature.value)) is not None
+        ],
+        "condition": {
+            "grade": deciding.condition_grade,
+            "wear": deciding.wear_notes,
+            "repairs": deciding.repairs,
+            "replaced_parts": deciding.replaced_parts,
+        },
+        "ai": _ai_section(prescreen),
+        "photos": [photo_refs[p.pk] for p in photos],
+        "reviewers": [
+            {
+                "id": expert_code_get(user=seat.expert),
+                "role": seat.stage,
+                "signed_at": _timestamp(seat.signed_at),
+                "decided": seat.pk == deciding.pk,
+            }
+            for seat in reviewers
+            if seat.expert is not None and seat.signed_at is not None
+        ],
+    }
+
+
+def _sign_and_save(
+    *, document: dict[str, Any], submission: Submission, supersedes: Report | None
+) -> Report:
+    signer = signer_get()
+    return Report.objects.create(
+        uid=uuid.UUID(document["id"]),
+        submission=submission,
+        version=document["version"],
+        supersedes=supersedes,
+        verdict=document["verdict"]["result"],
+        document=document,
+        sha256=document_sha256(document),
+        signature=signer.sign_document(document),
+        signer=signer.address,
+        issued_at=datetime.strptime(document["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=UTC
+        ),
+    )
+
+
+def report_issue(*, submission: Submission, deciding: Review) -> Report:
+    """Issue version 1 of a case's report from its deciding review, and tell the buyer.
+
+    Called by the review service inside its transaction, with the submission row locked.
+    """
+    if submission.reports.exists():
+        raise ValidationError("This case already has a report; issue a correction instead.")
+    now = timezone.now()
+    reviewers = list(
+        Review.objects.filter(
+            submission=submission, round=deciding.round, state=Review.State.SIGNED
+        )
+        .select_related("expert")
+        .order_by("signed_at", "id")
+    )
+    prescreen = (
+        submission.prescreens.filter(round=deciding.round).select_related("model_version").first()
+    )
+    document = report_document_build(
+        report_uid=str(uuid.uuid4()),
+        version=1,
+        supersedes=None,
+        submission=submission,
+        deciding=deciding,
+        reviewers=reviewers,
+        prescreen=prescreen,
+        issued_at=now,
+    )
+    report = _sign_and_save(document=document, submission=submission, supersedes=None)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission.status = Status.COMPLETED
+    submission.completed_at = now
+    if submission.due_at and now > submission.due_at and submission.sla_breached_at is None:
+        submission.sla_breached_at = submission.due_at
+    submission.save(update_fields=["status", "completed_at", "sla_breached_at", "updated_at"])
+    submission_event_add(submission, Kind.REPORT_ISSUED, report.reference)
+    if report.verdict == Verdict.INCONCLUSIVE:
+        submission_event_add(
+            submission, Kind.REFUND_DUE, "The case could not be settled; your fee is refunded."
+        )
+    _notify_owner(submission, report)
+    return report
+
+
+def _notify_owner(submission: Submission, report: Report) -> None:
+    owner = submission.owner
+    with translation.override(owner.language):
+        notification_send(
+            user=owner,
+            subject=_("%(reference)s: your signed report is ready")
+            % {"reference": submission.reference},
+            body=_(
+                "The experts have finished. Your report %(report)s is signed and can be "
+                "verified by anyone from its public page."
+            )
+            % {"report": report.reference},
+            link=reverse("appraisals:submission-detail", args=[submission.uid]),
+        )
+
+
+# The parts of a report a correction may change; the rest is history and stays as issued.
+CORRECTABLE_FIELDS = ("item", "verdict", "condition", "findings")
+
+
+def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> Report:
+    """Issue a new version that supersedes ``report`` with some top-level fields replaced.
+
+    For clerical errors and dispute outcomes. The original stays readable and verifiable; its
+    page links to the version that replaced it.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the report is corrected."})
+    unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise ValidationError({"changes": f"These fields can't be corrected: {', '.join(unknown)}"})
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if Report.objects.filter(supersedes=current).exists():
+            raise ValidationError("This version was already superseded; correct the latest one.")
+        document = {**current.document, **changes}
+        document.update(
+            id=str(uuid.uuid4()),
+            version=current.version + 1,
+            supersedes=str(current.uid),
+            issued_at=_timestamp(timezone.now()),
+            correction={"reason": reason},
+        )
+        if document["verdict"].get("result") not in Verdict.values:
+            raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
+        corrected = _sign_and_save(
+            document=document, submission=current.submission, supersedes=current
+        )
+        submission_event_add(
+            current.submission,
+            Kind.REPORT_ISSUED,
+            f"{corrected.reference} (corrects {current.reference})",
+        )
+    return corrected

@@ -1,0 +1,365 @@
+"""Expert review: opening seats, claiming from the queue, findings, signing, more photos.
+
+The queue is the set of open review seats (and claimed ones whose claim ran out) of cases
+waiting for an expert. ``review_take_next`` claims the top one with ``SELECT ... FOR UPDATE
+SKIP LOCKED``, so two experts taking at once always get different seats. Every write below
+checks that the expert still holds a live claim on the seat; saving extends the claim.
+
+When the last required seat is signed, ``appraisals.services.reports.report_issue`` issues
+the report. Two signed seats that disagree open a senior seat instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from appraisals.models import (
+    Feature,
+    Finding,
+    FindingResult,
+    PhotoRequest,
+    Review,
+    Status,
+    Submission,
+    SubmissionEvent,
+    SubmissionPhoto,
+    Tier,
+    Verdict,
+)
+from appraisals.services.submissions import submission_event_add
+from members.models import User
+from members.services import notification_send
+
+Kind = SubmissionEvent.Kind
+Stage = Review.Stage
+State = Review.State
+
+REVIEW_PERMISSION = "appraisals.review_submission"
+SENIOR_PERMISSION = "appraisals.arbitrate_submission"
+
+
+class ClaimLost(PermissionDenied):
+    """The expert no longer holds this seat: the claim ran out and someone else took it."""
+
+
+def _claim_span() -> timedelta:
+    return timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
+
+
+def reviews_open(*, submission: Submission) -> list[Review]:
+    """Open the seats a case needs when it reaches the expert queue (idempotent per round)."""
+    stages = [Stage.FIRST]
+    if submission.review_depth == "double":
+        stages.append(Stage.SECOND)
+    seats = []
+    for stage in stages:
+        seat, _ = Review.objects.get_or_create(
+            submission=submission, round=submission.round, stage=stage
+        )
+        seats.append(seat)
+    return seats
+
+
+def queue_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Express first, then the case's priority (member tier, AI routing), then due time, age."""
+    return reviews.annotate(
+        express_first=Case(
+            When(submission__tier=Tier.EXPRESS, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by(
+        "express_first", "-submission__priority", "submission__due_at", "submission__submitted_at",
+        "id",
+    )  # fmt: skip
+
+
+def queue_available(*, now: datetime) -> QuerySet[Review]:
+    """Seats an expert could take now: open, or claimed with a claim that ran out."""
+    return Review.objects.filter(
+        Q(state=State.OPEN) | Q(state=State.CLAIMED, claim_expires_at__lte=now),
+        submission__status=Status.AWAITING_EXPERT,
+        # Only the case's current round: seats of a round that asked for more photos are
+        # withdrawn, but a stale one must never be served.
+        round=F("submission__round"),
+    )
+
+
+def _stages_for(expert: User) -> list[str]:
+    stages: list[str] = []
+    if expert.has_perm(REVIEW_PERMISSION):
+        stages += [Stage.FIRST, Stage.SECOND]
+    if expert.has_perm(SENIOR_PERMISSION) and expert.has_perm(REVIEW_PERMISSION):
+        stages.append(Stage.SENIOR)
+    return stages
+
+
+def review_take_next(*, expert: User, now: datetime | None = None) -> Review | None:
+    """Claim the top seat of the queue this expert may take; None when there is none.
+
+    The expert never gets a second seat on a case they already sit on (the second expert is
+    blind to the first, and the senior decides between two others).
+    """
+    now = now or timezone.now()
+    stages = _stages_for(expert)
+    if not stages:
+        raise PermissionDenied("Only experts can take cases from the review queue.")
+    already_seated = Review.objects.filter(
+        submission=OuterRef("submission"), round=OuterRef("round"), expert=expert
+    ).exclude(state=State.WITHDRAWN)
+    with transaction.atomic():
+        candidates = queue_order(
+            queue_available(now=now)
+            .filter(stage__in=stages)
+            .exclude(Exists(already_seated.exclude(pk=OuterRef("pk"))))
+        )
+        seat = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+        if seat is None:
+            return None
+        previous_expert_id = seat.expert_id
+        seat.expert = expert
+        seat.state = State.CLAIMED
+        seat.claimed_at = now
+        seat.claim_expires_at = now + _claim_span()
+        seat.save(update_fields=["expert", "state", "claimed_at", "claim_expires_at"])
+        if previous_expert_id is None:
+            _claim_event(seat)
+    return seat
+
+
+def _claim_event(seat: Review) -> None:
+    kind, message = {
+        Stage.FIRST: (Kind.EXPERT_ASSIGNED, "An expert has started examining your item"),
+        Stage.SECOND: (Kind.SECOND_REVIEW, "A second expert is checking independently"),
+        Stage.SENIOR: (Kind.SENIOR_REVIEW, "A senior expert is reviewing the case"),
+    }[Stage(seat.stage)]
+    submission = seat.submission
+    if not submission.events.filter(kind=kind, round=seat.round).exists():
+        submission_event_add(submission, kind, message)
+
+
+def _held(review: Review, expert: User, *, now: datetime) -> Review:
+    """The seat, locked, if ``expert`` holds a live claim on it; the claim is extended."""
+    locked = Review.objects.select_for_update().select_related("submission").get(pk=review.pk)
+    if locked.expert_id != expert.pk or not locked.claim_is_live(now=now):
+        raise ClaimLost(
+            "You no longer hold this case: your claim ran out or it was reassigned. Take the "
+            "next case from the queue."
+        )
+    locked.claim_expires_at = now + _claim_span()
+    locked.save(update_fields=["claim_expires_at"])
+    return locked
+
+
+def review_release(*, review: Review, expert: User) -> Review:
+    """Hand a claimed seat back to the queue."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _held(review, expert, now=now)
+        locked.state = State.OPEN
+        locked.expert = None
+        locked.claimed_at = locked.claim_expires_at = None
+        locked.save(update_fields=["state", "expert", "claimed_at", "claim_expires_at"])
+    return locked
+
+
+def _region_clean(region: dict[str, Any] | None) -> dict[str, str] | None:
+    if region is None:
+        return None
+    try:
+        values = {key: float(region[key]) for key in ("x", "y", "w", "h")}
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError(
+            {"region": "A region needs x, y, w and h as fractions of the photo (0 to 1)."}
+        ) from error
+    x, y, w, h = values["x"], values["y"], values["w"], values["h"]
+    if not (0 <= x < 1 and 0 <= y < 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
+        raise ValidationError({"region": "The region must lie inside the photo."})
+    # Stored as fixed-precision strings: they go into the signed canonical document as is.
+    return {key: f"{value:.4f}" for key, value in values.items()}
+
+
+def finding_save(
+    *,
+    review: Review,
+    expert: User,
+    feature: str,
+    result: str,
+    reason: str,
+    photo: SubmissionPhoto | None = None,
+    region: dict[str, Any] | None = None,
+) -> Finding:
+    """Record (or replace) the expert's finding on one feature."""
+    if feature not in Feature.values:
+        raise ValidationError({"feature": f"Unknown feature {feature!r}."})
+    if result not in FindingResult.values:
+        raise ValidationError({"result": "Choose consistent, inconsistent or cannot tell."})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a short reason for this finding."})
+    if len(reason) > 300:
+        raise ValidationError({"reason": "Keep the reason under 300 characters."})
+    if region is not None and photo is None:
+        raise ValidationError({"region": "Pick the photo the marked region is on."})
+    cleaned_region = _region_clean(region)
+    with transaction.atomic():
+        locked = _held(review, expert, now=timezone.now())
+        if photo is not None and photo.submission_id != locked.submission_id:
+            raise ValidationError({"photo": "That photo is not part of this case."})
+        finding, _ = Finding.objects.update_or_create(
+            review=locked,
+            feature=feature,
+            defaults={
+                "result": result,
+                "reason": reason,
+                "photo": photo,
+                "region": cleaned_region,
+            },
+        )
+    return finding
+
+
+def review_condition_save(
+    *,
+    review: Review,
+    expert: User,
+    grade: str,
+    wear_notes: str,
+    repairs: str,
+    replaced_parts: str,
+) -> Review:
+    """Record condition and wear; all four are needed before signing."""
+    from appraisals.models import ConditionGrade
+
+    if grade not in ConditionGrade.values:
+        raise ValidationError({"grade": "Choose a condition grade."})
+    texts = {"wear_notes": wear_notes, "repairs": repairs, "replaced_parts": replaced_parts}
+    missing = [name for name, text in texts.items() if not text.strip()]
+    if missing:
+        raise ValidationError(
+            {
+                name: "Describe what you see, or write 'none seen': unstated wear is the most "
+                "common cause of disputes."
+                for name in missing
+            }
+        )
+    with transaction.atomic():
+        locked = _held(review, expert, now=timezone.now())
+        locked.condition_grade = grade
+        locked.wear_notes = wear_notes.strip()
+        locked.repairs = repairs.strip()
+        locked.replaced_parts = replaced_parts.strip()
+        locked.save(update_fields=["condition_grade", "wear_notes", "repairs", "replaced_parts"])
+    return locked
+
+
+def review_sign_blockers(review: Review) -> list[str]:
+    """What stops this seat from being signed, in words the expert can act on."""
+    problems = []
+    found = set(review.findings.values_list("feature", flat=True))
+    for feature in Feature:
+        if feature.value not in found:
+            problems.append(f"Record a finding for “{feature.label}”.")
+    if not review.condition_grade:
+        problems.append("Grade the condition and describe wear, repairs and replaced parts.")
+    return problems
+
+
+def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "") -> Review:
+    """Sign the seat's opinion; issues the report when it was the last one needed."""
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
+    reason = reason.strip()
+    if verdict == Verdict.INCONCLUSIVE and not reason:
+        raise ValidationError(
+            {"verdict_reason": "Say why the case is inconclusive; the buyer is refunded."}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _held(review, expert, now=now)
+        problems = review_sign_blockers(locked)
+        if problems:
+            raise ValidationError(problems)
+        locked.verdict = verdict
+        locked.verdict_reason = reason
+        locked.state = State.SIGNED
+        locked.signed_at = now
+        locked.save(update_fields=["verdict", "verdict_reason", "state", "signed_at"])
+        _after_sign(locked.submission, locked.round)
+    return locked
+
+
+def _after_sign(submission: Submission, round: int) -> None:
+    from appraisals.services.reports import report_issue
+
+    Submission.objects.select_for_update().get(pk=submission.pk)
+    seats = {
+        s.stage: s
+        for s in Review.objects.filter(submission=submission, round=round).exclude(
+            state=State.WITHDRAWN
+        )
+    }
+    if any(seat.state != State.SIGNED for seat in seats.values()):
+        return
+    if Stage.SENIOR in seats:
+        report_issue(submission=submission, deciding=seats[Stage.SENIOR])
+        return
+    first, second = seats.get(Stage.FIRST), seats.get(Stage.SECOND)
+    if first is None:
+        return
+    if second is None or second.verdict == first.verdict:
+        report_issue(submission=submission, deciding=first)
+        return
+    Review.objects.create(submission=submission, round=round, stage=Stage.SENIOR)
+
+
+def review_request_photos(
+    *, review: Review, expert: User, slot_codes: Sequence[str], message: str
+) -> PhotoRequest:
+    """Ask the buyer for more photos: the case leaves the queue until they submit again."""
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": "Tell the buyer what you need to see."})
+    if len(message) > 500:
+        raise ValidationError({"message": "Keep the message under 500 characters."})
+    codes = list(dict.fromkeys(slot_codes))
+    if not codes:
+        raise ValidationError({"slots": "Name at least one photo slot."})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _held(review, expert, now=now)
+        submission = Submission.objects.select_for_update().get(pk=locked.submission_id)
+        slots = {s.code: s.name for s in submission.category.slots.all()}
+        unknown = [code for code in codes if code not in slots]
+        if unknown:
+            raise ValidationError({"slots": f"Not a slot of this category: {', '.join(unknown)}."})
+        request = PhotoRequest.objects.create(
+            submission=submission,
+            review=locked,
+            round=submission.round,
+            slot_codes=codes,
+            message=message,
+        )
+        Review.objects.filter(submission=submission, round=submission.round).exclude(
+            state=State.SIGNED
+        ).update(state=State.WITHDRAWN, claim_expires_at=None)
+        submission.status = Status.NEEDS_RETAKE
+        submission.save(update_fields=["status", "updated_at"])
+        names = ", ".join(slots[code] for code in codes)
+        submission_event_add(submission, Kind.MORE_PHOTOS_REQUESTED, f"{names}: {message}"[:500])
+        notification_send(
+            user=submission.owner,
+            subject=f"{submission.reference}: the expert needs more photos",
+            body=f"Please add: {names}.\n\n{message}",
+            link=reverse("appraisals:submission-detail", args=[submission.uid]),
+        )
+    return request

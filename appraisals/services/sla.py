@@ -1,0 +1,73 @@
+"""Service-level agreement: recording breaches, and the figures computed from them.
+
+Each tier has a due time (``TIER_TURNAROUND``), set at first submission and pushed back by the
+time a case waited for the buyer's extra photos. A case that runs past it gets
+``sla_breached_at`` once, with a timeline line telling the buyer we are late.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from appraisals.models import Status, Submission, SubmissionEvent
+from appraisals.services.submissions import submission_event_add
+
+OPEN_STATES = [Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT]
+
+
+def submissions_sla_breaches_record() -> int:
+    """Mark every open case past its due time; returns how many were newly marked."""
+    now = timezone.now()
+    marked = 0
+    overdue = Submission.objects.filter(
+        status__in=OPEN_STATES, due_at__lt=now, sla_breached_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in overdue:
+        with transaction.atomic():
+            # Conditional update: two beat runs never mark (or tell the buyer) twice.
+            changed = Submission.objects.filter(pk=pk, sla_breached_at__isnull=True).update(
+                sla_breached_at=F("due_at")
+            )
+            if changed:
+                submission = Submission.objects.get(pk=pk)
+                submission_event_add(
+                    submission,
+                    SubmissionEvent.Kind.SLA_BREACHED,
+                    "We are past the promised time; your case keeps its place at the front.",
+                )
+                marked += 1
+    return marked
+
+
+@dataclass(frozen=True)
+class SlaFigures:
+    completed: int
+    on_time: int
+    mean_appraisal: timedelta | None  # submitted -> report issued
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.completed if self.completed else None
+
+
+def sla_figures(*, since: timezone.datetime | None = None) -> SlaFigures:
+    """On-time rate and mean appraisal time over cases completed since ``since``."""
+    completed = Submission.objects.filter(completed_at__isnull=False)
+    if since is not None:
+        completed = completed.filter(completed_at__gte=since)
+    duration = ExpressionWrapper(
+        F("completed_at") - F("submitted_at"), output_field=DurationField()
+    )
+    figures = completed.aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(sla_breached_at__isnull=True)),
+        mean=Avg(duration),
+    )
+    return SlaFigures(
+        completed=figures["total"], on_time=figures["on_time"], mean_appraisal=figures["mean"]
+    )

@@ -1,0 +1,20 @@
+"""Public URLs: reports at their unguessable address, and the per-feature guides."""
+
+from django.urls import path
+
+from appraisals.views import reports as views
+
+app_name = "public"
+
+urlpatterns = [
+    path("r/<str:token>/", views.report_public, name="report"),
+    path("r/<str:token>/report.json", views.report_document, name="report-json"),
+    path("r/<str:token>/signed.json", views.report_bundle, name="report-bundle"),
+    path("r/<str:token>/report.pdf", views.report_pdf_view, name="report-pdf"),
+    path("r/<str:token>/qr.svg", views.report_qr, name="report-qr"),
+    path("r/<str:token>/photo/<str:sha_prefix>.jpg", views.report_photo, name="report-photo"),
+    path("r/<str:token>/feedback/", views.report_feedback, name="report-feedback"),
+    path("r/<str:token>/owner-name/", views.report_owner_name, name="report-owner-name"),
+    path("nps/", views.nps_answer, name="nps"),
+    path("guide/<slug:feature>/", views.guide_feature, name="guide-feature"),
+]

@@ -1,0 +1,143 @@
+"""Public pages: a report at its unguessable URL (page, PDF, canonical JSON, signed bundle,
+QR code, photos) and the per-feature guides. No login; no personal data unless the owner
+opted in. The owner's own actions on a report (CSAT, NPS, showing their name) are here too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from appraisals.guides import GUIDES
+from appraisals.models import Feature
+from appraisals.report_pages import report_context, report_pdf, report_qr_svg
+from appraisals.selectors.reports import (
+    report_get_for_owner,
+    report_get_public,
+    report_photo_get,
+)
+from appraisals.services.feedback import (
+    nps_record,
+    report_feedback_record,
+    submission_owner_name_set,
+)
+from provenance.canonical import canonical_json
+from provenance.signing import bundle_build_from_parts
+
+
+@require_GET
+@vary_on_headers("Accept-Language", "Cookie")
+def report_public(request: HttpRequest, token: str) -> HttpResponse:
+    report = report_get_public(token=token)
+    return render(request, "appraisals/report_public.html", report_context(report))
+
+
+@require_GET
+def report_document(request: HttpRequest, token: str) -> HttpResponse:
+    """The exact canonical bytes that were signed: ``sha256sum`` of this file is the hash."""
+    report = report_get_public(token=token)
+    response = HttpResponse(canonical_json(report.document), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{report.reference}.json"'
+    return response
+
+
+@require_GET
+def report_bundle(request: HttpRequest, token: str) -> HttpResponse:
+    """Document, hash, signature and signer in one file, for ``manage.py verify_report``."""
+    report = report_get_public(token=token)
+    bundle = bundle_build_from_parts(
+        document=report.document, signature=report.signature, signer=report.signer
+    )
+    response = HttpResponse(canonical_json(bundle), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{report.reference}.signed.json"'
+    return response
+
+
+@require_GET
+@vary_on_headers("Accept-Language", "Cookie")
+def report_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
+    report = report_get_public(token=token)
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report.reference}.pdf"'
+    return response
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def report_qr(request: HttpRequest, token: str) -> HttpResponse:
+    report = report_get_public(token=token)
+    return HttpResponse(report_qr_svg(report), content_type="image/svg+xml")
+
+
+@require_GET
+def report_photo(request: HttpRequest, token: str, sha_prefix: str) -> FileResponse:
+    photo = report_photo_get(token=token, sha_prefix=sha_prefix)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+
+@require_GET
+def guide_feature(request: HttpRequest, feature: str) -> HttpResponse:
+    if feature not in GUIDES:
+        raise Http404("No guide for that feature.")
+    return render(
+        request,
+        "appraisals/guide_feature.html",
+        {
+            "feature_label": Feature(feature).label,
+            "paragraphs": GUIDES[feature],
+            "others": [(f.value, f.label) for f in Feature if f.value != feature],
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_feedback(request: HttpRequest, token: str) -> HttpResponse:
+    report = report_get_for_owner(token=token, owner=request.user)
+    try:
+        report_feedback_record(
+            report=report,
+            user=request.user,
+            score=request.POST.get("score", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("appraisals:submission-detail", uid=report.submission.uid)
+    messages.success(request, "Thank you for rating the report.")
+    return redirect("appraisals:submission-detail", uid=report.submission.uid)
+
+
+@login_required
+@require_POST
+def nps_answer(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next", "")
+    try:
+        nps_record(
+            user=request.user,
+            score=request.POST.get("score", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Thank you, that helps us.")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def report_owner_name(request: HttpRequest, token: str) -> HttpResponse:
+    report = report_get_for_owner(token=token, owner=request.user)
+    submission_owner_name_set(submission=report.submission, show=request.POST.get("show") == "1")
+    return redirect("appraisals:submission-detail", uid=report.submission.uid)
