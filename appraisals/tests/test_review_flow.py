@@ -21,6 +21,7 @@ from appraisals.services import reviews as review_services
 from appraisals.services.photos import submission_photo_upload
 from appraisals.services.reports import report_correct
 from appraisals.services.submissions import submission_blockers, submission_submit
+from appraisals.tests.factories import draft_for
 from appraisals.tests.reviewing import case_in_queue, complete_opinion, expert, sign
 from members.models import Notification
 from provenance.signing import bundle_build_from_parts, bundle_verify, trusted_signers
@@ -224,3 +225,36 @@ def test_an_issued_report_cannot_be_changed_only_superseded(buyer, catalog) -> N
     assert Report.objects.get(pk=report.pk).verdict == "authentic"
     with pytest.raises(ValidationError):
         report_correct(report=report, changes={"item": {}}, reason="again")
+
+
+def test_the_full_path_submit_ai_claim_sign_report(
+    buyer, catalog, active_model, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    import random
+
+    from appraisals.services.prescreen import submission_prescreen_run
+    from appraisals.tests.reviewing import queued_case
+    from ml.serials import serial_generate
+
+    brand = draft_for(buyer, catalog["handbag"]).brand.name
+    # A typed serial: the test photos are not date-code tags, and with nothing typed and
+    # nothing readable the routing would (rightly) ask for a retake first.
+    serial = serial_generate(brand=brand, rng=random.Random(3))
+    case = queued_case(buyer, catalog["handbag"], serial=serial)
+    with django_capture_on_commit_callbacks(execute=False):
+        outcome = submission_prescreen_run(submission_id=case.pk, round=case.round)
+    case.refresh_from_db()
+    assert outcome == "awaiting_expert"
+    seats = Review.objects.filter(submission=case)
+    assert seats.count() == (2 if case.review_depth == "double" else 1)
+    reviewers = [expert() for _ in seats]
+    for who in reviewers:
+        sign(review_services.review_take_next(expert=who), who, "authentic")
+    report = Report.objects.get(submission=case)
+    ai = report.document["ai"]
+    assert ai["model_version"] == active_model.name and ai["band"] in {"low", "medium", "high"}
+    assert float(ai["probability_counterfeit"]) >= 0.0
+    assert [e for e in _kinds(case) if e in (Kind.PRESCREENED, Kind.EXPERT_ASSIGNED)] == [
+        Kind.PRESCREENED,
+        Kind.EXPERT_ASSIGNED,
+    ]

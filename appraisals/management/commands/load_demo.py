@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from appraisals.demo import demo_submission_ensure
 from appraisals.services.catalog import catalog_load
 from members.models import User
 from members.roles import Role
@@ -17,6 +18,7 @@ from members.services import user_role_grant
 DEMO_ACCOUNTS = [
     ("buyer@demo.authplatform.test", "Demo Buyer", [Role.BUYER], False),
     ("expert@demo.authplatform.test", "Demo Expert", [Role.EXPERT], False),
+    ("senior@demo.authplatform.test", "Demo Senior", [Role.SENIOR_EXPERT], False),
     ("admin@demo.authplatform.test", "Demo Admin", [Role.STAFF], True),
 ]
 
@@ -38,6 +40,13 @@ class Command(BaseCommand):
         if not settings.DEMO_ACCOUNTS_ALLOWED:
             raise CommandError("Demo accounts are never created in production.")
         self._accounts()
+        buyer = User.objects.get(email=DEMO_ACCOUNTS[0][0])
+        submission = demo_submission_ensure(owner=buyer)
+        if submission is not None:
+            self.stdout.write(
+                f"Demo case {submission.reference} submitted: the worker checks its photos and "
+                "runs the AI pre-screen, then it waits in the expert queue (admin > Reviews)."
+            )
 
     def _accounts(self) -> None:
         # Passwords are random per machine and kept in var/, so reruns print the same ones.

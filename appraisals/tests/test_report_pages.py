@@ -1,0 +1,116 @@
+"""The signed report where buyers and strangers read it: page, JSON, bundle, PDF, QR."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from appraisals.models import Feature, Report
+from appraisals.report_pages import report_radar
+from appraisals.services import reviews as review_services
+from appraisals.tests.reviewing import case_in_queue, expert, sign
+
+pytestmark = pytest.mark.django_db
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def report(buyer, catalog) -> Report:  # noqa: ANN001
+    case_in_queue(buyer, catalog["handbag"])
+    alice = expert(full_name="Alice Expertname")
+    sign(review_services.review_take_next(expert=alice), alice, "authentic")
+    return Report.objects.get()
+
+
+def test_anyone_reads_the_report_without_personal_data(report, buyer) -> None:  # noqa: ANN001
+    response = Client().get(reverse("public:report", args=[report.public_token]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert report.reference in html and report.sha256 in html and "Authentic" in html
+    for private in (buyer.email, buyer.full_name, "Alice Expertname"):
+        assert private not in html
+    assert html.count('class="axis"') == len(Feature)  # the radar, inline
+    assert "<svg" in html and "Scan to verify" in html
+    assert Client().get("/r/not-a-real-token/").status_code == 404
+
+
+def test_the_owner_may_choose_to_show_their_name(report, buyer) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(buyer)
+    client.post(reverse("public:report-owner-name", args=[report.public_token]), {"show": "1"})
+    html = Client().get(reverse("public:report", args=[report.public_token])).content.decode()
+    assert buyer.full_name in html
+
+
+def test_a_stranger_cannot_change_the_name_setting(report, stranger) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(stranger)
+    url = reverse("public:report-owner-name", args=[report.public_token])
+    assert client.post(url, {"show": "1"}).status_code == 404
+
+
+def test_the_report_page_has_a_fixed_query_count(report, django_assert_num_queries) -> None:  # noqa: ANN001
+    client = Client()
+    url = reverse("public:report", args=[report.public_token])
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_the_canonical_json_hashes_to_the_published_hash(report) -> None:  # noqa: ANN001
+    data = Client().get(reverse("public:report-json", args=[report.public_token])).content
+    assert hashlib.sha256(data).hexdigest() == report.sha256
+    assert json.loads(data) == report.document
+
+
+def test_the_downloaded_bundle_verifies_offline_and_a_changed_field_fails(
+    report, tmp_path: Path, capsys
+) -> None:  # noqa: ANN001
+    data = Client().get(reverse("public:report-bundle", args=[report.public_token])).content
+    path = tmp_path / "report.signed.json"
+    path.write_bytes(data)
+    call_command("verify_report", str(path))
+    assert "OK" in capsys.readouterr().out
+    tampered = json.loads(data)
+    tampered["document"]["verdict"]["result"] = "counterfeit"
+    path.write_text(json.dumps(tampered))
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify_report", str(path))
+    assert exit_.value.code == 1
+    assert "changed" in capsys.readouterr().out
+
+
+def test_the_radar_svg_is_valid_xml_with_one_axis_per_feature(report) -> None:  # noqa: ANN001
+    root = ET.fromstring(report_radar(report.document))
+    assert root.tag == f"{SVG}svg"
+    axes = root.findall(f".//{SVG}line[@class='axis']")
+    assert len(axes) == len(Feature)
+
+
+def test_the_qr_code_is_svg(report) -> None:  # noqa: ANN001
+    response = Client().get(reverse("public:report-qr", args=[report.public_token]))
+    assert response["Content-Type"] == "image/svg+xml"
+    assert ET.fromstring(response.content).tag == f"{SVG}svg"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (.ci/run)")
+def test_the_pdf_holds_the_verdict_the_findings_and_the_report_id(report, tmp_path) -> None:  # noqa: ANN001
+    response = Client().get(reverse("public:report-pdf", args=[report.public_token]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert report.reference in text and "Authentic" in text
+    for feature in Feature:
+        assert str(feature.label) in text
+    assert report.sha256[:32] in text.replace("\n", "").replace(" ", "")
