@@ -9,25 +9,26 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel
 
 
 class Tier(models.TextChoices):
-    STANDARD = "standard", "Standard (24 h)"
-    EXPRESS = "express", "Express (2 h)"
+    STANDARD = "standard", _("Standard (24 h)")
+    EXPRESS = "express", _("Express (2 h)")
 
 
 TIER_TURNAROUND = {Tier.STANDARD: timedelta(hours=24), Tier.EXPRESS: timedelta(hours=2)}
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Checking photos"
-    NEEDS_RETAKE = "needs_retake", "Retake needed"
-    QUEUED = "queued", "Queued for AI pre-screen"
-    AWAITING_EXPERT = "awaiting_expert", "With an expert"
-    COMPLETED = "completed", "Report issued"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Checking photos")
+    NEEDS_RETAKE = "needs_retake", _("Retake needed")
+    QUEUED = "queued", _("Queued for AI pre-screen")
+    AWAITING_EXPERT = "awaiting_expert", _("With an expert")
+    COMPLETED = "completed", _("Report issued")
 
 
 class Submission(models.Model):
@@ -162,21 +163,21 @@ class SubmissionEvent(models.Model):
     """One line of a submission's timeline, as the buyer sees it."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Draft started"
-        PHOTOS_UPLOADED = "photos_uploaded", "Photos uploaded"
-        SUBMITTED = "submitted", "Submitted"
-        PHOTOS_ACCEPTED = "photos_accepted", "Photos accepted"
-        RETAKE_REQUESTED = "retake_requested", "Retake requested"
-        QUEUED = "queued", "Queued for AI pre-screen"
-        PRESCREENED = "prescreened", "AI check done"
-        EXPERT_QUEUED = "expert_queued", "An expert is reviewing"
-        EXPERT_ASSIGNED = "expert_assigned", "Expert assigned"
-        MORE_PHOTOS_REQUESTED = "more_photos", "More photos requested"
-        SECOND_REVIEW = "second_review", "Second review"
-        SENIOR_REVIEW = "senior_review", "Senior expert review"
-        REPORT_ISSUED = "report_issued", "Report issued"
-        REFUND_DUE = "refund_due", "Refund due"
-        SLA_BREACHED = "sla_breached", "Running late"
+        CREATED = "created", _("Draft started")
+        PHOTOS_UPLOADED = "photos_uploaded", _("Photos uploaded")
+        SUBMITTED = "submitted", _("Submitted")
+        PHOTOS_ACCEPTED = "photos_accepted", _("Photos accepted")
+        RETAKE_REQUESTED = "retake_requested", _("Retake requested")
+        QUEUED = "queued", _("Queued for AI pre-screen")
+        PRESCREENED = "prescreened", _("AI check done")
+        EXPERT_QUEUED = "expert_queued", _("An expert is reviewing")
+        EXPERT_ASSIGNED = "expert_assigned", _("Expert assigned")
+        MORE_PHOTOS_REQUESTED = "more_photos", _("More photos requested")
+        SECOND_REVIEW = "second_review", _("Second review")
+        SENIOR_REVIEW = "senior_review", _("Senior expert review")
+        REPORT_ISSUED = "report_issued", _("Report issued")
+        REFUND_DUE = "refund_due", _("Refund due")
+        SLA_BREACHED = "sla_breached", _("Running late")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

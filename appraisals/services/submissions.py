@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appraisals.models import (
     Brand,
@@ -155,7 +155,10 @@ def submission_submit(*, submission: Submission) -> Submission:
                 locked.due_at += now - request.created_at
         locked.mark_submitted(now=now)
         locked.save(update_fields=["status", "round", "submitted_at", "due_at", "updated_at"])
-        submission_event_add(locked, Kind.SUBMITTED, f"{locked.get_tier_display()} service")
+        # Timeline messages are stored text: keep them in one language (English), not a mix
+        # of whichever language the buyer happened to browse in.
+        with translation.override("en"):
+            submission_event_add(locked, Kind.SUBMITTED, f"{locked.get_tier_display()} service")
         notification_send(
             user=locked.owner,
             subject=f"{locked.reference}: we received your submission",

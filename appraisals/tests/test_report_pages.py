@@ -114,3 +114,17 @@ def test_the_pdf_holds_the_verdict_the_findings_and_the_report_id(report, tmp_pa
     for feature in Feature:
         assert str(feature.label) in text
     assert report.sha256[:32] in text.replace("\n", "").replace(" ", "")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (.ci/run)")
+def test_the_page_and_the_pdf_come_in_chinese(report, tmp_path) -> None:  # noqa: ANN001
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = client.get(reverse("public:report", args=[report.public_token])).content.decode()
+    assert "正品" in html and 'lang="zh-hans"' in html
+    response = client.get(reverse("public:report-pdf", args=[report.public_token]))
+    pdf = tmp_path / "report-zh.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "正品" in text and report.reference in text
