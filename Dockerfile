@@ -43,6 +43,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # tesseract reads serial codes in the worker (pytesseract calls the binary).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 app \
