@@ -12,177 +12,473 @@ import appraisals.models.reports
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0003_prescreen_prescreenphoto_and_more'),
+        ("appraisals", "0003_prescreen_prescreenphoto_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='completed_at',
+            model_name="submission",
+            name="completed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='declared_value_eur',
+            model_name="submission",
+            name="declared_value_eur",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='show_owner_name',
+            model_name="submission",
+            name="show_owner_name",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='sla_breached_at',
+            model_name="submission",
+            name="sla_breached_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Checking photos'), ('needs_retake', 'Retake needed'), ('queued', 'Queued for AI pre-screen'), ('awaiting_expert', 'With an expert'), ('completed', 'Report issued')], db_index=True, default='draft', max_length=16),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Checking photos"),
+                    ("needs_retake", "Retake needed"),
+                    ("queued", "Queued for AI pre-screen"),
+                    ("awaiting_expert", "With an expert"),
+                    ("completed", "Report issued"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='submissionevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Draft started'), ('photos_uploaded', 'Photos uploaded'), ('submitted', 'Submitted'), ('photos_accepted', 'Photos accepted'), ('retake_requested', 'Retake requested'), ('queued', 'Queued for AI pre-screen'), ('prescreened', 'AI check done'), ('expert_queued', 'An expert is reviewing'), ('expert_assigned', 'Expert assigned'), ('more_photos', 'More photos requested'), ('second_review', 'Second review'), ('senior_review', 'Senior expert review'), ('report_issued', 'Report issued'), ('refund_due', 'Refund due'), ('sla_breached', 'Running late')], max_length=32),
+            model_name="submissionevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Draft started"),
+                    ("photos_uploaded", "Photos uploaded"),
+                    ("submitted", "Submitted"),
+                    ("photos_accepted", "Photos accepted"),
+                    ("retake_requested", "Retake requested"),
+                    ("queued", "Queued for AI pre-screen"),
+                    ("prescreened", "AI check done"),
+                    ("expert_queued", "An expert is reviewing"),
+                    ("expert_assigned", "Expert assigned"),
+                    ("more_photos", "More photos requested"),
+                    ("second_review", "Second review"),
+                    ("senior_review", "Senior expert review"),
+                    ("report_issued", "Report issued"),
+                    ("refund_due", "Refund due"),
+                    ("sla_breached", "Running late"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('public_token', models.CharField(default=appraisals.models.reports._public_token, max_length=32, unique=True)),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('verdict', models.CharField(choices=[('authentic', 'Authentic'), ('counterfeit', 'Counterfeit'), ('inconclusive', 'Inconclusive')], max_length=12)),
-                ('document', models.JSONField()),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('signature', models.CharField(max_length=132)),
-                ('signer', models.CharField(max_length=42)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='appraisals.submission')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='appraisals.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "public_token",
+                    models.CharField(
+                        default=appraisals.models.reports._public_token, max_length=32, unique=True
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("authentic", "Authentic"),
+                            ("counterfeit", "Counterfeit"),
+                            ("inconclusive", "Inconclusive"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("document", models.JSONField()),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("signature", models.CharField(max_length=132)),
+                ("signer", models.CharField(max_length=42)),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="appraisals.submission",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="appraisals.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_at', '-id'],
+                "ordering": ["-issued_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportFeedback',
+            name="ReportFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('comment', models.CharField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='appraisals.report')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback",
+                        to="appraisals.report",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('stage', models.CharField(choices=[('first', 'First expert'), ('second', 'Second expert (blind)'), ('senior', 'Senior expert')], max_length=8)),
-                ('state', models.CharField(choices=[('open', 'In the queue'), ('claimed', 'Claimed'), ('signed', 'Signed'), ('withdrawn', 'Withdrawn')], default='open', max_length=10)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_expires_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('verdict', models.CharField(blank=True, choices=[('authentic', 'Authentic'), ('counterfeit', 'Counterfeit'), ('inconclusive', 'Inconclusive')], max_length=12)),
-                ('verdict_reason', models.TextField(blank=True)),
-                ('condition_grade', models.CharField(blank=True, choices=[('new', 'New'), ('excellent', 'Excellent'), ('very_good', 'Very good'), ('good', 'Good'), ('fair', 'Fair')], max_length=10)),
-                ('wear_notes', models.TextField(blank=True)),
-                ('repairs', models.TextField(blank=True, help_text="Visible repairs; 'none seen' if none.")),
-                ('replaced_parts', models.TextField(blank=True, help_text="Parts replaced; 'none seen' if none.")),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('expert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='appraisals.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("first", "First expert"),
+                            ("second", "Second expert (blind)"),
+                            ("senior", "Senior expert"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "In the queue"),
+                            ("claimed", "Claimed"),
+                            ("signed", "Signed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_expires_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("authentic", "Authentic"),
+                            ("counterfeit", "Counterfeit"),
+                            ("inconclusive", "Inconclusive"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("verdict_reason", models.TextField(blank=True)),
+                (
+                    "condition_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "New"),
+                            ("excellent", "Excellent"),
+                            ("very_good", "Very good"),
+                            ("good", "Good"),
+                            ("fair", "Fair"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("wear_notes", models.TextField(blank=True)),
+                (
+                    "repairs",
+                    models.TextField(blank=True, help_text="Visible repairs; 'none seen' if none."),
+                ),
+                (
+                    "replaced_parts",
+                    models.TextField(blank=True, help_text="Parts replaced; 'none seen' if none."),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="appraisals.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['opened_at', 'id'],
+                "ordering": ["opened_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PhotoRequest',
+            name="PhotoRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('slot_codes', models.JSONField(default=list)),
-                ('message', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photo_requests', to='appraisals.submission')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photo_requests', to='appraisals.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                ("slot_codes", models.JSONField(default=list)),
+                ("message", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photo_requests",
+                        to="appraisals.submission",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photo_requests",
+                        to="appraisals.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('feature', models.CharField(choices=[('brand_stamp', 'Brand stamp or logo'), ('stitching', 'Stitching'), ('hardware', 'Hardware'), ('serial', 'Serial or date code'), ('material', 'Material'), ('construction', 'Shape and construction')], max_length=16)),
-                ('result', models.CharField(choices=[('consistent', 'Consistent with authentic'), ('inconsistent', 'Inconsistent with authentic'), ('cannot_tell', 'Cannot tell')], max_length=12)),
-                ('reason', models.CharField(max_length=300)),
-                ('region', models.JSONField(blank=True, null=True)),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='appraisals.submissionphoto')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='appraisals.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "feature",
+                    models.CharField(
+                        choices=[
+                            ("brand_stamp", "Brand stamp or logo"),
+                            ("stitching", "Stitching"),
+                            ("hardware", "Hardware"),
+                            ("serial", "Serial or date code"),
+                            ("material", "Material"),
+                            ("construction", "Shape and construction"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("consistent", "Consistent with authentic"),
+                            ("inconsistent", "Inconsistent with authentic"),
+                            ("cannot_tell", "Cannot tell"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                ("region", models.JSONField(blank=True, null=True)),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="appraisals.submissionphoto",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="appraisals.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='NpsResponse',
+            name="NpsResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('comment', models.CharField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nps_responses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=1000)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nps_responses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__lte', 10)), name='nps_0_to_10')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__lte", 10)), name="nps_0_to_10"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('submission', 'version'), name='one_report_version'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "version"), name="one_report_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportfeedback',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='csat_1_to_5'),
+            model_name="reportfeedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="csat_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('submission', 'round', 'stage'), name='one_review_per_stage_and_round'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "round", "stage"), name="one_review_per_stage_and_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('expert__isnull', False)), fields=('submission', 'round', 'expert'), name='one_seat_per_expert_and_round'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("expert__isnull", False)),
+                fields=("submission", "round", "expert"),
+                name="one_seat_per_expert_and_round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'withdrawn']), ('expert__isnull', False), _connector='OR'), name='claimed_or_signed_review_has_expert'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["open", "withdrawn"]), ("expert__isnull", False), _connector="OR"
+                ),
+                name="claimed_or_signed_review_has_expert",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'signed'), _negated=True), models.Q(models.Q(('verdict', ''), _negated=True), models.Q(('condition_grade', ''), _negated=True), ('signed_at__isnull', False), models.Q(models.Q(('verdict', 'inconclusive'), _negated=True), models.Q(('verdict_reason', ''), _negated=True), _connector='OR')), _connector='OR'), name='signed_review_is_complete'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "signed"), _negated=True),
+                    models.Q(
+                        models.Q(("verdict", ""), _negated=True),
+                        models.Q(("condition_grade", ""), _negated=True),
+                        ("signed_at__isnull", False),
+                        models.Q(
+                            models.Q(("verdict", "inconclusive"), _negated=True),
+                            models.Q(("verdict_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="signed_review_is_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='photorequest',
-            constraint=models.UniqueConstraint(fields=('submission', 'round'), name='one_photo_request_per_round'),
+            model_name="photorequest",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "round"), name="one_photo_request_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('review', 'feature'), name='one_finding_per_feature'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(
+                fields=("review", "feature"), name="one_finding_per_feature"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('region__isnull', True), ('photo__isnull', False), _connector='OR'), name='finding_region_needs_photo'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("region__isnull", True), ("photo__isnull", False), _connector="OR"
+                ),
+                name="finding_region_needs_photo",
+            ),
         ),
     ]

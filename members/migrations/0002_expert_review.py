@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('zh-hans', '简体中文')], default='en', max_length=12),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("zh-hans", "简体中文")], default="en", max_length=12
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='reviewer_code',
+            model_name="user",
+            name="reviewer_code",
             field=models.CharField(blank=True, max_length=12, null=True, unique=True),
         ),
     ]
