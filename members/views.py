@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from members.forms import LoginForm, SignupForm
 from members.selectors import notification_list
@@ -108,8 +109,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def language_choose(request: HttpRequest) -> HttpResponse:
     """Switch the site's language; for a signed-in person, emails follow the choice too."""
-    from django.views.i18n import set_language
-
     response = set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -29,6 +28,11 @@ from appraisals.selectors.reviews import (
 )
 from appraisals.services import reviews as review_services
 from appraisals.services.reviews import REVIEW_PERMISSION, SENIOR_PERMISSION
+
+
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    """What to show the expert: a ValidationError's messages, or a refusal's one sentence."""
+    return list(error.messages) if isinstance(error, ValidationError) else [str(error)]
 
 
 def _is_expert(request: HttpRequest) -> bool:
@@ -81,7 +85,7 @@ class ReviewAdmin(admin.ModelAdmin):
     ) -> TemplateResponse:
         self._require_expert(request)
         now = timezone.now()
-        rows = list(review_queue(now=now))
+        rows = list(review_queue())
         may_senior = request.user.has_perm(SENIOR_PERMISSION)
         for row in rows:
             row.time_left = row.submission.due_at - now if row.submission.due_at else None
@@ -273,11 +277,8 @@ class ReviewAdmin(admin.ModelAdmin):
                 reason=form.cleaned_data["verdict_reason"],
             )
         except (ValidationError, review_services.ClaimLost) as error:
-            return list(getattr(error, "messages", [str(error)]))
+            return _messages(error)
         return []
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
-        return super().get_queryset(request).select_related("submission")
 
     def request_photos(self, request: HttpRequest, review_id: int) -> HttpResponse:
         if request.method != "POST":
@@ -297,7 +298,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 )
                 errors = []
             except (ValidationError, review_services.ClaimLost) as error:
-                errors = list(getattr(error, "messages", [str(error)]))
+                errors = _messages(error)
         if errors:
             context = self._case_context(request, seat, self._forms(seat))
             context["photo_request_form"] = form

@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
-from appraisals.models import Finding, PreScreen, Review, Status
-from appraisals.services.reviews import queue_order
+from appraisals.models import Finding, PreScreen, Review, Status, Tier
 from members.models import User
 
 
-def review_queue(*, now: datetime) -> QuerySet[Review]:
+def queue_seats() -> QuerySet[Review]:
+    """Seats of cases waiting for an expert, open or claimed, of each case's current round.
+
+    Seats of a round that asked for more photos are withdrawn, but a stale one must never be
+    served or listed.
+    """
+    return Review.objects.filter(
+        state__in=[Review.State.OPEN, Review.State.CLAIMED],
+        submission__status=Status.AWAITING_EXPERT,
+        round=F("submission__round"),
+    )
+
+
+def queue_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Express first, then the case's priority (member tier, AI routing), then due time, age."""
+    return reviews.annotate(
+        express_first=Case(
+            When(submission__tier=Tier.EXPRESS, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by(
+        "express_first", "-submission__priority", "submission__due_at", "submission__submitted_at",
+        "id",
+    )  # fmt: skip
+
+
+def review_queue() -> QuerySet[Review]:
     """Every seat of the queue, in the order experts take them, with a fixed query count.
 
     Claimed seats stay listed (with who holds them until when), so the page shows the whole
@@ -22,11 +56,7 @@ def review_queue(*, now: datetime) -> QuerySet[Review]:
         submission=OuterRef("submission"), round=OuterRef("round")
     ).values("band")[:1]
     return queue_order(
-        Review.objects.filter(
-            Q(state=Review.State.OPEN) | Q(state=Review.State.CLAIMED),
-            submission__status=Status.AWAITING_EXPERT,
-            round=F("submission__round"),
-        )
+        queue_seats()
         .select_related(
             "submission__category", "submission__brand", "submission__product_model", "expert"
         )

@@ -168,8 +168,13 @@ def report_document_build(
 
 
 def _sign_and_save(
-    *, document: dict[str, Any], submission: Submission, supersedes: Report | None
+    *,
+    document: dict[str, Any],
+    submission: Submission,
+    supersedes: Report | None,
+    issued_at: datetime,
 ) -> Report:
+    """Sign and store a document; ``issued_at`` is the moment its ``issued_at`` field says."""
     signer = signer_get()
     return Report.objects.create(
         uid=uuid.UUID(document["id"]),
@@ -181,20 +186,24 @@ def _sign_and_save(
         sha256=document_sha256(document),
         signature=signer.sign_document(document),
         signer=signer.address,
-        issued_at=datetime.strptime(document["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(
-            tzinfo=UTC
-        ),
+        issued_at=issued_at,
     )
+
+
+def _now() -> datetime:
+    # Whole seconds: the document states the time to the second, and the row must agree.
+    return timezone.now().replace(microsecond=0)
 
 
 def report_issue(*, submission: Submission, deciding: Review) -> Report:
     """Issue version 1 of a case's report from its deciding review, and tell the buyer.
 
-    Called by the review service inside its transaction, with the submission row locked.
+    Called by the review service inside its transaction, with ``submission`` the row it
+    locked.
     """
     if submission.reports.exists():
         raise ValidationError("This case already has a report; issue a correction instead.")
-    now = timezone.now()
+    now = _now()
     reviewers = list(
         Review.objects.filter(
             submission=submission, round=deciding.round, state=Review.State.SIGNED
@@ -215,8 +224,9 @@ def report_issue(*, submission: Submission, deciding: Review) -> Report:
         prescreen=prescreen,
         issued_at=now,
     )
-    report = _sign_and_save(document=document, submission=submission, supersedes=None)
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    report = _sign_and_save(
+        document=document, submission=submission, supersedes=None, issued_at=now
+    )
     submission.status = Status.COMPLETED
     submission.completed_at = now
     if submission.due_at and now > submission.due_at and submission.sla_breached_at is None:
@@ -267,18 +277,19 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
         current = Report.objects.select_for_update().get(pk=report.pk)
         if Report.objects.filter(supersedes=current).exists():
             raise ValidationError("This version was already superseded; correct the latest one.")
+        now = _now()
         document = {**current.document, **changes}
         document.update(
             id=str(uuid.uuid4()),
             version=current.version + 1,
             supersedes=str(current.uid),
-            issued_at=_timestamp(timezone.now()),
+            issued_at=_timestamp(now),
             correction={"reason": reason},
         )
         if document["verdict"].get("result") not in Verdict.values:
             raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
         corrected = _sign_and_save(
-            document=document, submission=current.submission, supersedes=current
+            document=document, submission=current.submission, supersedes=current, issued_at=now
         )
         submission_event_add(
             current.submission,

@@ -18,11 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from appraisals.models import (
+    ConditionGrade,
     Feature,
     Finding,
     FindingResult,
@@ -32,9 +33,10 @@ from appraisals.models import (
     Submission,
     SubmissionEvent,
     SubmissionPhoto,
-    Tier,
     Verdict,
 )
+from appraisals.selectors.reviews import queue_order, queue_seats
+from appraisals.services.reports import report_issue
 from appraisals.services.submissions import submission_event_add
 from members.models import User
 from members.services import notification_send
@@ -69,28 +71,10 @@ def reviews_open(*, submission: Submission) -> list[Review]:
     return seats
 
 
-def queue_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Express first, then the case's priority (member tier, AI routing), then due time, age."""
-    return reviews.annotate(
-        express_first=Case(
-            When(submission__tier=Tier.EXPRESS, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by(
-        "express_first", "-submission__priority", "submission__due_at", "submission__submitted_at",
-        "id",
-    )  # fmt: skip
-
-
 def queue_available(*, now: datetime) -> QuerySet[Review]:
     """Seats an expert could take now: open, or claimed with a claim that ran out."""
-    return Review.objects.filter(
-        Q(state=State.OPEN) | Q(state=State.CLAIMED, claim_expires_at__lte=now),
-        submission__status=Status.AWAITING_EXPERT,
-        # Only the case's current round: seats of a round that asked for more photos are
-        # withdrawn, but a stale one must never be served.
-        round=F("submission__round"),
+    return queue_seats().filter(
+        Q(state=State.OPEN) | Q(state=State.CLAIMED, claim_expires_at__lte=now)
     )
 
 
@@ -125,18 +109,17 @@ def review_take_next(*, expert: User, now: datetime | None = None) -> Review | N
         seat = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if seat is None:
             return None
-        previous_expert_id = seat.expert_id
         seat.expert = expert
         seat.state = State.CLAIMED
         seat.claimed_at = now
         seat.claim_expires_at = now + _claim_span()
         seat.save(update_fields=["expert", "state", "claimed_at", "claim_expires_at"])
-        if previous_expert_id is None:
-            _claim_event(seat)
+        _claim_event(seat)
     return seat
 
 
 def _claim_event(seat: Review) -> None:
+    """The buyer's timeline line for a seat's first claim; a re-claim adds nothing."""
     kind, message = {
         Stage.FIRST: (Kind.EXPERT_ASSIGNED, "An expert has started examining your item"),
         Stage.SECOND: (Kind.SECOND_REVIEW, "A second expert is checking independently"),
@@ -238,8 +221,6 @@ def review_condition_save(
     replaced_parts: str,
 ) -> Review:
     """Record condition and wear; all four are needed before signing."""
-    from appraisals.models import ConditionGrade
-
     if grade not in ConditionGrade.values:
         raise ValidationError({"grade": "Choose a condition grade."})
     texts = {"wear_notes": wear_notes, "repairs": repairs, "replaced_parts": replaced_parts}
@@ -299,9 +280,9 @@ def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "")
 
 
 def _after_sign(submission: Submission, round: int) -> None:
-    from appraisals.services.reports import report_issue
-
-    Submission.objects.select_for_update().get(pk=submission.pk)
+    # Locking the case serialises two seats signed at the same moment: the second one to get
+    # here sees the first as signed and is the one that issues the report.
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     seats = {
         s.stage: s
         for s in Review.objects.filter(submission=submission, round=round).exclude(

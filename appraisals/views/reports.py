@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -110,8 +111,8 @@ def report_feedback(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return redirect("appraisals:submission-detail", uid=report.submission.uid)
-    messages.success(request, "Thank you for rating the report.")
+    else:
+        messages.success(request, "Thank you for rating the report.")
     return redirect("appraisals:submission-detail", uid=report.submission.uid)
 
 
@@ -130,7 +131,9 @@ def nps_answer(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, "Thank you, that helps us.")
-    if not next_url.startswith("/") or next_url.startswith("//"):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     return redirect(next_url)
 

@@ -388,7 +388,8 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "photos": selectors.submission_photos(submission=submission),
         "resume_url": _next_step_url(submission) if submission.is_editable else None,
         "report": report,
-        "feedback_given": ReportFeedback.objects.filter(report__submission=submission).exists(),
+        "feedback_given": report is not None
+        and ReportFeedback.objects.filter(report__submission=submission).exists(),
         "nps_due": report is not None and nps_due(user=request.user),
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
