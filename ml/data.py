@@ -23,6 +23,7 @@ import io
 import json
 import math
 import random
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -202,11 +203,26 @@ def photo_pixels(photo: Image.Image, image_size: int) -> Tensor:
     # For JPEGs, let the decoder downscale by a power of two first: decoding a 12-megapixel
     # phone photo in full only to shrink it to 160 px is most of the preprocessing time.
     photo.draft("RGB", (image_size, image_size))
-    rgb = photo.convert("RGB")
-    square = rgb.crop(square_crop_box(*rgb.size))
-    if square.size != (image_size, image_size):
-        square = square.resize((image_size, image_size), Image.Resampling.BILINEAR, reducing_gap=3)
-    return torch.from_numpy(np.asarray(square).copy()).permute(2, 0, 1).contiguous()
+    rgb = photo if photo.mode == "RGB" else photo.convert("RGB")
+    box = square_crop_box(*rgb.size)
+    square = rgb if box == (0, 0, *rgb.size) else rgb.crop(box)
+    if square.size == (image_size, image_size):
+        return torch.from_numpy(np.array(square)).permute(2, 0, 1).contiguous()
+    # PIL keeps RGB as 4 bytes a pixel, so reading it out as RGBX is a plain copy, and torch's
+    # vectorised uint8 resize works on 4 channels natively; the padding channel is dropped.
+    side = square.width
+    raw = np.frombuffer(square.tobytes("raw", "RGBX"), dtype=np.uint8).reshape(side, side, 4)
+    with warnings.catch_warnings():
+        # The bytes are read-only and torch warns about that; they are only read here.
+        warnings.filterwarnings("ignore", "The given NumPy array is not writable")
+        pixels = torch.from_numpy(raw).permute(2, 0, 1).unsqueeze(0)
+    # Antialiased bilinear: PIL's BILINEAR filter (a triangle widened by the shrink factor) in
+    # torch's vectorised uint8 kernel, about 5x faster than PIL's. Up to rounding (at most 1 in
+    # a few pixels) the pixels are PIL's.
+    resized = F.interpolate(
+        pixels, size=(image_size, image_size), mode="bilinear", antialias=True, align_corners=False
+    )
+    return resized[0, :3]
 
 
 def split_train_validation(

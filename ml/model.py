@@ -8,13 +8,14 @@ features that cannot occur on a slot are computed but meaningless; ``feature_mas
 ones count, and training, evaluation and inference only ever look at those.
 
 The network is split into ``feature_map`` (backbone, the last convolutional block's output) and
-``head`` (pooling, FiLM, heads) so that inference can take Grad-CAM gradients through the small
-head alone.
+``head`` (pooling, FiLM, heads) so that inference can compute Grad-CAM from the feature map and
+the small head alone (``head_with_gradient``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import torch
 from torch import Tensor, nn
@@ -98,6 +99,35 @@ class PreScreenNet(nn.Module):
         hidden = self.hidden(pooled * (1.0 + scale) + shift)
         return self.counterfeit_head(hidden).squeeze(1), self.feature_head(hidden)
 
+    def head_with_gradient(
+        self, feature_map: Tensor, slot_index: Tensor
+    ) -> tuple[Tensor, Tensor, Tensor]:
+        """``head``'s logits plus the counterfeit logit's gradient by each pooled channel (N x C).
+
+        The gradient is written out in closed form rather than taken with autograd, so that it
+        runs under ``torch.inference_mode`` and costs two small matrix products. It holds in eval
+        mode only (dropout is then the identity), and it is the gradient autograd would give:
+        the same chain rule through the FiLM gain, the first linear layer, Hardswish (with
+        torch's own derivative: 0 below -3, x/3 + 1/2 up to 3, 1 above) and the counterfeit
+        head. ``ml/tests/test_inference.py`` checks it against autograd.
+        """
+        if self.training:
+            raise RuntimeError("head_with_gradient needs eval mode: dropout has no fixed gradient")
+        linear, activation = cast(nn.Linear, self.hidden[0]), self.hidden[1]
+        pooled = feature_map.mean(dim=(2, 3))
+        scale, shift = self.film(self.slot_embedding(slot_index)).chunk(2, dim=1)
+        gain = 1.0 + scale
+        before = linear(pooled * gain + shift)
+        hidden = activation(before)
+        counterfeit = self.counterfeit_head(hidden).squeeze(1)
+        slope = torch.where(
+            before < -3.0,
+            torch.zeros_like(before),
+            torch.where(before <= 3.0, before / 3.0 + 0.5, torch.ones_like(before)),
+        )
+        gradient = ((slope * self.counterfeit_head.weight) @ linear.weight) * gain
+        return counterfeit, self.feature_head(hidden), gradient
+
     def forward(self, images: Tensor, slot_index: Tensor) -> tuple[Tensor, Tensor]:
         return self.head(self.feature_map(images), slot_index)
 
@@ -118,4 +148,6 @@ def normalise(pixels: Tensor) -> Tensor:
     """N x 3 x H x W pixels in 0..255 (uint8 or float) -> the backbone's normalised input."""
     mean = torch.tensor(PIXEL_MEAN, dtype=torch.float32).view(1, 3, 1, 1)
     std = torch.tensor(PIXEL_STD, dtype=torch.float32).view(1, 3, 1, 1)
-    return (pixels.float() / 255.0 - mean) / std
+    # (pixels / 255 - mean) / std, in place on one new tensor: a batch is megabytes, and a
+    # fresh tensor per step costs more than the arithmetic. The result is bit for bit the same.
+    return pixels.to(torch.float32, copy=True).div_(255.0).sub_(mean).div_(std)

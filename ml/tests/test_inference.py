@@ -15,7 +15,7 @@ import torch
 from PIL import Image
 
 from ml.artifact import ArtifactError, artifact_sha256, save_artifact
-from ml.data import visual_slot_features
+from ml.data import photo_pixels, visual_slot_features
 from ml.features import SCREENED_SLOTS, VISUAL_FEATURES
 from ml.inference import OVERLAY_MAX_SIDE, Screener, heatmap_overlay, screener_get
 from ml.tests.test_training import TOY_CONFIG, toy_photo, write_toy_dataset
@@ -105,6 +105,54 @@ def test_it_matches_the_bare_forward_pass(screener: Screener) -> None:
     assert [s.logit for s in scores] == pytest.approx(logits.tolist(), abs=1e-5)
 
 
+def test_it_gives_the_bare_forward_pass_scores_for_every_slot(screener: Screener) -> None:
+    slots = [*SLOTS, *SLOTS]
+    images = [_photo(s, i % 2 == 0, i % 4, seed=60 + i) for i, s in enumerate(slots)]
+    logits, feature_logits = screener.forward_logits(*screener.preprocess(images, slots))
+    probabilities = torch.sigmoid(logits / screener.temperature)
+    feature_probabilities = torch.sigmoid(feature_logits)
+    features = screener.model.features
+    for row, score in enumerate(screener.score(images, slots)):
+        assert score.logit == pytest.approx(float(logits[row]), abs=1e-5)
+        assert score.probability == pytest.approx(float(probabilities[row]), abs=1e-6)
+        for feature, value in score.feature_scores.items():
+            expected = float(feature_probabilities[row, features.index(feature)])
+            assert value == pytest.approx(expected, abs=1e-6)
+
+
+def test_its_closed_form_gradient_is_the_autograd_gradient(screener: Screener) -> None:
+    slots = [*SLOTS, *SLOTS]
+    images = [_photo(s, i % 2 == 1, i % 4, seed=80 + i) for i, s in enumerate(slots)]
+    batch, slot_index = screener.preprocess(images, slots)
+    model = screener.model
+    with torch.inference_mode():
+        feature_map = model.feature_map(batch)
+        counterfeit, feature_logits, gradient = model.head_with_gradient(feature_map, slot_index)
+    pooled = feature_map.clone().mean(dim=(2, 3)).requires_grad_(True)
+    with torch.enable_grad():
+        # The head from the pooled features on, as ``PreScreenNet.head`` runs it.
+        scale, shift = model.film(model.slot_embedding(slot_index)).chunk(2, dim=1)
+        hidden = model.hidden(pooled * (1.0 + scale) + shift)
+        expected_counterfeit = model.counterfeit_head(hidden).squeeze(1)
+        (expected,) = torch.autograd.grad(expected_counterfeit.sum(), pooled)
+    assert torch.allclose(gradient, expected, rtol=1e-4, atol=1e-6)
+    plain_counterfeit, plain_features = screener.forward_logits(batch, slot_index)
+    assert torch.equal(counterfeit, plain_counterfeit)
+    assert torch.equal(feature_logits, plain_features)
+
+
+def test_it_refuses_the_closed_form_gradient_in_training_mode(screener: Screener) -> None:
+    batch, slot_index = screener.preprocess([_photo("dial", True, 0, seed=2)], ["dial"])
+    with torch.inference_mode():
+        feature_map = screener.model.feature_map(batch)
+    screener.model.train()
+    try:
+        with pytest.raises(RuntimeError, match="needs eval mode"):
+            screener.model.head_with_gradient(feature_map, slot_index)
+    finally:
+        screener.model.eval()
+
+
 @pytest.mark.parametrize("corner", [0, 1, 2, 3])
 def test_it_puts_the_heat_where_the_deviation_is(screener: Screener, corner: int) -> None:
     images = [_photo(slot, True, corner, seed=100 + i) for i, slot in enumerate(SLOTS)]
@@ -134,6 +182,17 @@ def test_it_refuses_a_slot_it_does_not_know(screener: Screener) -> None:
     with pytest.raises(ValueError, match="1 images but 2 slots"):
         screener.score([_photo("dial", False, 0, seed=1)], ["dial", "dial"])
     assert screener.score([], []) == []
+
+
+def test_it_resizes_as_pil_bilinear_does(screener: Screener) -> None:
+    # Larger photos are shrunk by torch's antialiased bilinear, in place of PIL's: the same
+    # filter, so the model sees the pixels it was always given, up to rounding.
+    photo = _photo("dial", True, 1, seed=4).resize((3 * PHOTO_SIZE, 3 * PHOTO_SIZE))
+    pil = np.asarray(photo.resize((PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.BILINEAR))
+    pixels = photo_pixels(photo, PHOTO_SIZE).permute(1, 2, 0).numpy()
+    difference = np.abs(pixels.astype(int) - pil.astype(int))
+    assert difference.max() <= 1
+    assert (difference > 0).mean() < 0.01
 
 
 def test_it_centre_crops_a_non_square_photo(screener: Screener) -> None:
