@@ -23,6 +23,23 @@ def media_root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def default_language(request: pytest.FixtureRequest) -> Any:
+    """Every test starts in the default language.
+
+    A request through LocaleMiddleware leaves its language active in the thread, so without
+    this a test after a Chinese page would read Chinese.
+    """
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def catalog(db: None) -> dict[str, Any]:
     from appraisals.models import Category

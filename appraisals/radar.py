@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext as _
+
 RINGS = (0.25, 0.5, 0.75, 1.0)
 # One colour per series, in order: blue and orange first, told apart by most colour-blind
 # readers and in greyscale print.
@@ -146,11 +148,12 @@ def radar_svg(
         )
     if any_missing:
         top = legend_top + row_height * len(series)
+        missing = _("not assessed (drawn at the centre)")
         out.append(
             f'<circle cx="{_n(legend_x + font / 2)}" cy="{_n(top + font / 2)}" '
             f'r="{_n(font * 0.3)}" fill="#ffffff" stroke="{TEXT_COLOUR}" stroke-width="1.5"/>'
             f'<text x="{_n(legend_x + font * 1.5)}" y="{_n(top + font * 0.85)}">'
-            "not assessed (drawn at the centre)</text>"
+            f"{_text(missing)}</text>"
         )
     out.append("</g>")
     out.append("</svg>")
@@ -188,7 +191,7 @@ def _description(*, labels: Sequence[str], series: Sequence[RadarSeries]) -> str
 
 
 def _reading(value: float | None) -> str:
-    return "not assessed" if value is None else f"{value:.2f}"
+    return _("not assessed") if value is None else f"{value:.2f}"
 
 
 def _anchor(dx: float) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel
@@ -206,3 +207,12 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
+
+    @property
+    def message_display(self) -> str:
+        """The message in the reader's language where it is one of the fixed sentences.
+
+        Messages are stored in English (``gettext_noop`` marks the fixed ones for the catalogue);
+        a message with details filled in (slot names, a reviewer's words) reads as stored.
+        """
+        return gettext(self.message) if self.message else ""

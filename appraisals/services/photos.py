@@ -17,7 +17,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from appraisals.models import (
@@ -29,6 +31,7 @@ from appraisals.models import (
 )
 from appraisals.services.submissions import (
     file_delete_after_commit,
+    retake_notify,
     submission_ensure_editable,
     submission_event_add,
 )
@@ -232,12 +235,7 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
                 locked.status = Status.NEEDS_RETAKE
                 locked.save(update_fields=["status", "updated_at"])
                 submission_event_add(locked, Kind.RETAKE_REQUESTED, " | ".join(failures)[:500])
-                notification_send(
-                    user=locked.owner,
-                    subject=f"{locked.reference}: please retake {len(failures)} photo(s)",
-                    body="\n".join(failures),
-                    link=link,
-                )
+                retake_notify(locked, failures, link=link)
                 return "needs_retake"
             locked.status = Status.QUEUED
             locked.save(update_fields=["status", "updated_at"])
@@ -245,15 +243,16 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
                 lambda: submission_prescreen.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
             )
             submission_event_add(
-                locked, Kind.PHOTOS_ACCEPTED, f"All {len(photos)} photos passed the check"
+                locked, Kind.PHOTOS_ACCEPTED, gettext_noop("All photos passed the check")
             )
-            submission_event_add(locked, Kind.QUEUED, "Waiting for the AI pre-screen")
-            notification_send(
-                user=locked.owner,
-                subject=f"{locked.reference}: photos accepted",
-                body="Your photos passed our checks. The case is queued for authentication.",
-                link=link,
-            )
+            submission_event_add(locked, Kind.QUEUED, gettext_noop("Waiting for the AI pre-screen"))
+            with translation.override(locked.owner.language):
+                notification_send(
+                    user=locked.owner,
+                    subject=_("%(reference)s: photos accepted") % {"reference": locked.reference},
+                    body=_("Your photos passed our checks. The case is queued for authentication."),
+                    link=link,
+                )
             return "queued"
     except IntegrityError:
         # A concurrent run recorded this round's outcome first.

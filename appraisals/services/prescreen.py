@@ -18,6 +18,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from appraisals.models import (
@@ -30,7 +33,7 @@ from appraisals.models import (
 )
 from appraisals.routing import RoutingDecision, RoutingInput, RoutingPolicy, route
 from appraisals.services.reviews import reviews_open
-from appraisals.services.submissions import submission_event_add
+from appraisals.services.submissions import retake_notify, submission_event_add
 from members.services import notification_send
 from ml.models import ModelVersion
 from ml.selectors import model_version_active
@@ -263,27 +266,28 @@ def _record(
     if decision.needs_retake:
         locked.status = Status.NEEDS_RETAKE
         hints = [r.hint for r in decision.retakes]
-        submission_event_add(locked, Kind.PRESCREENED, "Automatic checks done")
+        submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
         submission_event_add(locked, Kind.RETAKE_REQUESTED, " | ".join(hints)[:500])
-        notification_send(
-            user=locked.owner,
-            subject=f"{locked.reference}: please retake {len(hints)} photo(s)",
-            body="\n".join(hints),
-            link=link,
-        )
+        retake_notify(locked, hints, link=link)
         outcome = "needs_retake"
     else:
         locked.status = Status.AWAITING_EXPERT
         reviews_open(submission=locked)
-        submission_event_add(locked, Kind.PRESCREENED, "Automatic checks done")
-        submission_event_add(locked, Kind.EXPERT_QUEUED, "An expert is reviewing your item")
-        notification_send(
-            user=locked.owner,
-            subject=f"{locked.reference}: AI check done, an expert is reviewing",
-            body="The automatic checks are done. An expert is now examining your item; you'll "
-            "be notified when the signed report is ready.",
-            link=link,
+        submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
+        submission_event_add(
+            locked, Kind.EXPERT_QUEUED, gettext_noop("An expert is reviewing your item")
         )
+        with translation.override(locked.owner.language):
+            notification_send(
+                user=locked.owner,
+                subject=_("%(reference)s: AI check done, an expert is reviewing")
+                % {"reference": locked.reference},
+                body=_(
+                    "The automatic checks are done. An expert is now examining your item; "
+                    "you'll be notified when the signed report is ready."
+                ),
+                link=link,
+            )
         outcome = "awaiting_expert"
     locked.save(
         update_fields=[

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from appraisals.models import (
     Feature,
@@ -235,7 +236,9 @@ def report_issue(*, submission: Submission, deciding: Review) -> Report:
     submission_event_add(submission, Kind.REPORT_ISSUED, report.reference)
     if report.verdict == Verdict.INCONCLUSIVE:
         submission_event_add(
-            submission, Kind.REFUND_DUE, "The case could not be settled; your fee is refunded."
+            submission,
+            Kind.REFUND_DUE,
+            gettext_noop("The case could not be settled; your fee is refunded."),
         )
     _notify_owner(submission, report)
     return report

@@ -20,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from appraisals.models import (
     ConditionGrade,
@@ -337,10 +338,12 @@ def review_request_photos(
         submission.save(update_fields=["status", "updated_at"])
         names = ", ".join(slots[code] for code in codes)
         submission_event_add(submission, Kind.MORE_PHOTOS_REQUESTED, f"{names}: {message}"[:500])
-        notification_send(
-            user=submission.owner,
-            subject=f"{submission.reference}: the expert needs more photos",
-            body=f"Please add: {names}.\n\n{message}",
-            link=reverse("appraisals:submission-detail", args=[submission.uid]),
-        )
+        with translation.override(submission.owner.language):
+            notification_send(
+                user=submission.owner,
+                subject=_("%(reference)s: the expert needs more photos")
+                % {"reference": submission.reference},
+                body=_("Please add: %(slots)s.") % {"slots": names} + f"\n\n{message}",
+                link=reverse("appraisals:submission-detail", args=[submission.uid]),
+            )
     return request

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from appraisals.models import Status, Submission, SubmissionEvent
 from appraisals.services.submissions import submission_event_add
@@ -38,7 +39,9 @@ def submissions_sla_breaches_record() -> int:
                 submission_event_add(
                     submission,
                     SubmissionEvent.Kind.SLA_BREACHED,
-                    "We are past the promised time; your case keeps its place at the front.",
+                    gettext_noop(
+                        "We are past the promised time; your case keeps its place at the front."
+                    ),
                 )
                 marked += 1
     return marked

@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from appraisals.models import (
     Brand,
@@ -35,6 +37,22 @@ def submission_ensure_editable(submission: Submission) -> None:
 def file_delete_after_commit(name: str) -> None:
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def retake_notify(submission: Submission, hints: list[str], *, link: str) -> None:
+    """Tell the owner, in their language, which photos to retake and how."""
+    with translation.override(submission.owner.language):
+        notification_send(
+            user=submission.owner,
+            subject=ngettext(
+                "%(reference)s: please retake %(count)d photo",
+                "%(reference)s: please retake %(count)d photos",
+                len(hints),
+            )
+            % {"reference": submission.reference, "count": len(hints)},
+            body="\n".join(hints),
+            link=link,
+        )
 
 
 def submission_event_add(submission: Submission, kind: str, message: str = "") -> SubmissionEvent:
@@ -159,12 +177,14 @@ def submission_submit(*, submission: Submission) -> Submission:
         # of whichever language the buyer happened to browse in.
         with translation.override("en"):
             submission_event_add(locked, Kind.SUBMITTED, f"{locked.get_tier_display()} service")
-        notification_send(
-            user=locked.owner,
-            subject=f"{locked.reference}: we received your submission",
-            body="We are checking your photos now. You'll hear from us at every step.",
-            link=reverse("appraisals:submission-detail", args=[locked.uid]),
-        )
+        with translation.override(locked.owner.language):
+            notification_send(
+                user=locked.owner,
+                subject=_("%(reference)s: we received your submission")
+                % {"reference": locked.reference},
+                body=_("We are checking your photos now. You'll hear from us at every step."),
+                link=reverse("appraisals:submission-detail", args=[locked.uid]),
+            )
         transaction.on_commit(
             lambda: submission_check_photos.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
         )
