@@ -45,6 +45,18 @@ def canonical_json(document: Mapping[str, Any]) -> bytes:
         ) from error
 
 
+def canonical_value(value: Any, *, path: str = "$") -> bytes:
+    """Any JSON value (not only an object) as canonical JSON: what a field commitment hashes."""
+    parts: list[str] = []
+    _serialise(value, path=path, parts=parts)
+    try:
+        return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise CanonicalError(
+            f"{path} contains a lone UTF-16 surrogate, which JSON text cannot carry."
+        ) from error
+
+
 def document_sha256(document: Mapping[str, Any]) -> str:
     """The lowercase hex SHA-256 of the document's canonical JSON.
 

@@ -1,0 +1,111 @@
+# pragma version 0.4.3
+# pragma evm-version shanghai
+"""
+@title AnchorLog: an append-only hash chain of Merkle batch roots
+@notice The platform anchors one batch root per transaction. Each root points at the one
+        before it and carries the next sequence number, so batches form a hash chain: a
+        duplicate, a gap or a fork reverts. A root's record (sequence, time, block) lives in
+        storage, not only in the event, because nodes prune old logs. Nothing is ever updated
+        or deleted, except that a document can be marked revoked (once, for good).
+@dev    A record is packed into one storage word to keep a batch near the cost of a single
+        new slot: seq in bits 0-63, timestamp in bits 64-127, block number in bits 128-191.
+"""
+
+event Anchored:
+    seq: indexed(uint256)
+    root: indexed(bytes32)
+    prev_root: bytes32
+
+event Revoked:
+    document_root: indexed(bytes32)
+
+event OwnershipTransferred:
+    previous_owner: indexed(address)
+    new_owner: indexed(address)
+
+MAX_PROOF: constant(uint256) = 64
+MAX_REVOKE: constant(uint256) = 64
+MASK_64: constant(uint256) = 2**64 - 1
+
+owner: public(address)
+last_seq: public(uint256)
+last_root: public(bytes32)
+# root -> packed (seq, timestamp, block); zero means never anchored
+records: HashMap[bytes32, uint256]
+# document root -> time it was revoked; zero means not revoked
+revoked_at: public(HashMap[bytes32, uint256])
+
+
+@deploy
+def __init__():
+    self.owner = msg.sender
+    log OwnershipTransferred(previous_owner=empty(address), new_owner=msg.sender)
+
+
+@external
+def anchor(root: bytes32, prev_root: bytes32, seq: uint256):
+    """
+    @notice Append `root` as batch number `seq`, after `prev_root`.
+    """
+    assert msg.sender == self.owner, "AnchorLog: not the owner"
+    assert root != empty(bytes32), "AnchorLog: empty root"
+    assert seq == self.last_seq + 1, "AnchorLog: wrong sequence number"
+    assert prev_root == self.last_root, "AnchorLog: wrong previous root"
+    assert self.records[root] == 0, "AnchorLog: root already anchored"
+    self.records[root] = seq | (block.timestamp << 64) | (block.number << 128)
+    self.last_seq = seq
+    self.last_root = root
+    log Anchored(seq=seq, root=root, prev_root=prev_root)
+
+
+@external
+def revoke(document_roots: DynArray[bytes32, MAX_REVOKE]):
+    """
+    @notice Mark documents as revoked (a superseded or withdrawn report). Revocation is final.
+    """
+    assert msg.sender == self.owner, "AnchorLog: not the owner"
+    for document_root: bytes32 in document_roots:
+        if self.revoked_at[document_root] == 0:
+            self.revoked_at[document_root] = block.timestamp
+            log Revoked(document_root=document_root)
+
+
+@external
+def transfer_ownership(new_owner: address):
+    """
+    @notice Rotate the anchoring key: only the new owner can anchor from now on.
+    """
+    assert msg.sender == self.owner, "AnchorLog: not the owner"
+    assert new_owner != empty(address), "AnchorLog: empty owner"
+    log OwnershipTransferred(previous_owner=self.owner, new_owner=new_owner)
+    self.owner = new_owner
+
+
+@view
+@external
+def anchor_of(root: bytes32) -> (uint256, uint256, uint256):
+    """
+    @notice (seq, timestamp, block number) of an anchored root; all zero if it never was.
+    """
+    record: uint256 = self.records[root]
+    return record & MASK_64, (record >> 64) & MASK_64, (record >> 128) & MASK_64
+
+
+@pure
+@internal
+def _hash_pair(a: bytes32, b: bytes32) -> bytes32:
+    if convert(a, uint256) < convert(b, uint256):
+        return keccak256(concat(a, b))
+    return keccak256(concat(b, a))
+
+
+@pure
+@external
+def verify(proof: DynArray[bytes32, MAX_PROOF], root: bytes32, leaf: bytes32) -> bool:
+    """
+    @notice OpenZeppelin MerkleProof.verify: sorted pairs, so the proof needs no directions.
+    """
+    computed: bytes32 = leaf
+    for sibling: bytes32 in proof:
+        computed = self._hash_pair(computed, sibling)
+    return computed == root

@@ -1,0 +1,3 @@
+from provenance.contracts import main
+
+main()
