@@ -61,6 +61,24 @@ class Signer:
         message = _message(document_sha256(document))
         return self._account.sign_message(message).signature.to_0x_hex()
 
+    def sign_root(self, root: bytes) -> str:
+        """Sign a 32-byte Merkle document root (provenance.commitments) the same way."""
+        if len(root) != 32:
+            raise SigningError(f"A document root is 32 bytes, not {len(root)}.")
+        return self._account.sign_message(encode_defunct(primitive=root)).signature.to_0x_hex()
+
+
+def root_signer_recover(*, root: bytes, signature: str) -> str:
+    """The checksummed address that signed a document root; SigningError if unreadable."""
+    if not isinstance(signature, str) or not _HEX_SIGNATURE.fullmatch(signature):
+        raise SigningError("The signature is not 65 bytes of 0x-hex.")
+    try:
+        return to_checksum_address(
+            Account.recover_message(encode_defunct(primitive=root), signature=signature)
+        )
+    except (BadSignature, ValidationError, ValueError) as error:
+        raise SigningError(f"The signature cannot be read: {error}") from error
+
 
 def signer_from_key(private_key_hex: str) -> Signer:
     """The signer for a 32-byte secp256k1 private key given in hex, with or without 0x."""

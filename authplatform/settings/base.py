@@ -175,6 +175,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the single anchoring writer runs (seal, send, watch; provenance/anchoring.py).
+ANCHOR_TICK_SECONDS = env.float("ANCHOR_TICK_SECONDS", default=15)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-submissions": {
         "task": "appraisals.tasks.submissions_requeue_stalled",
@@ -184,7 +186,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appraisals.tasks.submissions_record_sla_breaches",
         "schedule": 60.0,
     },
+    "anchor-tick": {
+        "task": "provenance.tasks.anchor_tick",
+        "schedule": ANCHOR_TICK_SECONDS,
+    },
 }
+# The anchoring writer has its own queue, served by one worker with concurrency 1 (Procfile
+# "anchorer"); a PostgreSQL advisory lock backs that up.
+CELERY_TASK_ROUTES = {"provenance.tasks.*": {"queue": "anchoring"}}
 # A submitted case whose photo re-check has not finished after this long is enqueued again.
 SUBMISSION_CHECK_STALL_SECONDS = env.int("SUBMISSION_CHECK_STALL_SECONDS", default=300)
 
@@ -210,6 +219,24 @@ DEMO_ACCOUNTS_ALLOWED = True
 
 # The chain node that anchors reports (ganache locally).
 ETH_RPC_URL = env.str("ETH_RPC_URL", default="http://127.0.0.1:8545")
+# Anchoring (provenance/anchoring.py; docs/provenance.md). The key of the contract's owner,
+# which pays for the anchoring transactions.
+ANCHOR_SIGNING_KEY = env.str("ANCHOR_SIGNING_KEY", default="")
+# A batch is sealed when this many documents wait, or the oldest has waited this long.
+ANCHOR_BATCH_MAX_DOCUMENTS = env.int("ANCHOR_BATCH_MAX_DOCUMENTS", default=1024)
+ANCHOR_BATCH_MAX_WAIT_SECONDS = env.float("ANCHOR_BATCH_MAX_WAIT_SECONDS", default=300)
+# Blocks (the including one counts) before a batch is confirmed, and how long after that the
+# watcher keeps checking it is still on the canonical chain.
+ANCHOR_CONFIRMATIONS = env.int("ANCHOR_CONFIRMATIONS", default=12)
+ANCHOR_WATCH_BLOCKS = env.int("ANCHOR_WATCH_BLOCKS", default=7200)
+# A transaction not included after this long is replaced at the same nonce with fees raised
+# by this much, never above the cap.
+ANCHOR_STUCK_SECONDS = env.float("ANCHOR_STUCK_SECONDS", default=180)
+ANCHOR_FEE_BUMP_PERCENT = env.int("ANCHOR_FEE_BUMP_PERCENT", default=25)
+ANCHOR_MAX_FEE_GWEI = env.float("ANCHOR_MAX_FEE_GWEI", default=200)
+# A local devnet (ganache) only: the deploy command may fund the anchoring account from the
+# node's own unlocked account.
+ANCHOR_DEVNET_FUNDING = env.bool("ANCHOR_DEVNET_FUNDING", default=False)
 
 # The secp256k1 key that signs reports (provenance/signing.py), as 64 hex digits. Addresses
 # of earlier keys stay trusted after a rotation, so the reports they signed still verify.

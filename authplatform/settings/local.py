@@ -4,7 +4,7 @@ import os
 import secrets
 
 from authplatform.settings.base import *  # noqa: F403
-from authplatform.settings.base import REPORT_SIGNING_KEY, VAR_DIR, env
+from authplatform.settings.base import ANCHOR_SIGNING_KEY, REPORT_SIGNING_KEY, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Not a secret: only ever used on a developer's machine, and production refuses to start
@@ -28,9 +28,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 SERVE_MEDIA = True
 
 
-def _report_signing_key_local() -> str:
-    """This machine's report-signing key, made once under var/ so it never enters the repo."""
-    key_file = VAR_DIR / "keys" / "report-signing.key"
+def _local_key(name: str) -> str:
+    """A key of this machine's, made once under var/keys/ so it never enters the repo."""
+    key_file = VAR_DIR / "keys" / f"{name}.key"
     if not key_file.exists():
         key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         draft = key_file.with_name(f"{key_file.name}.{os.getpid()}")
@@ -49,4 +49,13 @@ def _report_signing_key_local() -> str:
 
 
 if not REPORT_SIGNING_KEY:
-    REPORT_SIGNING_KEY = _report_signing_key_local()
+    REPORT_SIGNING_KEY = _local_key("report-signing")
+# The anchoring account; the local ganache funds it when the contract is deployed.
+if not ANCHOR_SIGNING_KEY:
+    ANCHOR_SIGNING_KEY = _local_key("anchor")
+ANCHOR_DEVNET_FUNDING = env.bool("ANCHOR_DEVNET_FUNDING", default=True)
+# A laptop anchors within seconds: small batches, a fast tick, the including block is enough.
+ANCHOR_BATCH_MAX_WAIT_SECONDS = env.float("ANCHOR_BATCH_MAX_WAIT_SECONDS", default=2)
+ANCHOR_TICK_SECONDS = env.float("ANCHOR_TICK_SECONDS", default=2)
+CELERY_BEAT_SCHEDULE["anchor-tick"]["schedule"] = ANCHOR_TICK_SECONDS  # noqa: F405
+ANCHOR_CONFIRMATIONS = env.int("ANCHOR_CONFIRMATIONS", default=1)

@@ -34,3 +34,8 @@ LOGIN_MAX_FAILURES_PER_IP = 1000
 # A fresh report-signing key per test run, and no earlier keys, whatever the environment says.
 REPORT_SIGNING_KEY = secrets.token_hex(32)
 REPORT_SIGNING_TRUSTED_SIGNERS: list[str] = []
+# Anchoring: a fresh key per run; the tests' own ganache nodes fund it.
+ANCHOR_SIGNING_KEY = secrets.token_hex(32)
+ANCHOR_DEVNET_FUNDING = True
+ANCHOR_CONFIRMATIONS = 1
+ANCHOR_BATCH_MAX_WAIT_SECONDS = 0

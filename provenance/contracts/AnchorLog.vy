@@ -6,7 +6,7 @@
         before it and carries the next sequence number, so batches form a hash chain: a
         duplicate, a gap or a fork reverts. A root's record (sequence, time, block) lives in
         storage, not only in the event, because nodes prune old logs. Nothing is ever updated
-        or deleted, except that a document can be marked revoked (once, for good).
+        or deleted; a batch may also mark earlier documents revoked, once and for good.
 @dev    A record is packed into one storage word to keep a batch near the cost of a single
         new slot: seq in bits 0-63, timestamp in bits 64-127, block number in bits 128-191.
 """
@@ -18,6 +18,7 @@ event Anchored:
 
 event Revoked:
     document_root: indexed(bytes32)
+    seq: indexed(uint256)
 
 event OwnershipTransferred:
     previous_owner: indexed(address)
@@ -43,9 +44,11 @@ def __init__():
 
 
 @external
-def anchor(root: bytes32, prev_root: bytes32, seq: uint256):
+def anchor(root: bytes32, prev_root: bytes32, seq: uint256, revoked: DynArray[bytes32, MAX_REVOKE]):
     """
-    @notice Append `root` as batch number `seq`, after `prev_root`.
+    @notice Append `root` as batch number `seq`, after `prev_root`, and mark the document
+            roots in `revoked` as revoked (superseded or withdrawn reports). The revocation
+            documents saying why are in the batch itself. Revocation is final.
     """
     assert msg.sender == self.owner, "AnchorLog: not the owner"
     assert root != empty(bytes32), "AnchorLog: empty root"
@@ -56,18 +59,10 @@ def anchor(root: bytes32, prev_root: bytes32, seq: uint256):
     self.last_seq = seq
     self.last_root = root
     log Anchored(seq=seq, root=root, prev_root=prev_root)
-
-
-@external
-def revoke(document_roots: DynArray[bytes32, MAX_REVOKE]):
-    """
-    @notice Mark documents as revoked (a superseded or withdrawn report). Revocation is final.
-    """
-    assert msg.sender == self.owner, "AnchorLog: not the owner"
-    for document_root: bytes32 in document_roots:
+    for document_root: bytes32 in revoked:
         if self.revoked_at[document_root] == 0:
             self.revoked_at[document_root] = block.timestamp
-            log Revoked(document_root=document_root)
+            log Revoked(document_root=document_root, seq=seq)
 
 
 @external

@@ -52,9 +52,9 @@ def test_the_committed_artifact_is_what_the_source_compiles_to() -> None:
 
 def test_batches_form_a_hash_chain(chain) -> None:  # noqa: ANN001
     w3, contract, owner, *_ = chain
-    tx = contract.functions.anchor(_root(1), ZERO, 1).transact({"from": owner})
+    tx = contract.functions.anchor(_root(1), ZERO, 1, []).transact({"from": owner})
     receipt = w3.eth.wait_for_transaction_receipt(tx)
-    contract.functions.anchor(_root(2), _root(1), 2).transact({"from": owner})
+    contract.functions.anchor(_root(2), _root(1), 2, []).transact({"from": owner})
 
     seq, timestamp, block = contract.functions.anchor_of(_root(1)).call()
     assert seq == 1
@@ -71,14 +71,14 @@ def test_batches_form_a_hash_chain(chain) -> None:  # noqa: ANN001
 def test_a_duplicate_a_gap_or_a_fork_reverts(chain) -> None:  # noqa: ANN001
     _, contract, owner, *_ = chain
     anchor = contract.functions.anchor
-    anchor(_root(1), ZERO, 1).transact({"from": owner})
+    anchor(_root(1), ZERO, 1, []).transact({"from": owner})
 
-    _reverts(lambda: anchor(_root(1), _root(1), 2).transact({"from": owner}), "already")
-    _reverts(lambda: anchor(_root(2), _root(1), 3).transact({"from": owner}), "sequence")
-    _reverts(lambda: anchor(_root(2), ZERO, 1).transact({"from": owner}), "sequence")
+    _reverts(lambda: anchor(_root(1), _root(1), 2, []).transact({"from": owner}), "already")
+    _reverts(lambda: anchor(_root(2), _root(1), 3, []).transact({"from": owner}), "sequence")
+    _reverts(lambda: anchor(_root(2), ZERO, 1, []).transact({"from": owner}), "sequence")
     # Seq 2 again, but after another root than the last: a fork.
-    _reverts(lambda: anchor(_root(2), _root(9), 2).transact({"from": owner}), "previous")
-    _reverts(lambda: anchor(ZERO, _root(1), 2).transact({"from": owner}), "empty")
+    _reverts(lambda: anchor(_root(2), _root(9), 2, []).transact({"from": owner}), "previous")
+    _reverts(lambda: anchor(ZERO, _root(1), 2, []).transact({"from": owner}), "empty")
     assert contract.functions.last_seq().call() == 1
 
 
@@ -86,7 +86,7 @@ def test_only_the_owner_anchors_and_it_can_rotate_its_key(chain) -> None:  # noq
     _, contract, owner, stranger, successor = chain
     anchor = contract.functions.anchor
 
-    _reverts(lambda: anchor(_root(1), ZERO, 1).transact({"from": stranger}), "not the owner")
+    _reverts(lambda: anchor(_root(1), ZERO, 1, []).transact({"from": stranger}), "not the owner")
     _reverts(
         lambda: contract.functions.transfer_ownership(stranger).transact({"from": stranger}),
         "not the owner",
@@ -94,26 +94,31 @@ def test_only_the_owner_anchors_and_it_can_rotate_its_key(chain) -> None:  # noq
     contract.functions.transfer_ownership(successor).transact({"from": owner})
 
     assert contract.functions.owner().call() == successor
-    _reverts(lambda: anchor(_root(1), ZERO, 1).transact({"from": owner}), "not the owner")
-    anchor(_root(1), ZERO, 1).transact({"from": successor})
+    _reverts(lambda: anchor(_root(1), ZERO, 1, []).transact({"from": owner}), "not the owner")
+    anchor(_root(1), ZERO, 1, []).transact({"from": successor})
     assert contract.functions.last_seq().call() == 1
 
 
-def test_revocation_is_owner_only_and_final(chain) -> None:  # noqa: ANN001
+def test_a_batch_revokes_documents_once_and_for_good(chain) -> None:  # noqa: ANN001
     w3, contract, owner, stranger, _ = chain
     document = Web3.keccak(text="document")
 
     _reverts(
-        lambda: contract.functions.revoke([document]).transact({"from": stranger}),
+        lambda: contract.functions.anchor(_root(1), ZERO, 1, [document]).transact(
+            {"from": stranger}
+        ),
         "not the owner",
     )
     assert contract.functions.revoked_at(document).call() == 0
-    tx = contract.functions.revoke([document]).transact({"from": owner})
+    tx = contract.functions.anchor(_root(1), ZERO, 1, [document]).transact({"from": owner})
     first = contract.functions.revoked_at(document).call()
-    contract.functions.revoke([document]).transact({"from": owner})
+    receipt = w3.eth.get_transaction_receipt(tx)
+    contract.functions.anchor(_root(2), _root(1), 2, [document]).transact({"from": owner})
 
-    assert first == w3.eth.get_block(w3.eth.get_transaction_receipt(tx).blockNumber).timestamp
+    assert first == w3.eth.get_block(receipt.blockNumber).timestamp
     assert contract.functions.revoked_at(document).call() == first
+    (event,) = contract.events.Revoked().process_receipt(receipt)
+    assert (event.args.document_root, event.args.seq) == (document, 1)
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 8, 13])

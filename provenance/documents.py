@@ -1,0 +1,98 @@
+"""Registering documents for anchoring, and revoking them.
+
+`document_register` commits to a document field by field (provenance.commitments), signs the
+root with the platform's key and stores it; the anchoring writer (provenance.anchoring) picks
+it up in the next batch. Callers register inside their own transaction, so a report and its
+provenance record are saved together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from provenance.canonical import canonical_json
+from provenance.commitments import CommitmentError, document_commit, salts_new
+from provenance.models import Document
+from provenance.signing import signer_get
+
+REVOCATION_TYPE = "revocation"
+
+
+def document_register(*, body: Mapping[str, Any], revokes: str = "") -> Document:
+    """Store ``body`` (with its ``type`` and ``id``) for anchoring; idempotent per type and id.
+
+    Registering the same document again returns the stored one. A different body under the
+    same type and id is refused: an anchored document never changes; a correction is a new
+    document that revokes the old one.
+    """
+    try:
+        salts = salts_new(body)
+        commitment = document_commit(body, salts)
+        canonical_json(body)
+    except CommitmentError as error:
+        raise ValidationError(f"This document can't be anchored: {error}") from error
+    doc_type, doc_id = body["type"], body["id"]
+    existing = Document.objects.filter(doc_type=doc_type, doc_id=doc_id).first()
+    if existing is not None:
+        return _same_or_refuse(existing, body)
+    root = "0x" + commitment.root.hex()
+    try:
+        with transaction.atomic():
+            return Document.objects.create(
+                doc_type=doc_type,
+                doc_id=doc_id,
+                body=dict(body),
+                salts={key: "0x" + salt.hex() for key, salt in salts.items()},
+                root=root,
+                signer=signer_get().address,
+                signature=signer_get().sign_root(commitment.root),
+                revokes=revokes,
+            )
+    except IntegrityError:
+        # Registered concurrently by someone else.
+        return _same_or_refuse(Document.objects.get(doc_type=doc_type, doc_id=doc_id), body)
+
+
+def _same_or_refuse(existing: Document, body: Mapping[str, Any]) -> Document:
+    if canonical_json(existing.body) != canonical_json(body):
+        raise ValidationError(
+            f"{existing.doc_type} {existing.doc_id} is already registered with other contents; "
+            "an anchored document never changes."
+        )
+    return existing
+
+
+def document_revoke(
+    *, document: Document, reason: str, superseded_by: str | None = None
+) -> Document:
+    """Register the revocation of ``document``: anchored like any document, and its batch
+    marks the revoked root on chain, where every verifier looks."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the document is revoked."})
+    if document.doc_type == REVOCATION_TYPE:
+        raise ValidationError("A revocation can't itself be revoked.")
+    body = {
+        "type": REVOCATION_TYPE,
+        "id": f"{document.doc_type}:{document.doc_id}",
+        "revokes": {"type": document.doc_type, "id": document.doc_id, "root": document.root},
+        "reason": reason[:500],
+        "superseded_by": superseded_by,
+    }
+    return document_register(body=body, revokes=document.root)
+
+
+def document_get(*, doc_type: str, doc_id: str) -> Document | None:
+    return (
+        Document.objects.select_related("batch__deployment")
+        .filter(doc_type=doc_type, doc_id=doc_id)
+        .first()
+    )
+
+
+def revocation_for(document: Document) -> Document | None:
+    return Document.objects.filter(doc_type=REVOCATION_TYPE, revokes=document.root).first()

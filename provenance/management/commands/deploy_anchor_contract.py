@@ -1,0 +1,64 @@
+"""Deploy the AnchorLog contract on the configured chain and record its address.
+
+    manage.py deploy_anchor_contract [--wait SECONDS]
+
+Idempotent: if this chain already has a live contract (its code is still there), it says so
+and changes nothing. ``--wait`` waits for the node to come up first (``make run`` starts the
+node and the anchoring worker together).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+from eth_utils import to_checksum_address
+from web3.exceptions import Web3Exception
+
+from provenance.anchoring import (
+    contract_deploy,
+    deployment_live,
+    deployment_retire,
+    web3_get,
+)
+
+
+class Command(BaseCommand):
+    help = "Deploy the AnchorLog contract on ETH_RPC_URL's chain (once) and record its address."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the node")
+        parser.add_argument("--rpc", default=None, help="the node's URL (default ETH_RPC_URL)")
+
+    def handle(self, *args: Any, wait: float, rpc: str | None, **options: Any) -> None:
+        w3 = web3_get(rpc)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                chain_id = w3.eth.chain_id
+                break
+            except (OSError, Web3Exception) as error:
+                if time.monotonic() >= deadline:
+                    raise CommandError(f"The chain node does not answer: {error}") from error
+                time.sleep(0.5)
+        live = deployment_live(chain_id)
+        if live is not None and w3.eth.get_code(to_checksum_address(live.address)):
+            self.stdout.write(
+                f"AnchorLog is already deployed on chain {chain_id} at {live.address}"
+            )
+            return
+        try:
+            if live is not None:
+                # The chain was reset: its documents are batched again on the new contract.
+                deployment_retire(live)
+            deployment = contract_deploy(w3=w3)
+        except (ImproperlyConfigured, Web3Exception, RuntimeError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Deployed AnchorLog on chain {chain_id} at {deployment.address} "
+                f"(block {deployment.block_number})"
+            )
+        )

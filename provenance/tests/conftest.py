@@ -1,0 +1,88 @@
+"""A real ganache node per test, on a free loopback port, stopped by PID.
+
+The node keeps its chain in the test's tmp folder, so a test can stop it and start it again
+(the chain survives), or wipe it (a devnet reset).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers import ROOT, free_port, stop, wait_for
+
+GANACHE = ROOT / "node_modules" / ".bin" / "ganache"
+
+
+class Ganache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        if not GANACHE.exists():
+            pytest.fail("ganache is missing: run `npm ci` (make test does)")
+        (self.folder / "chain").mkdir(parents=True, exist_ok=True)
+        log = (self.folder / "ganache.log").open("ab")
+        self.process = subprocess.Popen(
+            [str(GANACHE), "--database.dbPath", str(self.folder / "chain"),
+             "--server.host", "127.0.0.1", "--server.port", str(self.port),
+             "--chain.chainId", "1337", "--chain.hardfork", "shanghai",
+             "--wallet.deterministic", "--logging.quiet"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        wait_for(self.answers, 30, "ganache to answer")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def wipe(self) -> None:
+        """Stop the node and delete its chain: the next start is a brand-new devnet."""
+        self.stop()
+        shutil.rmtree(self.folder / "chain")
+
+    def answers(self) -> bool:
+        try:
+            self.rpc("eth_chainId")
+        except OSError:
+            return False
+        return True
+
+    def rpc(self, method: str, *params: Any) -> Any:
+        request = urllib.request.Request(
+            self.rpc_url,
+            data=json.dumps(
+                {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+            ).encode(),
+            headers={"content-type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            body = json.loads(response.read())
+        if "error" in body:
+            raise RuntimeError(body["error"])
+        return body["result"]
+
+
+@pytest.fixture
+def ganache(tmp_path: Path) -> Iterator[Ganache]:
+    node = Ganache(tmp_path / "ganache")
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
