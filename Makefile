@@ -1,6 +1,6 @@
 # authplatform: build, run and test entry points.
 #
-#   make run     install if needed, migrate, load the demo data, start web + worker (+ chain)
+#   make run     install if needed, migrate, load the demo data, start web + workers (+ chain)
 #   make test    install if needed, run pytest against a throwaway PostgreSQL + Redis
 #   make bench    speed figures of the AI pre-screen (bench/ml_inference.py)
 #   make lint    ruff check + ruff format --check
@@ -52,9 +52,9 @@ run: install
 	@echo ""
 	@echo "  authplatform is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	@echo ""
-	@procs="web worker"; \
+	@procs="web worker anchorer"; \
 	if [ -z "$${ETH_RPC_URL:-}" ]; then \
-		procs="web worker chain"; \
+		procs="web worker anchorer chain"; \
 		ETH_RPC_URL="http://127.0.0.1:$(CHAIN_PORT)"; export ETH_RPC_URL; \
 	fi; \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \

@@ -36,6 +36,7 @@ from appraisals.services.submissions import submission_event_add
 from members.models import User
 from members.services import notification_send
 from provenance.canonical import document_sha256
+from provenance.documents import document_get, document_register, document_revoke
 from provenance.signing import signer_get
 
 Kind = SubmissionEvent.Kind
@@ -177,6 +178,17 @@ def _sign_and_save(
 ) -> Report:
     """Sign and store a document; ``issued_at`` is the moment its ``issued_at`` field says."""
     signer = signer_get()
+    # Registered for anchoring in the same transaction: no report without its provenance
+    # record. A correction revokes the version it replaces, on chain too.
+    anchored = document_register(body=document)
+    if supersedes is not None:
+        previous = document_get(doc_type=DOCUMENT_TYPE, doc_id=str(supersedes.uid))
+        if previous is not None:
+            document_revoke(
+                document=previous,
+                reason=document.get("correction", {}).get("reason", "corrected"),
+                superseded_by=anchored.doc_id,
+            )
     return Report.objects.create(
         uid=uuid.UUID(document["id"]),
         submission=submission,

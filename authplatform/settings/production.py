@@ -16,6 +16,9 @@ ETH_RPC_URL = env.str("ETH_RPC_URL")
 REPORT_SIGNING_KEY = env.str("REPORT_SIGNING_KEY")
 if not REPORT_SIGNING_KEY.strip():
     raise ImproperlyConfigured("REPORT_SIGNING_KEY (or REPORT_SIGNING_KEY_FILE) is empty.")
+ANCHOR_SIGNING_KEY = env.str("ANCHOR_SIGNING_KEY")
+if not ANCHOR_SIGNING_KEY.strip():
+    raise ImproperlyConfigured("ANCHOR_SIGNING_KEY (or ANCHOR_SIGNING_KEY_FILE) is empty.")
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
