@@ -101,12 +101,13 @@ class Screener:
             if slot not in self.model.slots:
                 known = ", ".join(self.model.slots)
                 raise ValueError(f"this model does not screen slot {slot!r}; it knows: {known}")
-        # numpy's stack: torch's would wake torch's thread pool for one plain copy.
-        pixels = torch.from_numpy(
-            np.stack([photo_pixels(image, self.image_size).numpy() for image in images])
-        )
+        # Each photo goes straight into the batch, through numpy: a torch copy would wake
+        # torch's thread pool for every photo, and stacking afterwards would copy them twice.
+        pixels = np.empty((len(images), 3, self.image_size, self.image_size), dtype=np.uint8)
+        for row, image in enumerate(images):
+            pixels[row] = photo_pixels(image, self.image_size).numpy()
         slot_index = torch.tensor([self.model.slots.index(s) for s in slots], dtype=torch.int64)
-        return normalise(pixels), slot_index
+        return normalise(torch.from_numpy(pixels)), slot_index
 
     def forward_logits(self, batch: Tensor, slot_index: Tensor) -> tuple[Tensor, Tensor]:
         """The bare forward pass: uncalibrated counterfeit logits (N), feature logits (N x F)."""
