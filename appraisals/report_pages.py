@@ -30,6 +30,8 @@ from appraisals.models import (
     Verdict,
 )
 from appraisals.radar import RadarSeries, radar_svg
+from appraisals.services.reports import DOCUMENT_TYPE
+from provenance.selectors import document_for, document_status
 
 # How an expert's finding reads on the radar: consistent is the outer ring.
 FINDING_SCORE = {
@@ -122,6 +124,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         for finding in document.get("findings", [])
     ]
     superseded_by = Report.objects.filter(supersedes=report).first()
+    anchored = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
     stage_labels = dict(Review.Stage.choices)
     return {
         "report": report,
@@ -141,6 +144,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         if report.submission.show_owner_name
         else "",
         "superseded_by": superseded_by,
+        "provenance": document_status(anchored) if anchored else None,
         "for_pdf": for_pdf,
         "language": translation.get_language(),
     }

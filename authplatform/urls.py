@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("appraisals.urls_public")),
+    path("", include("provenance.urls")),
 ]
 
 if settings.SERVE_MEDIA:

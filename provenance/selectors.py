@@ -82,3 +82,25 @@ def bundle_for(document: Document, *, keys: Sequence[str] | None = None) -> dict
         anchor=anchor,
         expected_by=None if anchor else anchor_expected_by(document),
     )
+
+
+def document_status(document: Document) -> dict[str, Any]:
+    """What a page says about a document's anchor, from our records (the verification page
+    then checks it against the chain itself)."""
+    from django.urls import reverse
+
+    anchor = anchor_of(document)
+    revocation = (
+        Document.objects.select_related("batch")
+        .filter(revokes=document.root, batch__state=Batch.State.CONFIRMED)
+        .first()
+    )
+    return {
+        "uid": document.uid,
+        "root": document.root,
+        "status": "anchored" if anchor else "pending",
+        "anchor": anchor,
+        "expected_by": None if anchor else anchor_expected_by(document),
+        "revoked": revocation is not None,
+        "verify_url": reverse("provenance:verify-page", args=[document.uid]),
+    }

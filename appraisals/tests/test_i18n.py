@@ -53,6 +53,7 @@ READER_TEMPLATES = [
     "appraisals/submission_detail.html",
     "appraisals/partials/timeline.html",
     "appraisals/submission_list.html",
+    "provenance/verify.html",
 ]
 
 READER_CHOICES: list[type[models.Choices]] = [

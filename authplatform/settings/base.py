@@ -219,6 +219,9 @@ DEMO_ACCOUNTS_ALLOWED = True
 
 # The chain node that anchors reports (ganache locally).
 ETH_RPC_URL = env.str("ETH_RPC_URL", default="http://127.0.0.1:8545")
+# The endpoint the verification page's own script asks (from the reader's browser): any
+# public RPC of the same chain.
+ETH_PUBLIC_RPC_URL = env.str("ETH_PUBLIC_RPC_URL", default=ETH_RPC_URL)
 # Anchoring (provenance/anchoring.py; docs/provenance.md). The key of the contract's owner,
 # which pays for the anchoring transactions.
 ANCHOR_SIGNING_KEY = env.str("ANCHOR_SIGNING_KEY", default="")

@@ -13,6 +13,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 ETH_RPC_URL = env.str("ETH_RPC_URL")
+ETH_PUBLIC_RPC_URL = env.str("ETH_PUBLIC_RPC_URL", default=ETH_RPC_URL)
 REPORT_SIGNING_KEY = env.str("REPORT_SIGNING_KEY")
 if not REPORT_SIGNING_KEY.strip():
     raise ImproperlyConfigured("REPORT_SIGNING_KEY (or REPORT_SIGNING_KEY_FILE) is empty.")

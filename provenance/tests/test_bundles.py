@@ -181,3 +181,39 @@ def test_the_cli_needs_only_the_bundle_and_an_rpc_url(
     assert bad_run.returncode == 1 and "does not match the document root" in bad_run.stdout
     missing = verify(str(tmp_path / "nope.json"))
     assert missing.returncode == 2
+
+
+def test_the_pages_own_verifier_agrees_with_python(w3: Web3, ganache: Ganache) -> None:
+    """static/js/verify.js (what the verification page runs), under Node, on real bundles."""
+    good, revoked = _anchor(w3, _body(10), _body(11))
+    document_revoke(document=revoked, reason="corrected", superseded_by="r-12")
+    _anchor(w3)
+    selective = bundle_for(good, keys=["verdict.result"])
+    changed = bundle_for(good)
+    next(f for f in changed["fields"] if f["key"] == "item.brand")["value"] = "Hermès"
+    foreign = bundle_for(good)
+    foreign["anchor"]["batch_proof"] = ["0x" + "11" * 32]
+    pending = bundle_for(document_register(body=_body(13)))
+    cases = [selective, changed, foreign, bundle_for(revoked), pending]
+
+    done = subprocess.run(
+        ["node", str(Path(__file__).with_name("browser_verify.js"))],
+        input=json.dumps([{"bundle": b, "rpc": ganache.rpc_url} for b in cases]),
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    results = json.loads(done.stdout)
+
+    def oks(result: dict[str, Any]) -> list[tuple[str, bool]]:
+        return [(s["name"], s["ok"]) for s in result["offline"] + result["chain"]]
+
+    assert oks(results[0]) == [("fields", True), ("batch", True), ("anchor", True),
+                               ("revocation", True)]  # fmt: skip
+    block = selective["anchor"]["block_number"]
+    assert f"in block {block} at" in results[0]["chain"][0]["detail"]
+    assert oks(results[1]) == [("fields", False)]
+    assert "“item.brand” does not match" in results[1]["offline"][0]["detail"]
+    assert oks(results[2]) == [("fields", True), ("batch", False)]
+    assert oks(results[3])[-1] == ("revocation", False)
+    assert "REVOKED" in results[3]["chain"][-1]["detail"]
+    assert oks(results[4]) == [("fields", True), ("batch", True)]
+    assert "Pending anchor" in results[4]["offline"][1]["detail"]

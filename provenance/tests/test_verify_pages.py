@@ -1,0 +1,91 @@
+"""The public verification endpoints: GET /verify/<id> (JSON), its page, its bundle."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from provenance.anchoring import anchor_tick, contract_deploy, web3_get
+from provenance.documents import document_register
+from provenance.models import Document
+from provenance.selectors import bundle_for
+from provenance.tests.conftest import Ganache
+
+pytestmark = pytest.mark.django_db
+
+BODY = {"type": "report", "id": "r-page", "verdict": "authentic", "item": {"brand": "Rolex"}}
+
+
+@pytest.fixture
+def anchored(ganache: Ganache, settings: Any) -> Document:
+    settings.ETH_RPC_URL = settings.ETH_PUBLIC_RPC_URL = ganache.rpc_url
+    w3 = web3_get(ganache.rpc_url)
+    contract_deploy(w3=w3)
+    document = document_register(body=BODY)
+    for _ in range(3):
+        anchor_tick(w3=w3)
+    return Document.objects.get(pk=document.pk)
+
+
+def test_the_json_api_reports_the_anchor_and_every_check(
+    client: Client, anchored: Document
+) -> None:
+    response = client.get(f"/verify/{anchored.uid}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "anchored"
+    assert body["document"] == {"type": "report", "id": "r-page"}
+    assert body["verification"]["ok"] is True
+    assert [s["name"] for s in body["verification"]["steps"]] == [
+        "fields", "signature", "batch", "anchor", "revocation",
+    ]  # fmt: skip
+    assert body["anchor"]["chain_id"] == 1337
+    bundle = client.get(f"/verify/{anchored.uid}/bundle.json")
+    assert json.loads(bundle.content) == json.loads(json.dumps(bundle_for(anchored)))
+
+
+def test_the_page_shows_the_anchor_and_loads_its_own_verifier(
+    client: Client, anchored: Document, ganache: Ganache
+) -> None:
+    page = client.get(f"/verify/{anchored.uid}/").content.decode()
+
+    block = bundle_for(anchored)["anchor"]["block_number"]
+    assert f"Anchored on chain 1337 in block {block} at" in page
+    assert 'data-rpc-url="' + ganache.rpc_url + '"' in page
+    assert "js/verify.js" in page
+    assert 'class="step step--ok"' in page
+    assert 'class="step step--fail"' not in page
+
+
+def test_a_pending_document_says_when_to_expect_it(client: Client) -> None:
+    document = document_register(body=BODY)
+
+    body = client.get(f"/verify/{document.uid}").json()
+    page = client.get(f"/verify/{document.uid}/").content.decode()
+
+    assert body["status"] == "pending" and body["expected_by"]
+    assert body["verification"]["ok"] is True
+    assert "Pending anchor, expected by" in page
+
+
+def test_the_chain_down_is_a_failed_step_not_an_error(
+    client: Client, anchored: Document, ganache: Ganache
+) -> None:
+    ganache.stop()
+
+    response = client.get(f"/verify/{anchored.uid}")
+
+    assert response.status_code == 200
+    failed = [s for s in response.json()["verification"]["steps"] if not s["ok"]]
+    assert failed and failed[0]["name"] == "chain"
+    assert "could not be asked" in failed[0]["detail"]
+
+
+def test_an_unknown_document_is_404(client: Client) -> None:
+    assert client.get(f"/verify/{uuid.uuid4()}").status_code == 404
+    assert client.get("/verify/not-a-uuid").status_code == 404

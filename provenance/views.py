@@ -1,0 +1,72 @@
+"""Public verification: a JSON API, a page that checks the proof in the browser, the bundle."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from provenance.anchoring import web3_get
+from provenance.bundles import Verification, bundle_check, bundle_check_chain
+from provenance.selectors import bundle_for, document_get_by_uid, document_status
+from provenance.signing import trusted_signers
+
+
+def _verification(bundle: dict[str, Any]) -> Verification:
+    result = bundle_check(bundle, trusted_signers=trusted_signers())
+    if bundle["anchor"]:
+        result = bundle_check_chain(bundle, w3=web3_get(), result=result)
+    return result
+
+
+@require_GET
+def verify_api(request: HttpRequest, uid: Any) -> JsonResponse:
+    """GET /verify/<id>: the document's anchor and every check, as JSON."""
+    document = document_get_by_uid(uid)
+    bundle = bundle_for(document)
+    return JsonResponse(
+        {
+            "document": bundle["document"],
+            "document_root": bundle["document_root"],
+            "status": bundle["status"],
+            "expected_by": bundle["expected_by"],
+            "anchor": bundle["anchor"],
+            "verification": _verification(bundle).to_dict(),
+            "bundle_url": request.build_absolute_uri(
+                reverse("provenance:verify-bundle", args=[document.uid])
+            ),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def verify_bundle(request: HttpRequest, uid: Any) -> HttpResponse:
+    document = document_get_by_uid(uid)
+    response = HttpResponse(
+        json.dumps(bundle_for(document), indent=1, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{document.doc_id}.proof.json"'
+    return response
+
+
+@require_GET
+def verify_page(request: HttpRequest, uid: Any) -> HttpResponse:
+    document = document_get_by_uid(uid)
+    bundle = bundle_for(document)
+    return render(
+        request,
+        "provenance/verify.html",
+        {
+            "document": document,
+            "status": document_status(document),
+            "server": _verification(bundle),
+            "rpc_url": settings.ETH_PUBLIC_RPC_URL,
+        },
+    )
