@@ -15,6 +15,7 @@ urlpatterns = [
     path("r/<str:token>/photo/<str:sha_prefix>.jpg", views.report_photo, name="report-photo"),
     path("r/<str:token>/feedback/", views.report_feedback, name="report-feedback"),
     path("r/<str:token>/owner-name/", views.report_owner_name, name="report-owner-name"),
+    path("r/<str:token>/proof.json", views.report_proof_bundle, name="report-proof"),
     path("nps/", views.nps_answer, name="nps"),
     path("guide/<slug:feature>/", views.guide_feature, name="guide-feature"),
 ]

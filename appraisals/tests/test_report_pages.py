@@ -141,3 +141,31 @@ def test_the_page_and_the_pdf_come_in_chinese(report, tmp_path) -> None:  # noqa
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "正品" in text and report.reference in text
+
+
+def test_the_owner_downloads_a_partial_proof_that_verifies(report, buyer, stranger) -> None:  # noqa: ANN001
+    from provenance.bundles import bundle_check
+
+    client = Client()
+    client.force_login(buyer)
+    detail = client.get(reverse("appraisals:submission-detail", args=[report.submission.uid]))
+    assert 'value="item.serial"' in detail.content.decode()
+    url = reverse("public:report-proof", args=[report.public_token])
+
+    response = client.get(url, {"field": ["verdict.result", "item.brand"]})
+
+    assert response.status_code == 200
+    bundle = json.loads(response.content)
+    assert {f["key"] for f in bundle["fields"]} == {"type", "id", "verdict.result", "item.brand"}
+    result = bundle_check(bundle, trusted_signers=[report.signer])
+    assert result.ok, result.steps
+    assert result.document["item"] == {"brand": report.document["item"]["brand"]}
+    assert "serial" not in response.content.decode()
+
+    unknown = client.get(url, {"field": ["verdict.result", "owner.password"]})
+    assert unknown.status_code == 400
+    assert "Unknown field(s): owner.password" in unknown.json()["error"]["message"]
+    assert client.get(url).status_code == 400
+    other = Client()
+    other.force_login(stranger)
+    assert other.get(url, {"field": ["verdict.result"]}).status_code == 404

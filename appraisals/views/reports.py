@@ -5,10 +5,12 @@ opted in. The owner's own actions on a report (CSAT, NPS, showing their name) ar
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
@@ -28,7 +30,11 @@ from appraisals.services.feedback import (
     report_feedback_record,
     submission_owner_name_set,
 )
+from appraisals.services.reports import DOCUMENT_TYPE
 from provenance.canonical import canonical_json
+from provenance.selectors import bundle_for
+from provenance.selectors import document_fields as provenance_document_fields
+from provenance.selectors import document_for as provenance_document_for
 from provenance.signing import bundle_build_from_parts
 
 
@@ -144,3 +150,34 @@ def report_owner_name(request: HttpRequest, token: str) -> HttpResponse:
     report = report_get_for_owner(token=token, owner=request.user)
     submission_owner_name_set(submission=report.submission, show=request.POST.get("show") == "1")
     return redirect("appraisals:submission-detail", uid=report.submission.uid)
+
+
+@login_required
+@require_GET
+def report_proof_bundle(request: HttpRequest, token: str) -> HttpResponse:
+    """The owner's proof bundle revealing only the fields they tick (type and id always).
+
+    Anyone can check it with ``python -m provenance.verify`` or the verification page's
+    script; the fields left out stay hidden behind their salts.
+    """
+    report = report_get_for_owner(token=token, owner=request.user)
+    document = provenance_document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
+    if document is None:
+        raise Http404("This report has no provenance record.")
+    chosen = request.GET.getlist("field")
+    known = provenance_document_fields(document)
+    unknown = sorted(set(chosen) - set(known))
+    if not chosen or unknown:
+        message = (
+            f"Unknown field(s): {', '.join(unknown)}. Choose from: {', '.join(known)}."
+            if unknown
+            else "Choose at least one field to reveal."
+        )
+        return JsonResponse({"error": {"code": "invalid_fields", "message": message}}, status=400)
+    bundle = bundle_for(document, keys=chosen)
+    response = HttpResponse(
+        json.dumps(bundle, indent=1, ensure_ascii=False), content_type="application/json"
+    )
+    filename = f"{report.reference}.partial-proof.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

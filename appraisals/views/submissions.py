@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
-from appraisals.models import Brand, Category, ReportFeedback, Status, Submission
+from appraisals.models import Brand, Category, Report, ReportFeedback, Status, Submission
 from appraisals.selectors.reports import report_latest_for_submission
 from appraisals.services.feedback import nps_due
 from appraisals.services.photos import (
@@ -27,6 +27,7 @@ from appraisals.services.photos import (
     submission_photo_upload,
     submission_photos_batch,
 )
+from appraisals.services.reports import DOCUMENT_TYPE
 from appraisals.services.submissions import (
     submission_blockers,
     submission_details_update,
@@ -35,6 +36,8 @@ from appraisals.services.submissions import (
     submission_submit,
 )
 from appraisals.uploads import PhotoRejected
+from provenance.selectors import document_fields as provenance_document_fields
+from provenance.selectors import document_for as provenance_document_for
 
 STEPS = [("item", "Item"), ("photos", "Photos"), ("details", "Details"), ("review", "Review")]
 
@@ -393,8 +396,27 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "nps_due": report is not None and nps_due(user=request.user),
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
+        "proof_fields": _proof_fields(report),
     }
     return render(request, "appraisals/submission_detail.html", context)
+
+
+# Ticked by default in the partial-proof form: what a resale listing usually needs.
+PROOF_FIELDS_SUGGESTED = ("verdict.result", "item.brand", "item.category", "issued_at")
+
+
+def _proof_fields(report: Report | None) -> list[dict[str, object]]:
+    """The report's fields the owner may reveal in a partial proof (type and id always are)."""
+    if report is None:
+        return []
+    document = provenance_document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
+    if document is None:
+        return []
+    return [
+        {"key": key, "suggested": key in PROOF_FIELDS_SUGGESTED}
+        for key in provenance_document_fields(document)
+        if key not in ("type", "id")
+    ]
 
 
 @login_required
