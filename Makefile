@@ -2,7 +2,7 @@
 #
 #   make run     install if needed, migrate, load the demo data, start web + workers (+ chain)
 #   make test    install if needed, run pytest against a throwaway PostgreSQL + Redis
-#   make bench    speed figures of the AI pre-screen (bench/ml_inference.py)
+#   make bench   speed figures: AI pre-screen, anchoring and verification (bench/*.py)
 #   make lint    ruff check + ruff format --check
 #   make lock    regenerate constraints.txt from pyproject.toml
 #   make clean   remove var/ and test artefacts (keeps .venv and node_modules)
@@ -70,6 +70,7 @@ test: install
 # the same way as for the tests).
 bench: install
 	$(PY) scripts/testenv.py -- $(PY) bench/ml_inference.py $(BENCH_ARGS)
+	$(PY) scripts/testenv.py -- $(PY) bench/provenance.py
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
