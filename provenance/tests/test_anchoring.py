@@ -194,9 +194,13 @@ def test_a_reset_devnet_gets_a_new_contract_and_every_document_again(
     _assert_each_anchored_once(w3)
 
 
-def test_a_stuck_transaction_is_replaced_with_a_higher_fee(settings: Any) -> None:
-    # On py-evm: ganache 7 mines a replaced transaction and its replacement side by side (both
-    # at the same nonce), so it can't show what a real node does here. eth-tester can.
+@pytest.fixture
+def paused_evm() -> tuple[Any, Web3]:
+    """py-evm with the contract deployed and mining paused: sent transactions wait.
+
+    Not ganache: ganache 7 mines a transaction and its same-nonce replacement side by side,
+    which no real node does, so it can't show replacement.
+    """
     from eth_tester import EthereumTester
     from web3 import EthereumTesterProvider
 
@@ -204,6 +208,13 @@ def test_a_stuck_transaction_is_replaced_with_a_higher_fee(settings: Any) -> Non
     w3 = Web3(EthereumTesterProvider(tester))
     contract_deploy(w3=w3)
     tester.disable_auto_mine_transactions()
+    return tester, w3
+
+
+def test_a_stuck_transaction_is_replaced_with_a_higher_fee(
+    paused_evm: tuple[Any, Web3], settings: Any
+) -> None:
+    tester, w3 = paused_evm
     _register(2)
     anchor_tick(w3=w3)
     batch = Batch.objects.get()
@@ -226,14 +237,10 @@ def test_a_stuck_transaction_is_replaced_with_a_higher_fee(settings: Any) -> Non
     _assert_each_anchored_once(w3)
 
 
-def test_a_replacement_never_goes_above_the_fee_cap(settings: Any) -> None:
-    from eth_tester import EthereumTester
-    from web3 import EthereumTesterProvider
-
-    tester = EthereumTester()
-    w3 = Web3(EthereumTesterProvider(tester))
-    contract_deploy(w3=w3)
-    tester.disable_auto_mine_transactions()
+def test_a_replacement_never_goes_above_the_fee_cap(
+    paused_evm: tuple[Any, Web3], settings: Any
+) -> None:
+    _, w3 = paused_evm
     _register(1)
     settings.ANCHOR_MAX_FEE_GWEI = float(anchoring._fees(w3)[0]) / anchoring.GWEI
     anchor_tick(w3=w3)

@@ -89,3 +89,20 @@ def test_the_chain_down_is_a_failed_step_not_an_error(
 def test_an_unknown_document_is_404(client: Client) -> None:
     assert client.get(f"/verify/{uuid.uuid4()}").status_code == 404
     assert client.get("/verify/not-a-uuid").status_code == 404
+
+
+def test_staff_see_batches_and_transactions_read_only(
+    client: Client, anchored: Document, django_user_model: Any
+) -> None:
+    admin = django_user_model.objects.create_superuser(email="ops@example.com", password="x")
+    client.force_login(admin)
+
+    listing = client.get("/admin/provenance/batch/")
+    detail = client.get(f"/admin/provenance/batch/{anchored.batch_id}/change/")
+    document = client.get(f"/admin/provenance/document/{anchored.pk}/change/")
+
+    assert listing.status_code == detail.status_code == document.status_code == 200
+    assert anchored.batch.transactions.get().tx_hash in detail.content.decode()
+    salt = next(iter(anchored.salts.values()))
+    assert salt not in document.content.decode()
+    assert client.get("/admin/provenance/batch/add/").status_code == 403

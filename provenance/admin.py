@@ -1,0 +1,53 @@
+"""Read-only views of the anchoring state for staff: nothing here is edited by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from provenance.models import AnchorTransaction, Batch, Deployment, Document
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(ReadOnly):
+    list_display = ["chain_id", "address", "block_number", "created_at", "retired_at"]
+
+
+class TransactionInline(admin.TabularInline):
+    model = AnchorTransaction
+    fields = ["tx_hash", "nonce", "state", "max_fee_per_gas", "gas_used", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Batch)
+class BatchAdmin(ReadOnly):
+    list_display = ["seq", "deployment", "size", "state", "block_number", "anchored_at"]
+    list_filter = ["state", "deployment"]
+    search_fields = ["root"]
+    inlines = [TransactionInline]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnly):
+    list_display = ["doc_type", "doc_id", "batch", "created_at"]
+    list_filter = ["doc_type"]
+    search_fields = ["doc_id", "root"]
+    exclude = ["salts"]  # secret until the owner discloses a field
