@@ -27,14 +27,37 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
 @pytest.fixture
-def server(media_root: Path, tmp_path: Path, active_model, settings):  # noqa: ANN001, ANN201
+def chain(tmp_path: Path, settings):  # noqa: ANN001, ANN201
+    """A ganache node with the AnchorLog contract deployed and recorded."""
+    from provenance.anchoring import contract_deploy, web3_get
+    from provenance.tests.conftest import Ganache
+
+    node = Ganache(tmp_path / "ganache")
+    node.start()
+    settings.ETH_RPC_URL = settings.ETH_PUBLIC_RPC_URL = node.rpc_url
+    try:
+        contract_deploy(w3=web3_get(node.rpc_url))
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture
+def server(media_root: Path, tmp_path: Path, active_model, settings, chain):  # noqa: ANN001, ANN201
     catalog_load()
     port = free_port()
     cmd = [
         str(BIN / "gunicorn"), "authplatform.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", "1", "--threads", "4",
     ]  # fmt: skip
-    env = child_env(media_root, ML_MODELS_DIR=str(settings.ML_MODELS_DIR))
+    env = child_env(
+        media_root,
+        ML_MODELS_DIR=str(settings.ML_MODELS_DIR),
+        ETH_RPC_URL=chain.rpc_url,
+        ETH_PUBLIC_RPC_URL=chain.rpc_url,
+        # One platform key for the server and this test process, which signs a second seat.
+        AUTHPLATFORM_TEST_SIGNING_KEY=settings.REPORT_SIGNING_KEY,
+    )
     with started(cmd, env, tmp_path / "web.log") as process:
         wait_for(lambda: port_open(port), 30, "gunicorn to listen")
         yield f"http://127.0.0.1:{port}"
@@ -60,8 +83,9 @@ def browser(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
     server: str,
-    browser,
-    tmp_path: Path,  # noqa: ANN001
+    browser,  # noqa: ANN001
+    tmp_path: Path,
+    chain,  # noqa: ANN001
 ) -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
@@ -225,3 +249,23 @@ def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
         # The viewer's grey frame alone has a handful of colours; a drawn page has hundreds.
         colours = rendered.convert("RGB").getcolors(maxcolors=1 << 16)
         assert colours is None or len(colours) > 200, "the PDF page did not render"
+
+    # The report is anchored (the writer's ticks run here, against the same database), and
+    # the verification page's own script checks the proof against the node in the browser.
+    from provenance.anchoring import anchor_tick, web3_get
+
+    w3 = web3_get(chain.rpc_url)
+    for _ in range(4):
+        assert not anchor_tick(w3=w3).error
+    page.goto(f"{server}/submissions/{submission.uid}/")
+    page.click("text=Open the report")
+    assert page.get_attribute("#anchor-status", "data-status") == "anchored"
+    assert "Anchored on chain 1337 in block" in page.inner_text("#anchor-status")
+    page.click("#verify-link")
+    page.wait_for_selector("#browser-check[data-result]")
+    assert page.get_attribute("#browser-check", "data-result") == "valid"
+    assert page.locator("#browser-check .step--fail").count() == 0
+    assert page.locator("#browser-check .step--ok").count() == 4
+    assert page.locator("#server-check .step--fail").count() == 0
+    assert page.locator("#server-check .step--ok").count() == 5
+    shot("verify-page")

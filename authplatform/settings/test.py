@@ -31,8 +31,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 SERVE_MEDIA = True
 # Tests share one client address; keep the per-IP limit out of the way of per-account tests.
 LOGIN_MAX_FAILURES_PER_IP = 1000
-# A fresh report-signing key per test run, and no earlier keys, whatever the environment says.
-REPORT_SIGNING_KEY = secrets.token_hex(32)
+# A fresh report-signing key per test run, and no earlier keys.
+# A server a test starts is handed the test's own key (AUTHPLATFORM_TEST_SIGNING_KEY), so
+# both sign as one platform; REPORT_SIGNING_KEY from the environment is never used here.
+REPORT_SIGNING_KEY = env.str("AUTHPLATFORM_TEST_SIGNING_KEY", default="") or secrets.token_hex(32)
 REPORT_SIGNING_TRUSTED_SIGNERS: list[str] = []
 # Anchoring: a fresh key per run; the tests' own ganache nodes fund it.
 ANCHOR_SIGNING_KEY = secrets.token_hex(32)
