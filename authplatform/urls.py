@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("appraisals.urls_public")),
     path("", include("provenance.urls")),
+    path("", include("passports.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -29,7 +29,7 @@ _CASE_READ = [
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.BUYER: ["appraisals.add_submission"],
-    Role.PARTNER: ["appraisals.add_submission"],
+    Role.PARTNER: ["appraisals.add_submission", "passports.record_service"],
     Role.EXPERT: [*_CASE_READ, "appraisals.review_submission"],
     Role.SENIOR_EXPERT: [
         *_CASE_READ,
@@ -43,6 +43,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "members.view_user",
         "members.change_user",
         "ml.change_modelversion",
+        "passports.record_service",
     ],
 }
 

@@ -33,6 +33,7 @@ from appraisals.models import (
     Verdict,
 )
 from appraisals.services.submissions import submission_event_add
+from appraisals.signals import report_issued
 from members.models import User
 from members.services import notification_send
 from provenance.canonical import document_sha256
@@ -189,7 +190,7 @@ def _sign_and_save(
                 reason=document.get("correction", {}).get("reason", "corrected"),
                 superseded_by=anchored.doc_id,
             )
-    return Report.objects.create(
+    report = Report.objects.create(
         uid=uuid.UUID(document["id"]),
         submission=submission,
         version=document["version"],
@@ -201,6 +202,8 @@ def _sign_and_save(
         signer=signer.address,
         issued_at=issued_at,
     )
+    report_issued.send(sender=Report, report=report)
+    return report
 
 
 def _now() -> datetime:

@@ -54,6 +54,9 @@ READER_TEMPLATES = [
     "appraisals/partials/timeline.html",
     "appraisals/submission_list.html",
     "provenance/verify.html",
+    "passports/public.html",
+    "passports/owner.html",
+    "passports/transfer.html",
 ]
 
 READER_CHOICES: list[type[models.Choices]] = [

@@ -61,9 +61,9 @@ def test_a_stranger_cannot_change_the_name_setting(report, stranger) -> None:  #
 def test_the_report_page_has_a_fixed_query_count(report, django_assert_num_queries) -> None:  # noqa: ANN001
     client = Client()
     url = reverse("public:report", args=[report.public_token])
-    # The report, its photos, the version that supersedes it (if any), then its provenance
-    # record and any revocation of it.
-    with django_assert_num_queries(5):
+    # The report, its photos, the version that supersedes it (if any), its provenance record
+    # and any revocation of it, then its passport event and item.
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 
@@ -76,6 +76,8 @@ def test_the_report_page_says_where_its_anchor_stands(report) -> None:  # noqa: 
     assert document.body == report.document
     assert "Pending anchor, expected by" in page
     assert f'href="/verify/{document.uid}/"' in page
+    passport = report.passport_events.get().item
+    assert f'href="/p/{passport.public_token}/"' in page
 
 
 def test_the_canonical_json_hashes_to_the_published_hash(report) -> None:  # noqa: ANN001

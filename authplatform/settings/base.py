@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "members",
     "appraisals",
     "provenance",
+    "passports",
     "community",
     "ml",
 ]
@@ -260,4 +261,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The anchoring worker runs at WARNING (a tick every few seconds would flood the log with
+    # Celery's "received"/"succeeded" lines); what it seals and anchors still shows.
+    # Beat would say "Sending due task anchor-tick" just as often.
+    "loggers": {
+        "provenance": {"level": env.str("LOG_LEVEL", default="INFO")},
+        "celery.beat": {"level": "WARNING"},
+    },
 }

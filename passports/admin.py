@@ -1,0 +1,37 @@
+"""Passports in the admin, read-only: events are anchored and change only through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from passports.models import Item, PassportEvent, Transfer
+from provenance.admin import ReadOnly
+
+
+class EventInline(admin.TabularInline):
+    model = PassportEvent
+    fields = ["occurred_at", "kind", "summary", "report", "document"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnly):
+    list_display = ["__str__", "owner_number", "stolen_since", "merged_into", "created_at"]
+    list_filter = ["category", "brand"]
+    search_fields = ["serial", "public_token"]
+    inlines = [EventInline]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnly):
+    list_display = ["item", "to_email", "state", "created_at", "decided_at"]
+    list_filter = ["state"]
+    exclude = ["token"]

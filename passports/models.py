@@ -1,0 +1,153 @@
+"""Item passports: an item, the events of its life, and ownership transfers.
+
+An item is its category, brand and normalised serial; without a serial it is the item of
+one report until an expert links it to the passport it belongs to (``item_link``). Every
+event is a provenance document (anchored like a report) and names the one before it, so an
+item's history is a hash chain no one can reorder or trim without it showing. Nothing
+personal is in an event: owners are "owner 1", "owner 2"..., never names or emails.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(18)  # 144 bits: the passport page's unguessable address
+
+
+def normalise_serial(serial: str) -> str:
+    """Upper case, without spaces, dashes, dots or slashes: how the same code is typed."""
+    return "".join(ch for ch in serial.upper() if ch.isalnum())
+
+
+class Item(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_token = models.CharField(max_length=32, unique=True, default=_token)
+    category = models.ForeignKey("appraisals.Category", on_delete=models.PROTECT)
+    brand = models.ForeignKey("appraisals.Brand", on_delete=models.PROTECT)
+    product_model = models.ForeignKey(
+        "appraisals.ProductModel", on_delete=models.PROTECT, null=True, blank=True
+    )
+    serial = models.CharField(max_length=40, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="items"
+    )
+    # Owners so far, counting the current one: events call them "owner N", nothing more.
+    owner_number = models.PositiveIntegerField(default=1)
+    stolen_since = models.DateTimeField(null=True, blank=True)
+    # A serial-less item an expert found to be another passport's item: its page leads there.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "brand", "serial"],
+                condition=~Q(serial=""),
+                name="one_item_per_serial",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.category} {self.serial or '(no serial)'}"
+
+    @property
+    def serial_masked(self) -> str:
+        """What the public page shows: enough to match the tag in hand, not to copy it."""
+        if not self.serial:
+            return ""
+        return "•" * max(0, len(self.serial) - 3) + self.serial[-3:]
+
+
+class PassportEvent(models.Model):
+    class Kind(models.TextChoices):
+        APPRAISAL = "appraisal", _("Authenticated")
+        TRANSFER = "transfer", _("Ownership transferred")
+        SERVICE = "service", _("Serviced")
+        REPAIR = "repair", _("Repaired")
+        STOLEN = "stolen", _("Reported stolen")
+        RECOVERED = "recovered", _("Reported recovered")
+        DISPUTE = "dispute", _("Dispute outcome")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # Public words only: no names, emails or prices.
+    summary = models.CharField(max_length=300)
+    # Who recorded it; never shown publicly.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    report = models.ForeignKey(
+        "appraisals.Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="passport_events",
+    )
+    document = models.OneToOneField(
+        "provenance.Document", on_delete=models.PROTECT, related_name="passport_event"
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        permissions = [("record_service", "Can record service and repair events")]
+        constraints = [
+            # One appraisal event per report, however often the hook runs.
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(report__isnull=False), name="one_event_per_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+
+def _transfer_expiry() -> object:
+    return timezone.now() + timedelta(days=14)
+
+
+class Transfer(models.Model):
+    """An ownership transfer: proposed by the current owner, done when the new one accepts."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for the new owner")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="transfers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_email = models.EmailField()
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    token = models.CharField(max_length=32, unique=True, default=_token)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_transfer_expiry)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(state="proposed"), name="one_open_transfer_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} -> {self.to_email} ({self.state})"

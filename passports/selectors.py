@@ -1,0 +1,53 @@
+"""Reading passports: the public page (no personal data) and the owner's own items."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from members.models import User
+from passports.models import Item, Transfer
+from provenance.selectors import document_status
+
+
+def item_get_public(*, token: str) -> Item:
+    item = (
+        Item.objects.select_related("category", "brand", "product_model")
+        .filter(public_token=token)
+        .first()
+    )
+    if item is None:
+        raise Http404("No passport at this address.")
+    return item
+
+
+def item_get_for_owner(*, uid: object, owner: User) -> Item:
+    try:
+        item = Item.objects.select_related("category", "brand").get(uid=uid)
+    except (Item.DoesNotExist, ValueError) as error:
+        raise Http404("No such item.") from error
+    if item.owner_id != owner.pk:
+        raise Http404("No such item.")
+    return item
+
+
+def passport_events(*, item: Item) -> list[dict[str, object]]:
+    """The item's events, oldest first, each with where its anchor stands."""
+    events = item.events.select_related("document__batch__deployment").order_by("occurred_at", "id")
+    return [{"event": e, "proof": document_status(e.document)} for e in events]
+
+
+def items_of(*, owner: User) -> list[Item]:
+    return list(owner.items.select_related("category", "brand").order_by("-created_at"))
+
+
+def transfer_open(*, item: Item) -> Transfer | None:
+    return item.transfers.filter(state=Transfer.State.PROPOSED).first()
+
+
+def transfer_get(*, token: str) -> Transfer:
+    transfer = (
+        Transfer.objects.select_related("item__brand", "item__category").filter(token=token).first()
+    )
+    if transfer is None:
+        raise Http404("No such transfer.")
+    return transfer

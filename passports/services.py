@@ -1,0 +1,317 @@
+"""Business logic of item passports. Every function validates, then saves atomically.
+
+Each event is registered as a provenance document (type ``authplatform.passport-event``)
+in the same transaction, naming the root of the item's previous event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from appraisals.models import Report, Submission
+from members.models import User
+from members.services import notification_send
+from passports.models import Item, PassportEvent, Transfer, normalise_serial
+from provenance.documents import document_register
+
+DOCUMENT_TYPE = "authplatform.passport-event"
+Kind = PassportEvent.Kind
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _event_record(
+    *,
+    item: Item,
+    kind: str,
+    summary: str,
+    actor: User | None = None,
+    report: Report | None = None,
+    occurred_at: datetime | None = None,
+    details: dict[str, Any] | None = None,
+) -> PassportEvent:
+    """Register the event's document (chained to the item's last event) and store it."""
+    occurred_at = (occurred_at or timezone.now()).replace(microsecond=0)
+    previous = item.events.select_related("document").order_by("-occurred_at", "-id").first()
+    uid = uuid.uuid4()
+    body = {
+        "type": DOCUMENT_TYPE,
+        "id": str(uid),
+        "item": {
+            "passport": str(item.uid),
+            "category": item.category.slug,
+            "brand": item.brand.name,
+        },
+        "kind": kind,
+        "occurred_at": _timestamp(occurred_at),
+        "summary": summary,
+        "previous": previous.document.root if previous else None,
+        **(details or {}),
+    }
+    document = document_register(body=body)
+    return PassportEvent.objects.create(
+        uid=uid,
+        item=item,
+        kind=kind,
+        occurred_at=occurred_at,
+        summary=summary,
+        actor=actor,
+        report=report,
+        document=document,
+    )
+
+
+# --- appraisals ---------------------------------------------------------------------------
+
+
+def item_for_submission(*, submission: Submission) -> Item:
+    """The item a case is about: the one with its serial, or a new one (locked)."""
+    serial = normalise_serial(submission.serial_code or "")
+    if serial:
+        match = {"category": submission.category, "brand": submission.brand, "serial": serial}
+        item = Item.objects.select_for_update().filter(**match).first()
+        if item is not None:
+            return item
+        try:
+            with transaction.atomic():
+                return Item.objects.create(
+                    **match, product_model=submission.product_model, owner=submission.owner
+                )
+        except IntegrityError:
+            return Item.objects.select_for_update().get(**match)
+    return Item.objects.create(
+        category=submission.category,
+        brand=submission.brand,
+        product_model=submission.product_model,
+        owner=submission.owner,
+    )
+
+
+def passport_record_report(*, report: Report) -> PassportEvent:
+    """Add a report (first version or correction) to its item's passport; idempotent."""
+    existing = PassportEvent.objects.filter(report=report).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        earlier = (
+            PassportEvent.objects.select_related("item")
+            .filter(report__submission=report.submission)
+            .first()
+        )
+        item = earlier.item if earlier else item_for_submission(submission=report.submission)
+        if item.owner_id is None:
+            item.owner = report.submission.owner
+            item.save(update_fields=["owner"])
+        verdict = report.get_verdict_display()
+        summary = (
+            f"Report corrected (version {report.version}): {verdict}"
+            if report.supersedes_id
+            else f"Authenticated: {verdict}"
+        )
+        return _event_record(
+            item=item,
+            kind=Kind.APPRAISAL,
+            summary=summary,
+            report=report,
+            occurred_at=report.issued_at,
+            details={"report": str(report.uid), "verdict": report.verdict},
+        )
+
+
+def item_link(*, source: Item, target: Item, expert: User) -> Item:
+    """An expert links a serial-less item (one report's) to the passport it belongs to.
+
+    The source's events stay where they were anchored; the target gains an event naming them,
+    and the source's page leads to the target from now on.
+    """
+    if not expert.has_perm("appraisals.review_submission"):
+        raise PermissionDenied("Only experts can link an item to a passport.")
+    if source.pk == target.pk:
+        raise ValidationError("An item can't be linked to itself.")
+    with transaction.atomic():
+        source, target = (
+            Item.objects.select_for_update().get(pk=source.pk),
+            Item.objects.select_for_update().get(pk=target.pk),
+        )
+        if source.serial:
+            raise ValidationError("Only an item without a serial can be linked; serials decide.")
+        if source.merged_into_id is not None or target.merged_into_id is not None:
+            raise ValidationError("One of these items is already linked to another passport.")
+        if (source.category_id, source.brand_id) != (target.category_id, target.brand_id):
+            raise ValidationError("The items differ in category or brand.")
+        source.merged_into = target
+        source.save(update_fields=["merged_into"])
+        reports = [
+            str(r) for r in source.events.exclude(report=None).values_list("report__uid", flat=True)
+        ]
+        _event_record(
+            item=target,
+            kind=Kind.APPRAISAL,
+            summary="An earlier appraisal of this item, linked by an expert",
+            actor=expert,
+            details={"linked_passport": str(source.uid), "reports": reports},
+        )
+        return target
+
+
+# --- service and repair -------------------------------------------------------------------
+
+
+def service_record(
+    *, item: Item, actor: User, kind: str, summary: str, occurred_at: datetime | None = None
+) -> PassportEvent:
+    """A service or repair, recorded by staff or a partner (not by owners or strangers)."""
+    if not actor.has_perm("passports.record_service"):
+        raise PermissionDenied("Only staff and partners may add service or repair records.")
+    if kind not in (Kind.SERVICE, Kind.REPAIR):
+        raise ValidationError({"kind": "Choose service or repair."})
+    summary = " ".join(summary.split())
+    if not 3 <= len(summary) <= 300:
+        raise ValidationError({"summary": "Describe the work in 3 to 300 characters."})
+    if occurred_at is not None and occurred_at > timezone.now():
+        raise ValidationError({"occurred_at": "The work can't be in the future."})
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        return _event_record(
+            item=locked, kind=kind, summary=summary, actor=actor, occurred_at=occurred_at
+        )
+
+
+# --- stolen -------------------------------------------------------------------------------
+
+
+def stolen_set(*, item: Item, owner: User, stolen: bool) -> Item:
+    """The owner reports the item stolen (transfers stop) or recovered."""
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if locked.owner_id != owner.pk:
+            raise PermissionDenied("Only the item's owner can report it stolen or recovered.")
+        if stolen == (locked.stolen_since is not None):
+            return locked
+        locked.stolen_since = timezone.now() if stolen else None
+        locked.save(update_fields=["stolen_since"])
+        locked.transfers.filter(state=Transfer.State.PROPOSED).update(
+            state=Transfer.State.CANCELLED, decided_at=timezone.now()
+        )
+        _event_record(
+            item=locked,
+            kind=Kind.STOLEN if stolen else Kind.RECOVERED,
+            summary="Reported stolen by its owner" if stolen else "Reported recovered by its owner",
+            actor=owner,
+        )
+        return locked
+
+
+# --- transfers ----------------------------------------------------------------------------
+
+
+def transfer_propose(*, item: Item, owner: User, to_email: str) -> Transfer:
+    to_email = to_email.strip().lower()
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if locked.owner_id != owner.pk:
+            raise PermissionDenied("Only the item's owner can transfer it.")
+        if locked.stolen_since is not None:
+            raise ValidationError("An item reported stolen can't be transferred.")
+        if to_email == owner.email.lower():
+            raise ValidationError({"to_email": "That is your own address."})
+        try:
+            with transaction.atomic():
+                transfer = Transfer.objects.create(item=locked, from_user=owner, to_email=to_email)
+        except IntegrityError:
+            raise ValidationError(
+                "A transfer of this item is already waiting for its new owner; cancel it first."
+            ) from None
+    _transfer_notify(transfer)
+    return transfer
+
+
+def _transfer_notify(transfer: Transfer) -> None:
+    link = reverse("passports:transfer", args=[transfer.token])
+    subject = f"An item's passport is being transferred to you: {transfer.item.brand}"
+    body = (
+        f"The owner of a {transfer.item.brand} {transfer.item.category.name.lower()} wants to "
+        "transfer its passport (and its authentication guarantee) to you. Sign in or create "
+        "an account with this address to accept or decline."
+    )
+    recipient = User.objects.filter(email__iexact=transfer.to_email).first()
+    if recipient is not None:
+        notification_send(user=recipient, subject=subject, body=body, link=link)
+        return
+    url = f"{settings.SITE_URL.rstrip('/')}{link}"
+    transaction.on_commit(lambda: send_mail(subject, f"{body}\n\n{url}", None, [transfer.to_email]))
+
+
+def _open_transfer(token: str) -> Transfer:
+    transfer = (
+        Transfer.objects.select_for_update().select_related("item").filter(token=token).first()
+    )
+    if transfer is None:
+        raise ValidationError("This transfer link is not valid.")
+    if transfer.state != Transfer.State.PROPOSED:
+        raise ValidationError(f"This transfer is already {transfer.get_state_display().lower()}.")
+    if transfer.expires_at <= timezone.now():
+        raise ValidationError("This transfer link has expired; ask the owner to send a new one.")
+    return transfer
+
+
+def transfer_accept(*, token: str, user: User) -> Transfer:
+    """The new owner accepts: the item and its guarantee are theirs from now on."""
+    with transaction.atomic():
+        transfer = _open_transfer(token)
+        if user.email.lower() != transfer.to_email:
+            raise PermissionDenied("This transfer is addressed to another account.")
+        item = Item.objects.select_for_update().get(pk=transfer.item_id)
+        if item.owner_id != transfer.from_user_id or item.stolen_since is not None:
+            raise ValidationError("The item's owner or status has changed; this transfer lapsed.")
+        now = timezone.now()
+        transfer.state, transfer.to_user, transfer.decided_at = Transfer.State.ACCEPTED, user, now
+        transfer.save(update_fields=["state", "to_user", "decided_at"])
+        item.owner = user
+        item.owner_number += 1
+        item.save(update_fields=["owner", "owner_number"])
+        _event_record(
+            item=item,
+            kind=Kind.TRANSFER,
+            summary=f"Ownership passed from owner {item.owner_number - 1} to owner "
+            f"{item.owner_number}",
+            actor=user,
+            details={"owner": item.owner_number},
+        )
+    notification_send(
+        user=transfer.from_user,
+        subject=f"Your transfer of the {item.brand} {item.category.name.lower()} was accepted",
+        link=reverse("passports:public", args=[item.public_token]),
+    )
+    return transfer
+
+
+def transfer_decline(*, token: str, user: User) -> Transfer:
+    with transaction.atomic():
+        transfer = _open_transfer(token)
+        if user.email.lower() != transfer.to_email:
+            raise PermissionDenied("This transfer is addressed to another account.")
+        transfer.state, transfer.decided_at = Transfer.State.DECLINED, timezone.now()
+        transfer.save(update_fields=["state", "decided_at"])
+        return transfer
+
+
+def transfer_cancel(*, transfer: Transfer, owner: User) -> Transfer:
+    with transaction.atomic():
+        locked = _open_transfer(transfer.token)
+        if locked.from_user_id != owner.pk:
+            raise PermissionDenied("Only the owner who proposed it can cancel this transfer.")
+        locked.state, locked.decided_at = Transfer.State.CANCELLED, timezone.now()
+        locked.save(update_fields=["state", "decided_at"])
+        return locked

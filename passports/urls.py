@@ -1,0 +1,14 @@
+from django.urls import path
+
+from passports import views
+
+app_name = "passports"
+
+urlpatterns = [
+    path("p/<str:token>/", views.passport_public, name="public"),
+    path("p/<str:token>/service/", views.passport_service, name="service"),
+    path("p/<str:token>/link/", views.passport_link, name="link"),
+    path("passports/", views.passports_mine, name="mine"),
+    path("passports/<uuid:uid>/", views.passport_owner, name="item"),
+    path("passports/transfer/<str:token>/", views.passport_transfer, name="transfer"),
+]
