@@ -36,8 +36,9 @@ LOGIN_MAX_FAILURES_PER_IP = 1000
 # both sign as one platform; REPORT_SIGNING_KEY from the environment is never used here.
 REPORT_SIGNING_KEY = env.str("AUTHPLATFORM_TEST_SIGNING_KEY", default="") or secrets.token_hex(32)
 REPORT_SIGNING_TRUSTED_SIGNERS: list[str] = []
-# Anchoring: a fresh key per run; the tests' own ganache nodes fund it.
-ANCHOR_SIGNING_KEY = secrets.token_hex(32)
+# Anchoring: a fresh key per run (or the starting test's, for a process it starts); the
+# tests' own ganache nodes fund it.
+ANCHOR_SIGNING_KEY = env.str("AUTHPLATFORM_TEST_ANCHOR_KEY", default="") or secrets.token_hex(32)
 ANCHOR_DEVNET_FUNDING = True
 ANCHOR_CONFIRMATIONS = 1
 ANCHOR_BATCH_MAX_WAIT_SECONDS = 0
