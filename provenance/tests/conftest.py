@@ -86,3 +86,14 @@ def ganache(tmp_path: Path) -> Iterator[Ganache]:
         yield node
     finally:
         node.stop()
+
+
+@pytest.fixture
+def w3(ganache: Ganache, settings: Any) -> Any:
+    """web3 on the test's ganache, with the AnchorLog contract deployed and recorded."""
+    from provenance.anchoring import contract_deploy, web3_get
+
+    settings.ETH_RPC_URL = settings.ETH_PUBLIC_RPC_URL = ganache.rpc_url
+    w3 = web3_get(ganache.rpc_url)
+    contract_deploy(w3=w3)
+    return w3

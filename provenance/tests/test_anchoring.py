@@ -21,14 +21,6 @@ from provenance.tests.conftest import Ganache
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def w3(ganache: Ganache, settings: Any) -> Web3:
-    settings.ETH_RPC_URL = ganache.rpc_url
-    w3 = web3_get(ganache.rpc_url)
-    contract_deploy(w3=w3)
-    return w3
-
-
 def _register(count: int, start: int = 0) -> list[Document]:
     return [
         document_register(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from web3 import Web3
 
-from provenance.anchoring import anchor_tick, contract_deploy, web3_get
+from provenance.anchoring import anchor_tick
 from provenance.bundles import bundle_check, bundle_check_chain
 from provenance.contracts import artifact_load
 from provenance.documents import document_register, document_revoke
@@ -35,14 +35,6 @@ def _body(n: int) -> dict[str, Any]:
         "item": {"brand": "Chanel", "serial": f"2845123{n}", "category": "handbag"},
         "owner": {"name": "Ada Lovelace"},
     }
-
-
-@pytest.fixture
-def w3(ganache: Ganache, settings: Any) -> Web3:
-    settings.ETH_RPC_URL = ganache.rpc_url
-    w3 = web3_get(ganache.rpc_url)
-    contract_deploy(w3=w3)
-    return w3
 
 
 def _anchor(w3: Web3, *bodies: dict[str, Any]) -> list[Document]:

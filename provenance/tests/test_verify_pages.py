@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from provenance.anchoring import anchor_tick, contract_deploy, web3_get
+from provenance.anchoring import anchor_tick
 from provenance.documents import document_register
 from provenance.models import Document
 from provenance.selectors import bundle_for
@@ -21,10 +21,7 @@ BODY = {"type": "report", "id": "r-page", "verdict": "authentic", "item": {"bran
 
 
 @pytest.fixture
-def anchored(ganache: Ganache, settings: Any) -> Document:
-    settings.ETH_RPC_URL = settings.ETH_PUBLIC_RPC_URL = ganache.rpc_url
-    w3 = web3_get(ganache.rpc_url)
-    contract_deploy(w3=w3)
+def anchored(w3: Any) -> Document:
     document = document_register(body=BODY)
     for _ in range(3):
         anchor_tick(w3=w3)
