@@ -7,3 +7,6 @@ report version (the first or a correction); receivers run in that same transacti
 from django.dispatch import Signal
 
 report_issued = Signal()
+# ``dispute_resolved(sender=Dispute, dispute=...)``: sent inside the transaction that settles
+# a dispute (any outcome); passports record it as a passport event.
+dispute_resolved = Signal()

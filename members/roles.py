@@ -44,6 +44,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "members.change_user",
         "ml.change_modelversion",
         "passports.record_service",
+        "appraisals.triage_dispute",
+        "appraisals.view_dispute",
+        "appraisals.view_compensation",
+        "appraisals.change_compensation",
     ],
 }
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from appraisals.models import Report, Submission
+from appraisals.models import Dispute, Report, Submission
 from members.models import User
 from members.services import notification_send
 from passports.models import Item, PassportEvent, Transfer, normalise_serial
@@ -163,6 +163,28 @@ def item_link(*, source: Item, target: Item, expert: User) -> Item:
             details={"linked_passport": str(source.uid), "reports": reports},
         )
         return target
+
+
+def passport_record_dispute(*, dispute: Dispute) -> PassportEvent | None:
+    """A dispute's outcome on the item's passport (anonymised: outcome and report only)."""
+    origin = PassportEvent.objects.select_related("item").filter(report=dispute.report).first()
+    if origin is None:
+        return None
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=origin.item_id)
+        details: dict[str, Any] = {
+            "dispute": str(dispute.uid),
+            "outcome": dispute.outcome,
+            "report": str(dispute.report.uid),
+        }
+        if dispute.corrected_report_id:
+            details["corrected_report"] = str(dispute.corrected_report.uid)
+        return _event_record(
+            item=item,
+            kind=Kind.DISPUTE,
+            summary=f"Dispute resolved: {dispute.get_outcome_display()}",
+            details=details,
+        )
 
 
 # --- service and repair -------------------------------------------------------------------

@@ -5,6 +5,7 @@ migrations' references (``appraisals.models._photo_path``) keep resolving.
 """
 
 from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel, _slot_example_path
+from appraisals.models.disputes import Compensation, Dispute, DisputeEvidence, PanelVote
 from appraisals.models.prescreen import Band, PreScreen, PreScreenPhoto
 from appraisals.models.reports import NpsResponse, Report, ReportFeedback, ReportImmutable
 from appraisals.models.reviews import (
@@ -31,6 +32,10 @@ __all__ = [
     "Band",
     "Brand",
     "Category",
+    "Compensation",
+    "Dispute",
+    "DisputeEvidence",
+    "PanelVote",
     "ConditionGrade",
     "Feature",
     "Finding",

@@ -89,19 +89,39 @@ class Review(models.Model):
     repairs = models.TextField(blank=True, help_text="Visible repairs; 'none seen' if none.")
     replaced_parts = models.TextField(blank=True, help_text="Parts replaced; 'none seen' if none.")
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Set for the dispute lane: a blind re-appraisal of a disputed report.
+    dispute = models.ForeignKey(
+        "appraisals.Dispute",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reappraisals",
+    )
 
     class Meta:
         ordering = ["opened_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "round", "stage"], name="one_review_per_stage_and_round"
+                fields=["submission", "round", "stage"],
+                condition=Q(dispute__isnull=True),
+                name="one_review_per_stage_and_round",
             ),
             # Two seats on one case are never the same person: that is what "blind second
             # expert" and "senior decides" mean.
             models.UniqueConstraint(
                 fields=["submission", "round", "expert"],
-                condition=Q(expert__isnull=False),
+                condition=Q(expert__isnull=False, dispute__isnull=True),
                 name="one_seat_per_expert_and_round",
+            ),
+            models.UniqueConstraint(
+                fields=["dispute", "stage"],
+                condition=Q(dispute__isnull=False),
+                name="one_reappraisal_per_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["dispute", "expert"],
+                condition=Q(dispute__isnull=False, expert__isnull=False),
+                name="one_reappraisal_seat_per_expert",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["open", "withdrawn"]) | Q(expert__isnull=False),

@@ -89,6 +89,7 @@ class Submission(models.Model):
         permissions = [
             ("review_submission", "Can work cases in the expert review queue"),
             ("arbitrate_submission", "Can settle disagreements between experts"),
+            ("triage_dispute", "Can triage and settle disputes of reports"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -179,6 +180,9 @@ class SubmissionEvent(models.Model):
         REPORT_ISSUED = "report_issued", _("Report issued")
         REFUND_DUE = "refund_due", _("Refund due")
         SLA_BREACHED = "sla_breached", _("Running late")
+        DISPUTE_OPENED = "dispute_opened", _("Dispute opened")
+        DISPUTE_STEP = "dispute_step", _("Dispute in progress")
+        DISPUTE_RESOLVED = "dispute_resolved", _("Dispute resolved")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

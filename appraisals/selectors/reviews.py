@@ -8,6 +8,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -15,7 +16,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from appraisals.models import Finding, PreScreen, Review, Status, Tier
+from appraisals.models import Dispute, Finding, PreScreen, Review, Status, Tier
 from members.models import User
 
 
@@ -25,10 +26,15 @@ def queue_seats() -> QuerySet[Review]:
     Seats of a round that asked for more photos are withdrawn, but a stale one must never be
     served or listed.
     """
-    return Review.objects.filter(
-        state__in=[Review.State.OPEN, Review.State.CLAIMED],
+    appraisal = Q(
+        dispute__isnull=True,
         submission__status=Status.AWAITING_EXPERT,
         round=F("submission__round"),
+    )
+    # The dispute lane: blind re-appraisals of a disputed report, through the same claims.
+    reappraisal = Q(dispute__state=Dispute.State.REAPPRAISAL)
+    return Review.objects.filter(appraisal | reappraisal).filter(
+        state__in=[Review.State.OPEN, Review.State.CLAIMED]
     )
 
 

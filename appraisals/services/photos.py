@@ -42,7 +42,7 @@ from ml.quality import QualityReport, QualityThresholds, assess_photo
 Kind = SubmissionEvent.Kind
 
 
-def _quality_thresholds() -> QualityThresholds:
+def photo_quality_thresholds() -> QualityThresholds:
     return replace(QualityThresholds(), min_short_side=settings.PHOTO_MIN_SHORT_SIDE)
 
 
@@ -68,7 +68,7 @@ def submission_photo_upload(
     clean = photo_sanitize(
         data=data, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS
     )
-    report = assess_photo(clean.image, _quality_thresholds())
+    report = assess_photo(clean.image, photo_quality_thresholds())
     stored_name = ""
     try:
         with transaction.atomic():
@@ -186,7 +186,7 @@ def _recheck_photo(photo: SubmissionPhoto) -> QualityReport | str:
         return "The stored photo doesn't match what was uploaded. Upload it again."
     with Image.open(io.BytesIO(data)) as img:
         img.load()
-        return assess_photo(img.convert("RGB"), _quality_thresholds())
+        return assess_photo(img.convert("RGB"), photo_quality_thresholds())
 
 
 def submission_check_photos_run(*, submission_id: int, round: int) -> str:

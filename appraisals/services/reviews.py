@@ -98,14 +98,25 @@ def review_take_next(*, expert: User, now: datetime | None = None) -> Review | N
     stages = _stages_for(expert)
     if not stages:
         raise PermissionDenied("Only experts can take cases from the review queue.")
-    already_seated = Review.objects.filter(
-        submission=OuterRef("submission"), round=OuterRef("round"), expert=expert
-    ).exclude(state=State.WITHDRAWN)
+    mine = Review.objects.filter(submission=OuterRef("submission"), expert=expert).exclude(
+        state=State.WITHDRAWN
+    )
     with transaction.atomic():
         candidates = queue_order(
             queue_available(now=now)
             .filter(stage__in=stages)
-            .exclude(Exists(already_seated.exclude(pk=OuterRef("pk"))))
+            .annotate(
+                # An appraisal seat: not a second seat in the same round.
+                seated_this_round=Exists(
+                    mine.filter(round=OuterRef("round"), dispute__isnull=True).exclude(
+                        pk=OuterRef("pk")
+                    )
+                ),
+                # A dispute re-appraisal: only experts who never examined this item.
+                seated_ever=Exists(mine.exclude(pk=OuterRef("pk"))),
+            )
+            .exclude(dispute__isnull=True, seated_this_round=True)
+            .exclude(dispute__isnull=False, seated_ever=True)
         )
         seat = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if seat is None:
@@ -121,6 +132,8 @@ def review_take_next(*, expert: User, now: datetime | None = None) -> Review | N
 
 def _claim_event(seat: Review) -> None:
     """The buyer's timeline line for a seat's first claim; a re-claim adds nothing."""
+    if seat.dispute_id is not None:
+        return  # the dispute's own steps are on the timeline
     kind, message = {
         Stage.FIRST: (Kind.EXPERT_ASSIGNED, "An expert has started examining your item"),
         Stage.SECOND: (Kind.SECOND_REVIEW, "A second expert is checking independently"),
@@ -276,7 +289,12 @@ def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "")
         locked.state = State.SIGNED
         locked.signed_at = now
         locked.save(update_fields=["verdict", "verdict_reason", "state", "signed_at"])
-        _after_sign(locked.submission, locked.round)
+        if locked.dispute_id is not None:
+            from appraisals.services.disputes import dispute_after_reappraisal
+
+            dispute_after_reappraisal(dispute=locked.dispute)
+        else:
+            _after_sign(locked.submission, locked.round)
     return locked
 
 

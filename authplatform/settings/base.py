@@ -210,6 +210,18 @@ ROUTING_AUTHENTIC_CONFIDENT = env.float("ROUTING_AUTHENTIC_CONFIDENT", default=0
 ROUTING_RANDOM_QA_RATE = env.float("ROUTING_RANDOM_QA_RATE", default=0.05)
 # Expert review. A claimed case returns to the queue when its claim runs out.
 REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
+# Disputes and the guarantee (appraisals/services/disputes.py). A report's holder may dispute
+# it this many days after it was issued; staff have this many hours to resolve it.
+DISPUTE_WINDOW_DAYS = env.int("DISPUTE_WINDOW_DAYS", default=90)
+DISPUTE_SLA_HOURS = env.int("DISPUTE_SLA_HOURS", default=48)
+# Charged when the verdict stands; 0 means a dispute is always free.
+DISPUTE_FEE_EUR = env.int("DISPUTE_FEE_EUR", default=0)
+# The appraisal fee per tier (refunded for a wrong verdict) and the guarantee's cap per tier
+# for a mis-authenticated item (paid up to the declared value).
+APPRAISAL_FEE_EUR = {"standard": env.int("APPRAISAL_FEE_STANDARD_EUR", default=29),
+                     "express": env.int("APPRAISAL_FEE_EXPRESS_EUR", default=59)}  # fmt: skip
+GUARANTEE_CAP_EUR = {"standard": env.int("GUARANTEE_CAP_STANDARD_EUR", default=2500),
+                     "express": env.int("GUARANTEE_CAP_EXPRESS_EUR", default=10000)}  # fmt: skip
 # NPS is asked at most once per this many days per person.
 NPS_INTERVAL_DAYS = env.int("NPS_INTERVAL_DAYS", default=91)
 # A queued case with no pre-screen after this long is enqueued again (model missing, crash).

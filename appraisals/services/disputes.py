@@ -1,0 +1,344 @@
+"""Disputes: opening one, its evidence, triage, blind re-appraisal, the panel, the outcome.
+
+Every function validates, then saves inside ``transaction.atomic``. Every step is a line on
+the case's timeline, which the disputing holder sees. The outcome is anchored (through
+``dispute_resolved``, which passports turn into a passport event) and, when the verdict is
+overturned, a corrected report version revokes the original on chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from appraisals.models import (
+    Compensation,
+    Dispute,
+    DisputeEvidence,
+    PanelVote,
+    Report,
+    Review,
+    SubmissionEvent,
+    Verdict,
+)
+from appraisals.services.photos import photo_quality_thresholds
+from appraisals.services.reports import report_correct
+from appraisals.services.submissions import submission_event_add
+from appraisals.signals import dispute_resolved
+from appraisals.uploads import PhotoRejected, photo_sanitize
+from members.models import User
+from members.services import notification_send
+from ml.quality import assess_photo
+
+Kind = SubmissionEvent.Kind
+State = Dispute.State
+Outcome = Dispute.Outcome
+TRIAGE_PERMISSION = "appraisals.triage_dispute"
+REVIEW_PERMISSION = "appraisals.review_submission"
+ARBITRATE_PERMISSION = "appraisals.arbitrate_submission"
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_MAX_FILES = 12
+
+
+def report_holder(report: Report) -> User:
+    """Who holds a report: its item's current owner through the passport, else the buyer."""
+    event = report.passport_events.select_related("item__owner").first()
+    if event is not None and event.item.owner is not None:
+        return event.item.owner
+    return report.submission.owner
+
+
+def _first_issued(report: Report) -> datetime:
+    first = report
+    while first.supersedes_id is not None:
+        first = Report.objects.get(pk=first.supersedes_id)
+    return first.issued_at
+
+
+def dispute_window_closes(report: Report) -> datetime:
+    return _first_issued(report) + timedelta(days=settings.DISPUTE_WINDOW_DAYS)
+
+
+def _step(dispute: Dispute, kind: str, message: str) -> None:
+    submission_event_add(dispute.report.submission, kind, f"{dispute.reference}: {message}"[:500])
+
+
+def dispute_open(*, report: Report, user: User, reason: str, description: str) -> Dispute:
+    """The holder disputes a report, in time by the server's clock; one open dispute each."""
+    now = timezone.now()
+    if report_holder(report).pk != user.pk:
+        raise PermissionDenied("Only the report's current holder can dispute it.")
+    if Report.objects.filter(supersedes=report).exists():
+        raise ValidationError("This version was superseded; dispute the latest version.")
+    closes = dispute_window_closes(report)
+    if now > closes:
+        raise ValidationError(
+            f"The dispute window closed on {closes:%Y-%m-%d}: disputes are accepted for "
+            f"{settings.DISPUTE_WINDOW_DAYS} days after the report was issued "
+            f"({_first_issued(report):%Y-%m-%d})."
+        )
+    if reason not in Dispute.Reason.values:
+        raise ValidationError({"reason": "Choose why you dispute the report."})
+    description = description.strip()
+    if not 20 <= len(description) <= 5000:
+        raise ValidationError({"description": "Describe the problem in 20 to 5,000 characters."})
+    try:
+        with transaction.atomic():
+            dispute = Dispute.objects.create(
+                report=report,
+                opened_by=user,
+                reason=reason,
+                description=description,
+                opened_at=now,
+                due_at=now + timedelta(hours=settings.DISPUTE_SLA_HOURS),
+            )
+            _step(dispute, Kind.DISPUTE_OPENED, dispute.get_reason_display())
+    except IntegrityError:
+        open_one = Dispute.objects.filter(report=report).exclude(state=State.RESOLVED).first()
+        reference = open_one.reference if open_one else ""
+        raise ValidationError(
+            f"This report already has an open dispute ({reference}); add to that one instead."
+        ) from None
+    return dispute
+
+
+def dispute_evidence_add(
+    *, dispute: Dispute, user: User, data: bytes, name: str, kind: str, note: str = ""
+) -> DisputeEvidence:
+    """A photo (through the submissions' safe upload path and quality check) or a PDF."""
+    if dispute.opened_by_id != user.pk:
+        raise PermissionDenied("Only the person who opened the dispute can add evidence.")
+    if dispute.state == State.RESOLVED:
+        raise ValidationError("This dispute is resolved; it takes no more evidence.")
+    if dispute.evidence.count() >= EVIDENCE_MAX_FILES:
+        raise ValidationError(f"A dispute takes at most {EVIDENCE_MAX_FILES} files.")
+    quality: dict[str, object] = {}
+    if kind == DisputeEvidence.Kind.PHOTO:
+        try:
+            photo = photo_sanitize(
+                data=data,
+                max_bytes=settings.PHOTO_MAX_BYTES,
+                max_pixels=settings.PHOTO_MAX_PIXELS,
+            )
+        except PhotoRejected as error:
+            raise ValidationError({"file": error.message}) from error
+        report = assess_photo(photo.image, photo_quality_thresholds())
+        if not report.accepted:
+            hints = "; ".join(issue.message for issue in report.issues) or "the photo is unusable"
+            raise ValidationError({"file": f"This photo can't be used: {hints}"})
+        quality = report.to_dict()
+        content, content_type, extension = photo.content, "image/jpeg", "jpg"
+    elif kind == DisputeEvidence.Kind.DOCUMENT:
+        if not data.startswith(b"%PDF-"):
+            raise ValidationError({"file": "Documents must be PDF files."})
+        if len(data) > DOCUMENT_MAX_BYTES:
+            raise ValidationError({"file": "A document can be at most 10 MB."})
+        content, content_type, extension = data, "application/pdf", "pdf"
+    else:
+        raise ValidationError({"kind": "Choose a photo or a document."})
+    evidence = DisputeEvidence(
+        dispute=dispute,
+        kind=kind,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=content_type,
+        original_name=name[:120],
+        note=note.strip()[:200],
+        quality=quality,
+    )
+    evidence.file.save(f"{get_random_string(24)}.{extension}", ContentFile(content), save=False)
+    with transaction.atomic():
+        evidence.save()
+    return evidence
+
+
+def dispute_triage(
+    *,
+    dispute: Dispute,
+    staff: User,
+    decision: str,
+    reason: str = "",
+    changes: dict[str, object] | None = None,
+) -> Dispute:
+    """Staff: fix a clerical error, reject with a reason, or send it to blind re-appraisal."""
+    if not staff.has_perm(TRIAGE_PERMISSION):
+        raise PermissionDenied("Only staff can triage disputes.")
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = Dispute.objects.select_for_update().select_related("report").get(pk=dispute.pk)
+        if locked.state != State.TRIAGE:
+            raise ValidationError(f"This dispute is past triage ({locked.get_state_display()}).")
+        if decision == "clerical":
+            if not changes:
+                raise ValidationError("Say which fields of the report the correction changes.")
+            corrected = report_correct(report=locked.report, changes=changes, reason=reason)
+            return _resolve(locked, Outcome.CORRECTED, reason or "Clerical error", corrected)
+        if decision == "reject":
+            if not reason:
+                raise ValidationError({"reason": "A rejection needs a written reason."})
+            return _resolve(locked, Outcome.REJECTED, reason)
+        if decision != "reappraise":
+            raise ValidationError({"decision": "Choose clerical, reject or reappraise."})
+        locked.state = State.REAPPRAISAL
+        locked.save(update_fields=["state"])
+        submission = locked.report.submission
+        for stage in (Review.Stage.FIRST, Review.Stage.SECOND):
+            Review.objects.create(
+                submission=submission, round=submission.round, stage=stage, dispute=locked
+            )
+        _step(locked, Kind.DISPUTE_STEP, "two independent experts re-examine the item, blind")
+        return locked
+
+
+def dispute_after_reappraisal(*, dispute: Dispute) -> None:
+    """Both re-appraisers signed: agreement with the original upholds it, anything else goes
+    to the panel. Called from ``review_sign`` inside its transaction."""
+    locked = Dispute.objects.select_for_update().select_related("report").get(pk=dispute.pk)
+    seats = list(locked.reappraisals.all())
+    if locked.state != State.REAPPRAISAL or any(s.state != Review.State.SIGNED for s in seats):
+        return
+    original = locked.report.verdict
+    if all(seat.verdict == original for seat in seats):
+        _resolve(locked, Outcome.UPHELD, "Two independent experts reached the original verdict.")
+        return
+    locked.state = State.PANEL
+    locked.save(update_fields=["state"])
+    _step(locked, Kind.DISPUTE_STEP, "an arbitration panel of three decides")
+
+
+def panel_seat_blockers(*, dispute: Dispute, arbitrator: User) -> list[str]:
+    problems = []
+    if not arbitrator.has_perm(ARBITRATE_PERMISSION):
+        problems.append("Only arbitrators sit on a dispute panel.")
+    took_part = Review.objects.filter(submission=dispute.report.submission, expert=arbitrator)
+    if took_part.exists():
+        problems.append("You examined this item; the panel needs people who did not.")
+    return problems
+
+
+def panel_vote(
+    *, dispute: Dispute, arbitrator: User, role: str, verdict: str, reason: str
+) -> PanelVote:
+    """One arbitrator's vote in one of the three roles; the third vote decides by majority."""
+    problems = panel_seat_blockers(dispute=dispute, arbitrator=arbitrator)
+    if problems:
+        raise PermissionDenied(" ".join(problems))
+    if role not in PanelVote.Role.values:
+        raise ValidationError({"role": "Choose senior expert, brand or user representative."})
+    if role == PanelVote.Role.SENIOR_EXPERT and not arbitrator.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("The senior expert seat needs a senior expert.")
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": "Give the reason for your vote (10 characters or more)."})
+    with transaction.atomic():
+        locked = Dispute.objects.select_for_update().select_related("report").get(pk=dispute.pk)
+        if locked.state != State.PANEL:
+            raise ValidationError("This dispute is not waiting for its panel.")
+        try:
+            with transaction.atomic():
+                vote = PanelVote.objects.create(
+                    dispute=locked, role=role, arbitrator=arbitrator, verdict=verdict,
+                    reason=reason,
+                )  # fmt: skip
+        except IntegrityError:
+            raise ValidationError(
+                "That seat is taken, or you already sit on this panel in another role."
+            ) from None
+        votes = list(locked.votes.all())
+        if len(votes) == len(PanelVote.Role.values):
+            _panel_decides(locked, votes)
+    return vote
+
+
+def _panel_decides(dispute: Dispute, votes: list[PanelVote]) -> None:
+    (verdict, count), *_ = Counter(v.verdict for v in votes).most_common(1)
+    summary = "; ".join(f"{v.get_role_display()}: {v.get_verdict_display()}" for v in votes)
+    if count < 2 or verdict == Verdict.INCONCLUSIVE:
+        _resolve(dispute, Outcome.INCONCLUSIVE, f"The panel found no majority verdict ({summary}).")
+    elif verdict == dispute.report.verdict:
+        _resolve(dispute, Outcome.UPHELD, f"The panel upheld the verdict ({summary}).")
+    else:
+        corrected = report_correct(
+            report=dispute.report,
+            changes={"verdict": {"result": verdict, "reason": f"Dispute {dispute.reference}"}},
+            reason=f"Dispute {dispute.reference}: verdict overturned by the panel ({summary})",
+        )
+        _resolve(dispute, Outcome.OVERTURNED, f"The panel overturned the verdict ({summary}).",
+                 corrected)  # fmt: skip
+
+
+def _resolve(
+    dispute: Dispute, outcome: str, reason: str, corrected: Report | None = None
+) -> Dispute:
+    dispute.state = State.RESOLVED
+    dispute.outcome = outcome
+    dispute.outcome_reason = reason
+    dispute.resolved_at = timezone.now()
+    dispute.corrected_report = corrected
+    if outcome == Outcome.UPHELD and settings.DISPUTE_FEE_EUR:
+        dispute.fee_due_eur = Decimal(settings.DISPUTE_FEE_EUR)
+    dispute.save()
+    if outcome == Outcome.OVERTURNED:
+        _compensate(dispute, corrected)
+    _step(dispute, Kind.DISPUTE_RESOLVED, f"{dispute.get_outcome_display()}. {reason}")
+    notification_send(
+        user=dispute.opened_by,
+        subject=f"{dispute.reference}: {dispute.get_outcome_display()}",
+        body=reason,
+    )
+    dispute_resolved.send(sender=Dispute, dispute=dispute)
+    return dispute
+
+
+def _compensate(dispute: Dispute, corrected: Report | None) -> Compensation:
+    """The guarantee's record for the holder now: the declared value up to the tier's cap for
+    an item that was authenticated but isn't, the appraisal fee for any other wrong verdict."""
+    submission = dispute.report.submission
+    tier = submission.tier or "standard"
+    fee = Decimal(settings.APPRAISAL_FEE_EUR.get(tier, 0))
+    new_verdict = corrected.verdict if corrected else ""
+    if dispute.report.verdict == Verdict.AUTHENTIC and new_verdict == Verdict.COUNTERFEIT:
+        cap = Decimal(settings.GUARANTEE_CAP_EUR.get(tier, 0))
+        declared = Decimal(submission.declared_value_eur or 0)
+        amount = min(declared, cap) if declared else fee
+        basis = f"Mis-authenticated item: declared value {declared} EUR, {tier} cap {cap} EUR"
+    else:
+        amount, basis = fee, f"Wrong verdict: the {tier} appraisal fee"
+    return Compensation.objects.create(
+        dispute=dispute, beneficiary=report_holder(dispute.report), amount_eur=amount, basis=basis
+    )
+
+
+def compensation_approve(*, compensation: Compensation, staff: User) -> Compensation:
+    if not staff.has_perm("appraisals.change_compensation"):
+        raise PermissionDenied("Only staff can approve compensation.")
+    with transaction.atomic():
+        locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
+        if locked.status != Compensation.Status.PENDING:
+            raise ValidationError("Only a pending compensation can be approved.")
+        locked.status, locked.approved_by = Compensation.Status.APPROVED, staff
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["status", "approved_by", "approved_at"])
+        return locked
+
+
+def compensation_mark_paid(*, compensation: Compensation, staff: User) -> Compensation:
+    if not staff.has_perm("appraisals.change_compensation"):
+        raise PermissionDenied("Only staff can record a payment.")
+    with transaction.atomic():
+        locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
+        if locked.status != Compensation.Status.APPROVED:
+            raise ValidationError("Approve the compensation before recording its payment.")
+        locked.status, locked.paid_at = Compensation.Status.PAID, timezone.now()
+        locked.save(update_fields=["status", "paid_at"])
+        return locked
