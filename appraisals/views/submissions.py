@@ -20,6 +20,7 @@ from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
 from appraisals.models import Brand, Category, Report, ReportFeedback, Status, Submission
 from appraisals.selectors.reports import report_latest_for_submission
+from appraisals.services.disputes import dispute_window_closes, report_holder
 from appraisals.services.feedback import nps_due
 from appraisals.services.photos import (
     submission_photo_delete,
@@ -397,8 +398,19 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
         "proof_fields": _proof_fields(report),
+        **_dispute_context(report, request.user),
     }
     return render(request, "appraisals/submission_detail.html", context)
+
+
+def _dispute_context(report: Report | None, user: object) -> dict[str, object]:
+    if report is None:
+        return {}
+    return {
+        "dispute": report.disputes.order_by("-opened_at").first(),
+        "is_holder": report_holder(report).pk == getattr(user, "pk", None),
+        "dispute_closes": dispute_window_closes(report),
+    }
 
 
 # Ticked by default in the partial-proof form: what a resale listing usually needs.
