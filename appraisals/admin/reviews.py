@@ -88,7 +88,9 @@ class ReviewAdmin(admin.ModelAdmin):
         rows = list(review_queue())
         may_senior = request.user.has_perm(SENIOR_PERMISSION)
         for row in rows:
-            row.time_left = row.submission.due_at - now if row.submission.due_at else None
+            # A re-appraisal runs on its dispute's clock, not the original case's.
+            due = row.dispute.due_at if row.dispute_id else row.submission.due_at
+            row.time_left = due - now if due else None
             row.overdue = row.time_left is not None and row.time_left.total_seconds() < 0
             row.claim_live = row.claim_is_live(now=now)
             row.mine = row.expert_id == request.user.pk and row.claim_live
@@ -154,6 +156,10 @@ class ReviewAdmin(admin.ModelAdmin):
             "submission": submission,
             "claim_live": seat.expert_id == request.user.pk and seat.claim_is_live(now=now),
             "others": review_others_visible(review=seat),
+            "dispute": seat.dispute,
+            "dispute_evidence": list(seat.dispute.evidence.order_by("uploaded_at"))
+            if seat.dispute_id
+            else [],
             "panels": panels,
             "blockers": review_services.review_sign_blockers(seat)
             if seat.state == Review.State.CLAIMED

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from appraisals.models import (
     PreScreenPhoto,
+    Review,
     Submission,
     SubmissionEvent,
     SubmissionPhoto,
@@ -98,6 +99,18 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Cases come from buyers and partners, never from the admin.
         return False
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # A dispute re-appraiser works blind: the case's history (its report, its events)
+        # stays hidden from them; their case page shows what they need.
+        if (
+            obj is not None
+            and Review.objects.filter(
+                submission=obj, expert=request.user.pk, dispute__isnull=False
+            ).exists()
+        ):
+            return False
+        return super().has_view_permission(request, obj)
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         custom = [

@@ -64,7 +64,11 @@ def review_queue() -> QuerySet[Review]:
     return queue_order(
         queue_seats()
         .select_related(
-            "submission__category", "submission__brand", "submission__product_model", "expert"
+            "submission__category",
+            "submission__brand",
+            "submission__product_model",
+            "expert",
+            "dispute",
         )
         .annotate(ai_band=Subquery(band))
     )
@@ -76,7 +80,7 @@ def review_get_for_expert(*, review_id: int | str, expert: User) -> Review:
         return (
             Review.objects.select_related(
                 "submission__category", "submission__brand", "submission__product_model",
-                "submission__owner", "expert",
+                "submission__owner", "expert", "dispute",
             )
             .prefetch_related(Prefetch("findings", queryset=Finding.objects.order_by("id")))
             .get(pk=int(review_id), expert=expert)

@@ -326,6 +326,8 @@ def review_request_photos(
     *, review: Review, expert: User, slot_codes: Sequence[str], message: str
 ) -> PhotoRequest:
     """Ask the buyer for more photos: the case leaves the queue until they submit again."""
+    if review.dispute_id is not None:
+        raise ValidationError("A dispute re-appraisal works from the photos and evidence given.")
     message = message.strip()
     if not message:
         raise ValidationError({"message": "Tell the buyer what you need to see."})

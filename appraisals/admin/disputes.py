@@ -1,0 +1,236 @@
+"""Admin: the disputes list (SLA timers, filters, lanes), triage by staff, the panel's votes,
+dispute evidence, and the compensation ledger. Every write goes through
+``appraisals.services.disputes``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path
+from django.utils import timezone
+from django.utils.html import format_html
+
+from appraisals.models import Compensation, Dispute, DisputeEvidence, PanelVote, Review, Verdict
+from appraisals.services import disputes as services
+
+TRIAGE = services.TRIAGE_PERMISSION
+ARBITRATE = services.ARBITRATE_PERMISSION
+
+
+class TriageForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("reappraise", "Substantive: blind re-appraisal by two new experts"),
+            ("clerical", "Clerical error: issue a corrected version"),
+            ("reject", "Reject, with a written reason"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    changes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="For a clerical fix: the corrected top-level fields as JSON, e.g. "
+        '{"item": {...}} (item, verdict, condition or findings).',
+    )
+
+    def clean_changes(self) -> dict[str, Any] | None:
+        text = self.cleaned_data["changes"].strip()
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError as error:
+            raise ValidationError(f"Not valid JSON: {error}") from error
+        if not isinstance(value, dict):
+            raise ValidationError("Give a JSON object of fields.")
+        return value
+
+
+class VoteForm(forms.Form):
+    role = forms.ChoiceField(choices=PanelVote.Role.choices)
+    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    return list(error.messages) if isinstance(error, ValidationError) else [str(error)]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    list_display = ["reference", "report", "reason", "state", "outcome", "time_left", "opened_at"]
+    list_filter = ["state", "outcome", "reason"]
+    search_fields = ["uid", "report__uid"]
+    list_select_related = ["report"]
+
+    def _may_see(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.has_perm("appraisals.view_dispute") or user.has_perm(ARBITRATE)
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_see(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_see(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="SLA")
+    def time_left(self, dispute: Dispute) -> str:
+        if dispute.resolved_at:
+            return f"resolved in {dispute.resolved_at - dispute.opened_at}".split(".")[0]
+        left = dispute.due_at - timezone.now()
+        if left.total_seconds() < 0:
+            return format_html('<strong style="color:#ba2121">overdue by {}</strong>',
+                               str(-left).split(".")[0])  # fmt: skip
+        return str(left).split(".")[0]
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:dispute_id>/evidence/<int:evidence_id>/",
+                view(self.evidence_file),
+                name="appraisals_dispute_evidence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not self._may_see(request):
+            raise PermissionDenied
+        dispute = get_object_or_404(Dispute.objects.select_related("report__submission"),
+                                    pk=object_id)  # fmt: skip
+        user = request.user
+        triage = TriageForm(request.POST if "triage" in request.POST else None)
+        vote = VoteForm(request.POST if "vote" in request.POST else None)
+        errors: list[str] = []
+        if request.method == "POST":
+            try:
+                if "triage" in request.POST and triage.is_valid():
+                    services.dispute_triage(dispute=dispute, staff=user, **triage.cleaned_data)
+                    messages.success(request, f"{dispute.reference}: triaged.")
+                    return redirect("admin:appraisals_dispute_change", dispute.pk)
+                if "vote" in request.POST and vote.is_valid():
+                    services.panel_vote(dispute=dispute, arbitrator=user, **vote.cleaned_data)
+                    messages.success(request, f"{dispute.reference}: your vote is recorded.")
+                    return redirect("admin:appraisals_dispute_change", dispute.pk)
+                errors.append("Check the form.")
+            except (ValidationError, PermissionDenied) as error:
+                errors += _messages(error)
+        may_triage = dispute.state == Dispute.State.TRIAGE and user.has_perm(TRIAGE)
+        may_vote = dispute.state == Dispute.State.PANEL and not services.panel_seat_blockers(
+            dispute=dispute, arbitrator=user
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Dispute {dispute.reference}",
+            "opts": self.model._meta,
+            "dispute": dispute,
+            "report": dispute.report,
+            "evidence": list(dispute.evidence.order_by("uploaded_at")),
+            # The panel and staff see the opinions; re-appraisers never reach this page.
+            "reappraisals": list(dispute.reappraisals.select_related("expert")),
+            "votes": list(dispute.votes.select_related("arbitrator")),
+            "triage_form": triage if may_triage else None,
+            "vote_form": vote if may_vote else None,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/appraisals/dispute_case.html", context,
+                                status=400 if errors else 200)  # fmt: skip
+
+    def evidence_file(
+        self, request: HttpRequest, dispute_id: int, evidence_id: int
+    ) -> HttpResponse:
+        evidence = get_object_or_404(DisputeEvidence, pk=evidence_id, dispute_id=dispute_id)
+        seated = Review.objects.filter(dispute_id=dispute_id, expert=request.user).exists()
+        if not (self._may_see(request) or seated):
+            raise Http404("No such file.")
+        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+        response["Content-Disposition"] = "inline"
+        return response
+
+
+@admin.register(Compensation)
+class CompensationAdmin(admin.ModelAdmin):
+    list_display = ["dispute", "beneficiary", "amount_eur", "basis", "status", "created_at"]
+    list_filter = ["status"]
+    actions = ["approve", "mark_paid", "export_ledger"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Actions need the change permission to show; ours check it in the service instead.
+        actions = super().get_actions(request)
+        for name in self.actions:
+            func = getattr(type(self), name)
+            actions.setdefault(name, (func, name, func.short_description))
+        return actions
+
+    @admin.action(description="Approve the selected compensation")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Compensation]) -> None:
+        self._each(request, queryset, services.compensation_approve, "approved")
+
+    @admin.action(description="Record the selected compensation as paid")
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet[Compensation]) -> None:
+        self._each(request, queryset, services.compensation_mark_paid, "recorded as paid")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Compensation], action: Any,
+              done: str) -> None:  # fmt: skip
+        count = 0
+        for compensation in queryset:
+            try:
+                action(compensation=compensation, staff=request.user)
+                count += 1
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{compensation}: {' '.join(_messages(error))}")
+        if count:
+            messages.success(request, f"{count} compensation record(s) {done}.")
+
+    @admin.action(description="Export the selected as CSV (the ledger)")
+    def export_ledger(self, request: HttpRequest, queryset: QuerySet[Compensation]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="compensation-ledger.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["dispute", "report", "beneficiary", "amount_eur", "basis", "status",
+                         "created_at", "approved_at", "paid_at"])  # fmt: skip
+        for row in queryset.select_related("dispute__report", "beneficiary").order_by("created_at"):
+            writer.writerow([
+                row.dispute.reference, row.dispute.report.reference, row.beneficiary.email,
+                row.amount_eur, row.basis, row.status, row.created_at.isoformat(),
+                row.approved_at.isoformat() if row.approved_at else "",
+                row.paid_at.isoformat() if row.paid_at else "",
+            ])  # fmt: skip
+        return response

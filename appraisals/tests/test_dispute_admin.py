@@ -1,0 +1,129 @@
+"""Disputes through the admin, as staff, re-appraisers and arbitrators work them, ending in an
+overturn that every verifier reports as revoked on a real chain."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from appraisals.models import Compensation, Dispute, Report, Review
+from appraisals.services import reviews as review_services
+from appraisals.services.disputes import dispute_open
+from appraisals.tests.reviewing import case_in_queue, complete_opinion, expert, sign
+from members.models import User
+from members.roles import Role
+from members.tests.factories import UserFactory
+from provenance.anchoring import anchor_tick
+from provenance.bundles import bundle_check_chain
+from provenance.models import Document
+from provenance.selectors import bundle_for
+from provenance.tests.conftest import ganache, w3  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+WHY = "The date code font does not match my other bag from the same year."
+MARKER = "ORIGINAL-EXPERT-WEAR-NOTE-7731"
+
+
+@pytest.fixture
+def report(buyer: User, catalog: dict[str, Any]) -> Report:
+    case_in_queue(buyer, catalog["handbag"])
+    first = expert(email="original@example.com")
+    seat = review_services.review_take_next(expert=first)
+    complete_opinion(seat, first)
+    review_services.review_condition_save(
+        review=seat, expert=first, grade="good", wear_notes=MARKER, repairs="None seen.",
+        replaced_parts="None seen.",
+    )  # fmt: skip
+    review_services.review_sign(review=seat, expert=first, verdict="authentic")
+    return Report.objects.get()
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_staff_triage_experts_reappraise_blind_and_the_panel_overturns(
+    report: Report,
+    buyer: User,
+    w3: Any,  # noqa: F811
+) -> None:
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    staff = _client(UserFactory(email="staff@example.com", roles=[Role.STAFF]))
+    listing = staff.get(reverse("admin:appraisals_dispute_changelist")).content.decode()
+    assert dispute.reference in listing and "Waiting for triage" in listing
+
+    response = staff.post(
+        reverse("admin:appraisals_dispute_change", args=[dispute.pk]),
+        {"triage": "1", "decision": "reappraise", "reason": "", "changes": ""},
+    )
+    assert response.status_code == 302
+
+    # Re-appraisers take the dispute lane from the same queue, and work blind.
+    verdicts = []
+    for n in range(2):
+        who = expert(email=f"re{n}@example.com")
+        client = _client(who)
+        queue = client.get(reverse("admin:appraisals_review_changelist")).content.decode()
+        assert "dispute re-appraisal" in queue
+        client.post(reverse("admin:appraisals_review_take_next"))
+        seat = Review.objects.get(dispute=dispute, expert=who)
+        case = client.get(reverse("admin:appraisals_review_case", args=[seat.pk])).content.decode()
+        assert dispute.description in case and 'id="dispute-brief"' in case
+        assert MARKER not in case and report.reference not in case
+        assert 'id="more-photos-form"' not in case
+        history = client.get(
+            reverse("admin:appraisals_submission_change", args=[report.submission.pk])
+        )
+        assert history.status_code in (302, 403)
+        verdicts.append(sign(seat, who, "counterfeit"))
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.PANEL
+
+    panel = [
+        (expert(senior=True, email="senior.panel@example.com"), "senior_expert"),
+        (UserFactory(email="brand@example.com", roles=[Role.ARBITRATOR]), "brand"),
+        (UserFactory(email="userrep@example.com", roles=[Role.ARBITRATOR]), "user"),
+    ]
+    for who, role in panel:
+        page = _client(who).post(
+            reverse("admin:appraisals_dispute_change", args=[dispute.pk]),
+            {"vote": "1", "role": role, "verdict": "counterfeit", "reason": "Wrong font."},
+        )
+        assert page.status_code == 302, page.content.decode()[:500]
+    dispute.refresh_from_db()
+    assert dispute.outcome == Dispute.Outcome.OVERTURNED
+
+    # Anchored: every verifier now reports the original as revoked.
+    for _ in range(4):
+        anchor_tick(w3=w3)
+    original = Document.objects.get(doc_id=str(report.uid))
+    result = bundle_check_chain(bundle_for(original), w3=w3)
+    assert result.revoked and not result.ok
+    corrected = Document.objects.get(doc_id=str(dispute.corrected_report.uid))
+    assert bundle_check_chain(bundle_for(corrected), w3=w3).ok
+    old_page = Client().get(reverse("public:report", args=[report.public_token])).content.decode()
+    assert "Revoked on chain." in old_page
+
+    # The ledger: staff export it as CSV.
+    export = staff.post(
+        reverse("admin:appraisals_compensation_changelist"),
+        {"action": "export_ledger", "_selected_action": [Compensation.objects.get().pk]},
+    )
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][:3] == ["dispute", "report", "beneficiary"]
+    assert rows[1][0] == dispute.reference and rows[1][2] == buyer.email
+
+
+def test_the_dispute_pages_are_closed_to_buyers_and_experts(report: Report, buyer: User) -> None:
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    url = reverse("admin:appraisals_dispute_change", args=[dispute.pk])
+
+    assert _client(buyer).get(url).status_code in (302, 403)
+    assert _client(expert(email="plain@example.com")).get(url).status_code == 403
