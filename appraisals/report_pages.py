@@ -145,6 +145,10 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         else "",
         "superseded_by": superseded_by,
         "provenance": document_status(anchored) if anchored else None,
+        # Public and anonymised: the outcome, never who disputed or why.
+        "disputes": list(
+            report.disputes.filter(state="resolved").select_related("corrected_report")
+        ),
         "for_pdf": for_pdf,
         "language": translation.get_language(),
     }

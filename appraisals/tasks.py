@@ -12,7 +12,10 @@ from django.db import OperationalError
 from appraisals.selectors import submissions_prescreen_stalled, submissions_stalled
 from appraisals.services.photos import submission_check_photos_run
 from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
-from appraisals.services.sla import submissions_sla_breaches_record
+from appraisals.services.sla import (
+    disputes_sla_breaches_record,
+    submissions_sla_breaches_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,5 +79,5 @@ def submissions_requeue_stalled() -> int:
 
 @shared_task(soft_time_limit=30, time_limit=60)
 def submissions_record_sla_breaches() -> int:
-    """Record, once, each open case that has run past its due time (for the on-time rate)."""
-    return submissions_sla_breaches_record()
+    """Record, once, each open case and each open dispute that has run past its due time."""
+    return submissions_sla_breaches_record() + disputes_sla_breaches_record()

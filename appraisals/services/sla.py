@@ -21,6 +21,31 @@ from appraisals.services.submissions import submission_event_add
 OPEN_STATES = [Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT]
 
 
+def disputes_sla_breaches_record() -> int:
+    """Mark disputes past their 48-hour clock once each, with a line on the case's timeline."""
+    from appraisals.models import Dispute
+
+    now = timezone.now()
+    overdue = Dispute.objects.filter(
+        resolved_at__isnull=True, due_at__lt=now, sla_breached_at__isnull=True
+    ).values_list("pk", flat=True)
+    marked = 0
+    for pk in overdue:
+        with transaction.atomic():
+            changed = Dispute.objects.filter(pk=pk, sla_breached_at__isnull=True).update(
+                sla_breached_at=F("due_at")
+            )
+            if changed:
+                dispute = Dispute.objects.select_related("report__submission").get(pk=pk)
+                submission_event_add(
+                    dispute.report.submission,
+                    SubmissionEvent.Kind.DISPUTE_STEP,
+                    f"{dispute.reference}: past the 48-hour promise; it keeps its place first.",
+                )
+                marked += 1
+    return marked
+
+
 def submissions_sla_breaches_record() -> int:
     """Mark every open case past its due time; returns how many were newly marked."""
     now = timezone.now()

@@ -262,3 +262,50 @@ def test_evidence_goes_through_the_safe_upload_path(report, buyer, stranger) -> 
         dispute_evidence_add(dispute=dispute, user=stranger, data=good_jpeg(1), name="y.jpg",
                              kind="photo")  # fmt: skip
     assert dispute.evidence.count() == 2
+
+
+def test_the_report_page_shows_the_outcome_without_personal_data(report, buyer, staff) -> None:  # noqa: ANN001
+    from django.test import Client
+    from django.urls import reverse
+
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    dispute_triage(dispute=dispute, staff=staff, decision="reject", reason="No new evidence.")
+
+    page = Client().get(reverse("public:report", args=[report.public_token])).content.decode()
+
+    assert f"Disputed ({dispute.reference}): Rejected on" in page
+    assert WHY not in page and buyer.email not in page and "No new evidence" not in page
+
+
+def test_the_figures_come_from_a_fixed_number_of_queries(
+    report,
+    buyer,
+    staff,
+    django_assert_num_queries,  # noqa: ANN001
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from appraisals.services.dispute_metrics import dispute_metrics
+    from appraisals.services.sla import disputes_sla_breaches_record
+
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    assert disputes_sla_breaches_record() == 1
+    assert disputes_sla_breaches_record() == 0  # once only
+    _reappraise(dispute, staff, ("counterfeit", "counterfeit"))
+    _panel(dispute, ("counterfeit", "counterfeit", "authentic"))
+
+    with django_assert_num_queries(4):
+        metrics = dispute_metrics()
+
+    assert (metrics.reports, metrics.disputes, metrics.overturned, metrics.breached) == (1, 1, 1, 1)
+    assert metrics.overturn_rate == 1.0 and metrics.median_resolution is not None
+    (row,) = metrics.per_expert
+    assert (row["disputes"], row["overturned"]) == (1, 1)
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("staff:dispute-figures")).content.decode()
+    assert 'id="overturn-rate">100 %' in page
+    client.force_login(buyer)
+    assert client.get(reverse("staff:dispute-figures")).status_code == 403

@@ -69,3 +69,12 @@ def ai_quality_plot(request: HttpRequest, version_id: int, name: str) -> FileRes
     if not path.is_file():
         raise Http404("No such plot.")
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+@require_GET
+@permission_required("appraisals.view_dispute", raise_exception=True)
+def dispute_figures(request: HttpRequest) -> HttpResponse:
+    """Dispute rate, overturn rate, resolution times, and overturns per expert."""
+    from appraisals.services.dispute_metrics import dispute_metrics
+
+    return render(request, "appraisals/staff/disputes.html", {"m": dispute_metrics()})
