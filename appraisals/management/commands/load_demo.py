@@ -20,6 +20,13 @@ DEMO_ACCOUNTS = [
     ("expert@demo.authplatform.test", "Demo Expert", [Role.EXPERT], False),
     ("senior@demo.authplatform.test", "Demo Senior", [Role.SENIOR_EXPERT], False),
     ("admin@demo.authplatform.test", "Demo Admin", [Role.STAFF], True),
+    # For a dispute: two experts who did not examine the demo item re-appraise it blind, and
+    # a panel of three (senior expert, brand and user representatives) decides.
+    ("reviewer2@demo.authplatform.test", "Demo Reviewer Two", [Role.EXPERT], False),
+    ("reviewer3@demo.authplatform.test", "Demo Reviewer Three", [Role.EXPERT], False),
+    ("panel-senior@demo.authplatform.test", "Demo Panel Senior", [Role.SENIOR_EXPERT], False),
+    ("brand-rep@demo.authplatform.test", "Demo Brand Representative", [Role.ARBITRATOR], False),
+    ("user-rep@demo.authplatform.test", "Demo User Representative", [Role.ARBITRATOR], False),
 ]
 
 
