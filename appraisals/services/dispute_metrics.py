@@ -61,8 +61,9 @@ def dispute_metrics() -> DisputeMetrics:
             median=_Percentile(duration, 0.5), p95=_Percentile(duration, 0.95)
         )
         median, p95 = times["median"], times["p95"]
-    # Per expert: disputes of reports whose original opinion they signed, and overturns.
-    per_expert = list(
+    # Per expert: disputes of reports whose original opinion they signed, overturns, and how
+    # long those disputes took.
+    per_expert_rows = (
         Review.objects.filter(
             dispute__isnull=True,
             state=Review.State.SIGNED,
@@ -79,6 +80,16 @@ def dispute_metrics() -> DisputeMetrics:
         )
         .order_by("-overturned", "code")
     )
+    if connection.vendor == "postgresql":
+        took = ExpressionWrapper(
+            F("submission__reports__disputes__resolved_at")
+            - F("submission__reports__disputes__opened_at"),
+            output_field=DurationField(),
+        )
+        per_expert_rows = per_expert_rows.annotate(
+            median=_Percentile(took, 0.5), p95=_Percentile(took, 0.95)
+        )
+    per_expert = list(per_expert_rows)
     for row in per_expert:
         row["overturn_rate"] = row["overturned"] / row["disputes"] if row["disputes"] else None
     return DisputeMetrics(
