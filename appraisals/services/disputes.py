@@ -17,8 +17,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 
 from appraisals.models import (
     Compensation,
@@ -102,6 +104,17 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
                 due_at=now + timedelta(hours=settings.DISPUTE_SLA_HOURS),
             )
             _step(dispute, Kind.DISPUTE_OPENED, dispute.get_reason_display())
+            with translation.override(user.language):
+                notification_send(
+                    user=user,
+                    subject=_("%(reference)s: dispute received") % {"reference": dispute.reference},
+                    body=_(
+                        "We resolve it within %(hours)s hours. Two experts who took no part in "
+                        "the report re-examine the item if needed; you can follow every step."
+                    )
+                    % {"hours": settings.DISPUTE_SLA_HOURS},
+                    link=reverse("appraisals:dispute-detail", args=[dispute.uid]),
+                )
     except IntegrityError:
         open_one = Dispute.objects.filter(report=report).exclude(state=State.RESOLVED).first()
         reference = open_one.reference if open_one else ""
@@ -291,11 +304,15 @@ def _resolve(
     if outcome == Outcome.OVERTURNED:
         _compensate(dispute, corrected)
     _step(dispute, Kind.DISPUTE_RESOLVED, f"{dispute.get_outcome_display()}. {reason}")
-    notification_send(
-        user=dispute.opened_by,
-        subject=f"{dispute.reference}: {dispute.get_outcome_display()}",
-        body=reason,
-    )
+    with translation.override(dispute.opened_by.language):
+        notification_send(
+            user=dispute.opened_by,
+            subject=_("%(reference)s: %(outcome)s")
+            % {"reference": dispute.reference, "outcome": dispute.get_outcome_display()},
+            body=_("Your dispute is resolved. The details are on the dispute's page.")
+            + f"\n\n{reason}",
+            link=reverse("appraisals:dispute-detail", args=[dispute.uid]),
+        )
     dispute_resolved.send(sender=Dispute, dispute=dispute)
     return dispute
 

@@ -311,3 +311,20 @@ def test_the_figures_come_from_a_fixed_number_of_queries(
     assert 'id="overturn-rate">100 %' in page
     client.force_login(buyer)
     assert client.get(reverse("staff:dispute-figures")).status_code == 403
+
+
+def test_a_chinese_holder_is_told_in_chinese(report, buyer, staff) -> None:  # noqa: ANN001
+    buyer.language = "zh-hans"
+    buyer.save(update_fields=["language"])
+
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    dispute_triage(dispute=dispute, staff=staff, decision="reject", reason="No new evidence.")
+
+    subjects = list(
+        buyer.notifications.filter(subject__startswith=dispute.reference).values_list(
+            "subject", flat=True
+        )
+    )
+    assert len(subjects) == 2
+    assert "已收到您的争议" in subjects[0] or "已收到您的争议" in subjects[1]
+    assert any("已驳回" in s for s in subjects)
