@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from appraisals.models import Compensation, Dispute, DisputeEvidence, PanelVote, Review, Verdict
 from appraisals.services import disputes as services
+from provenance.admin import ReadOnly
 
 TRIAGE = services.TRIAGE_PERMISSION
 ARBITRATE = services.ARBITRATE_PERMISSION
@@ -67,7 +68,7 @@ def _messages(error: ValidationError | PermissionDenied) -> list[str]:
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ReadOnly):
     list_display = ["reference", "report", "reason", "state", "outcome", "time_left", "opened_at"]
     list_filter = ["state", "outcome", "reason"]
     search_fields = ["uid", "report__uid"]
@@ -84,15 +85,6 @@ class DisputeAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may_see(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="SLA")
     def time_left(self, dispute: Dispute) -> str:
@@ -177,19 +169,10 @@ class DisputeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Compensation)
-class CompensationAdmin(admin.ModelAdmin):
+class CompensationAdmin(ReadOnly):
     list_display = ["dispute", "beneficiary", "amount_eur", "basis", "status", "created_at"]
     list_filter = ["status"]
     actions = ["approve", "mark_paid", "export_ledger"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Actions need the change permission to show; ours check it in the service instead.
