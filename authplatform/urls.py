@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("members.urls")),
     path("staff/", include("appraisals.urls_staff")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("appraisals.urls_public")),

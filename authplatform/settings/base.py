@@ -33,6 +33,11 @@ INSTALLED_APPS = [
     "appraisals",
     "provenance",
     "passports",
+    "api",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "community",
     "ml",
 ]
@@ -210,6 +215,32 @@ ROUTING_AUTHENTIC_CONFIDENT = env.float("ROUTING_AUTHENTIC_CONFIDENT", default=0
 ROUTING_RANDOM_QA_RATE = env.float("ROUTING_RANDOM_QA_RATE", default=0.05)
 # Expert review. A claimed case returns to the queue when its claim runs out.
 REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
+# The partner API (api/; docs/api.md). Partners authenticate with API keys; the site's own
+# scripts with the session and CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "authplatform partner API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "Authenticate luxury goods: catalog, submissions, reports, verification.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # Disputes and the guarantee (appraisals/services/disputes.py). A report's holder may dispute
 # it this many days after it was issued; staff have this many hours to resolve it.
 DISPUTE_WINDOW_DAYS = env.int("DISPUTE_WINDOW_DAYS", default=90)

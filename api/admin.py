@@ -1,0 +1,55 @@
+"""Staff manage partners and their keys; a new key's full text is shown once, never again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils import timezone
+
+from api.models import ApiKey, Partner, Scope
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ApiKey
+        fields = ["partner", "label", "scopes"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "requests_per_minute", "created_at"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    form = ApiKeyForm
+    list_display = ["partner", "label", "prefix", "scopes", "last_used_at", "revoked_at"]
+    list_filter = ["partner"]
+    actions = ["revoke"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        if obj is not None:
+            kwargs["fields"] = ["label"]
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        key, text = ApiKey.issue(
+            partner=form.cleaned_data["partner"],
+            label=form.cleaned_data["label"],
+            scopes=list(form.cleaned_data["scopes"]),
+        )
+        obj.pk, obj.prefix = key.pk, key.prefix
+        messages.warning(request, f"The new key, shown this once: {text}")
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        messages.success(request, f"{count} key(s) revoked.")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from appraisals.models import Brand, Category, PhotoSlot, ProductModel
+
+
+class PhotoSlotSerializer(serializers.ModelSerializer):
+    example_image_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PhotoSlot
+        fields = ["code", "name", "instruction", "required", "position", "example_image_url"]
+
+    def get_example_image_url(self, slot: PhotoSlot) -> str | None:
+        if not slot.example_image:
+            return None
+        request = self.context.get("request")
+        url = slot.example_image.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    slots = PhotoSlotSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "description", "slots"]
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Brand
+        fields = ["slug", "name", "categories"]
+
+
+class ProductModelSerializer(serializers.ModelSerializer):
+    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ProductModel
+        fields = ["id", "name", "reference", "brand", "category"]
