@@ -48,12 +48,18 @@ def report_public_url(report: Report) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+def qr_svg(url: str, *, scale: int = 4) -> str:
+    """A QR code of ``url``, as inline SVG (reports and passports)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title="QR"
+    )
+    return buffer.getvalue().decode()
+
+
 def report_qr_svg(report: Report) -> str:
     """A QR code of the public page's URL, as inline SVG."""
-    qr = segno.make(report_public_url(report), error="m")
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, title="QR")
-    return buffer.getvalue().decode()
+    return qr_svg(report_public_url(report))
 
 
 def _choice_label(choices: type, value: str | None) -> str:

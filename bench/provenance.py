@@ -56,12 +56,12 @@ def main() -> None:
     settings.ANCHOR_BATCH_MAX_DOCUMENTS = 1024
     settings.ANCHOR_CONFIRMATIONS = 1
 
-    from provenance.anchoring import anchor_tick, batch_seal, contract_deploy, web3_get
+    from provenance.anchoring import batch_seal, contract_deploy, web3_get
     from provenance.bundles import bundle_check, bundle_check_chain
     from provenance.documents import document_register
     from provenance.models import AnchorTransaction, Batch, Document
     from provenance.selectors import bundle_for
-    from provenance.tests.conftest import Ganache
+    from provenance.tests.conftest import Ganache, settle
 
     with tempfile.TemporaryDirectory() as work:
         node = Ganache(Path(work))
@@ -71,17 +71,9 @@ def main() -> None:
             deployment = contract_deploy(w3=w3)
             print(f"ganache on {node.rpc_url}; AnchorLog at {deployment.address}\n")
 
-            def settle() -> None:
-                for _ in range(10):
-                    report = anchor_tick(w3=w3)
-                    if report.error:
-                        raise RuntimeError(report.error)
-                    if not report.moved and report.sealed is None:
-                        return
-
             # Warm-up batch: the contract's first write costs extra (zero -> non-zero slots).
             document_register(body=_body(0))
-            settle()
+            settle(w3)
 
             print("gas per anchored batch (ganache, shanghai)")
             print(f"{'N':>6} {'gas/batch':>10} {'gas/doc':>9} {'register s':>11} {'seal s':>7}")
@@ -94,7 +86,7 @@ def main() -> None:
                 batch = batch_seal(deployment=deployment, force=True)
                 sealed = time.perf_counter() - started
                 assert batch is not None and batch.size == size
-                settle()
+                settle(w3)
                 tx = AnchorTransaction.objects.get(
                     batch=batch, state=AnchorTransaction.State.INCLUDED
                 )
@@ -133,7 +125,7 @@ def main() -> None:
             for n in range(10):
                 started = time.perf_counter()
                 registered = document_register(body=_body(n))
-                settle()
+                settle(w3)
                 registered.refresh_from_db()
                 assert registered.batch and registered.batch.state == Batch.State.CONFIRMED
                 latencies.append(time.perf_counter() - started)

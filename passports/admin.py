@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from passports.models import Item, PassportEvent, Transfer
-from provenance.admin import ReadOnly
+from provenance.admin import ReadOnly, ReadOnlyInline
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = PassportEvent
     fields = ["occurred_at", "kind", "summary", "report", "document"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Item)

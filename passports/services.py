@@ -7,7 +7,7 @@ in the same transaction, naming the root of the item's previous event.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,18 +17,16 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from appraisals import permissions
 from appraisals.models import Dispute, Report, Submission
 from members.models import User
 from members.services import notification_send
 from passports.models import Item, PassportEvent, Transfer, normalise_serial
+from provenance.canonical import utc_timestamp
 from provenance.documents import document_register
 
 DOCUMENT_TYPE = "authplatform.passport-event"
 Kind = PassportEvent.Kind
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _event_record(
@@ -54,7 +52,7 @@ def _event_record(
             "brand": item.brand.name,
         },
         "kind": kind,
-        "occurred_at": _timestamp(occurred_at),
+        "occurred_at": utc_timestamp(occurred_at),
         "summary": summary,
         "previous": previous.document.root if previous else None,
         **(details or {}),
@@ -135,7 +133,7 @@ def item_link(*, source: Item, target: Item, expert: User) -> Item:
     The source's events stay where they were anchored; the target gains an event naming them,
     and the source's page leads to the target from now on.
     """
-    if not expert.has_perm("appraisals.review_submission"):
+    if not expert.has_perm(permissions.REVIEW):
         raise PermissionDenied("Only experts can link an item to a passport.")
     if source.pk == target.pk:
         raise ValidationError("An item can't be linked to itself.")

@@ -5,29 +5,26 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from appraisals import permissions
+from appraisals.report_pages import qr_svg
+from authplatform.errors import error_messages
 from passports import selectors, services
 from passports.forms import LinkForm, ServiceForm, TransferForm
 from passports.models import Item
 
 
-def _errors(error: ValidationError | PermissionDenied) -> list[str]:
-    if isinstance(error, PermissionDenied):
-        return [str(error)]
-    return list(error.messages)
-
-
 def _qr_svg(request: HttpRequest, item: Item) -> str:
-    url = request.build_absolute_uri(f"/p/{item.public_token}/")
-    return segno.make(url, error="m").svg_inline(scale=3, border=2)
+    url = request.build_absolute_uri(reverse("passports:public", args=[item.public_token]))
+    return qr_svg(url, scale=3)
 
 
 @require_GET
@@ -43,7 +40,7 @@ def passport_public(request: HttpRequest, token: str) -> HttpResponse:
             "events": selectors.passport_events(item=item),
             "qr_svg": _qr_svg(request, item),
             "can_record_service": request.user.has_perm("passports.record_service"),
-            "can_link": request.user.has_perm("appraisals.review_submission"),
+            "can_link": request.user.has_perm(permissions.REVIEW),
         },
     )
 
@@ -81,7 +78,7 @@ def passport_owner(request: HttpRequest, uid: Any) -> HttpResponse:
             else:
                 errors.append("Unknown action.")
         except (ValidationError, PermissionDenied) as error:
-            errors += _errors(error)
+            errors += error_messages(error)
     return render(
         request,
         "passports/owner.html",
@@ -110,7 +107,7 @@ def passport_transfer(request: HttpRequest, token: str) -> HttpResponse:
             messages.info(request, "You declined the transfer.")
             return redirect("passports:mine")
         except (ValidationError, PermissionDenied) as error:
-            errors = _errors(error)
+            errors = error_messages(error)
     mine = request.user.email.lower() == transfer.to_email
     return render(
         request,
@@ -141,7 +138,7 @@ def passport_service(request: HttpRequest, token: str) -> HttpResponse:
                 occurred_at=occurred_at,
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in _errors(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             return redirect("passports:public", token=item.public_token)
@@ -153,7 +150,7 @@ def passport_service(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def passport_link(request: HttpRequest, token: str) -> HttpResponse:
     """Experts: this serial-less item is the item of another passport (given by its link)."""
-    if not request.user.has_perm("appraisals.review_submission"):
+    if not request.user.has_perm(permissions.REVIEW):
         raise PermissionDenied("Only experts can link an item to a passport.")
     source = selectors.item_get_public(token=token)
     form = LinkForm(request.POST or None)
@@ -165,7 +162,7 @@ def passport_link(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 services.item_link(source=source, target=target, expert=request.user)
             except (ValidationError, PermissionDenied) as error:
-                for message in _errors(error):
+                for message in error_messages(error):
                     form.add_error(None, message)
             else:
                 return redirect("passports:public", token=target.public_token)

@@ -26,15 +26,22 @@ class DeploymentAdmin(ReadOnly):
     list_display = ["chain_id", "address", "block_number", "created_at", "retired_at"]
 
 
-class TransactionInline(admin.TabularInline):
-    model = AnchorTransaction
-    fields = ["tx_hash", "nonce", "state", "max_fee_per_gas", "gas_used", "sent_at"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent, never added, changed or deleted here."""
+
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields or ()
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class TransactionInline(ReadOnlyInline):
+    model = AnchorTransaction
+    fields = ["tx_hash", "nonce", "state", "max_fee_per_gas", "gas_used", "sent_at"]
 
 
 @admin.register(Batch)

@@ -33,10 +33,11 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from eth_utils import to_checksum_address
+from eth_utils import decode_hex, encode_hex, to_checksum_address
 from web3 import Web3
 from web3.exceptions import TransactionNotFound, Web3Exception, Web3RPCError
 
+from provenance.chain import web3_get
 from provenance.commitments import batch_leaf
 from provenance.contracts import artifact_load
 from provenance.keys import TransactionSigner, anchor_signer_get
@@ -67,18 +68,6 @@ class TickReport:
     moved: list[str] = field(default_factory=list)
     error: str = ""
     busy: bool = False
-
-
-def web3_get(rpc_url: str | None = None) -> Web3:
-    return Web3(Web3.HTTPProvider(rpc_url or settings.ETH_RPC_URL, request_kwargs={"timeout": 5}))
-
-
-def _hex(data: bytes) -> str:
-    return "0x" + data.hex()
-
-
-def _bytes(hex_string: str) -> bytes:
-    return bytes.fromhex(hex_string.removeprefix("0x"))
 
 
 def _contract(w3: Web3, address: str | None = None) -> Any:
@@ -185,11 +174,11 @@ def batch_seal(*, deployment: Deployment, force: bool = False) -> Batch | None:
             .order_by("-seq")
             .first()
         )
-        tree = MerkleTree.of([batch_leaf(_bytes(d.root)) for d in documents])
+        tree = MerkleTree.of([batch_leaf(decode_hex(d.root)) for d in documents])
         batch = Batch.objects.create(
             deployment=deployment,
             seq=(last.seq + 1) if last else 1,
-            root=_hex(tree.root),
+            root=encode_hex(tree.root),
             prev_root=last.root if last else ZERO_ROOT,
             size=len(documents),
             revokes=revokes,
@@ -197,7 +186,7 @@ def batch_seal(*, deployment: Deployment, force: bool = False) -> Batch | None:
         for index, document in enumerate(documents):
             document.batch = batch
             document.leaf_index = index
-            document.batch_proof = [_hex(node) for node in tree.proof(index)]
+            document.batch_proof = [encode_hex(node) for node in tree.proof(index)]
         Document.objects.bulk_update(documents, ["batch", "leaf_index", "batch_proof"])
     logger.info("sealed batch %s with %s documents", batch.seq, batch.size)
     return batch
@@ -297,10 +286,10 @@ def _sign(
     calldata = _contract(w3).encode_abi(
         "anchor",
         args=[
-            _bytes(batch.root),
-            _bytes(batch.prev_root),
+            decode_hex(batch.root),
+            decode_hex(batch.prev_root),
             batch.seq,
-            [_bytes(r) for r in batch.revokes],
+            [decode_hex(r) for r in batch.revokes],
         ],
     )
     max_fee, priority = fees or _fees(w3)
@@ -328,8 +317,8 @@ def _sign(
             max_fee_per_gas=Decimal(max_fee),
             max_priority_fee_per_gas=Decimal(priority),
             gas_limit=gas,
-            raw=_hex(raw),
-            tx_hash=_hex(Web3.keccak(raw)),
+            raw=encode_hex(raw),
+            tx_hash=encode_hex(Web3.keccak(raw)),
         )
         _save(batch, State.SIGNED)
     return tx
@@ -414,7 +403,7 @@ def _settle_from_receipts(w3: Web3, batch: Batch) -> bool:
             batch,
             State.INCLUDED,
             block_number=receipt.blockNumber,
-            block_hash=_hex(bytes(block.hash)),
+            block_hash=encode_hex(bytes(block.hash)),
             anchored_at=datetime.fromtimestamp(block.timestamp, tz=UTC),
             last_error="",
         )
@@ -455,7 +444,7 @@ def _follow(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
 def _watch(w3: Web3, batch: Batch, head: int) -> None:
     """Is the batch's block still canonical? Confirm it at depth, re-anchor if not."""
     canonical = w3.eth.get_block(batch.block_number) if batch.block_number is not None else None
-    if canonical is None or _hex(bytes(canonical.hash)) != batch.block_hash:
+    if canonical is None or encode_hex(bytes(canonical.hash)) != batch.block_hash:
         logger.warning("batch %s: block %s is no longer canonical", batch.seq, batch.block_number)
         batch.transactions.filter(state=TxState.INCLUDED).update(state=TxState.BROADCAST)
         _save(

@@ -18,6 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from eth_utils import decode_hex, encode_hex
+
+from provenance.canonical import utc_timestamp
 from provenance.commitments import (
     IDENTITY_FIELDS,
     CommitmentError,
@@ -66,14 +69,10 @@ class Verification:
         }
 
 
-def _hex(data: bytes) -> str:
-    return "0x" + data.hex()
-
-
 def _bytes(value: Any, size: int, what: str) -> bytes:
     if not isinstance(value, str) or not value.startswith("0x"):
         raise ValueError(f"{what} is not 0x-hex")
-    raw = bytes.fromhex(value[2:])
+    raw = decode_hex(value)
     if len(raw) != size:
         raise ValueError(f"{what} is {len(raw)} bytes, not {size}")
     return raw
@@ -173,7 +172,7 @@ def _check_fields(bundle: Mapping[str, Any], root: bytes, result: Verification) 
     result.add(
         "fields",
         True,
-        f"{len(disclosed)} disclosed field(s) belong to document root {_hex(root)}.",
+        f"{len(disclosed)} disclosed field(s) belong to document root {encode_hex(root)}.",
     )
 
 
@@ -223,7 +222,9 @@ def _check_batch(bundle: Mapping[str, Any], root: bytes, result: Verification) -
             "(a proof from another batch?).",
         )
         return
-    result.add("batch", True, f"The document is in batch {anchor.get('seq')} ({_hex(batch_root)}).")
+    result.add(
+        "batch", True, f"The document is in batch {anchor.get('seq')} ({encode_hex(batch_root)})."
+    )
 
 
 # --- on-chain checks ----------------------------------------------------------------------
@@ -256,14 +257,14 @@ def bundle_check_chain(bundle: Any, *, w3: Any, result: Verification | None = No
         batch_root = _bytes(anchor.get("batch_root"), 32, "batch_root")
         seq, timestamp, block_number = contract.functions.anchor_of(batch_root).call()
         if seq == 0:
-            result.add("anchor", False, f"Batch root {_hex(batch_root)} is not anchored in "
+            result.add("anchor", False, f"Batch root {encode_hex(batch_root)} is not anchored in "
                        f"contract {address} (a wrong contract, or not yet anchored).")  # fmt: skip
             return result
         if seq != anchor.get("seq"):
             result.add("anchor", False, f"The contract has this batch as number {seq}, the "
                        f"bundle says {anchor.get('seq')}.")  # fmt: skip
             return result
-        when = datetime.fromtimestamp(timestamp, tz=UTC).isoformat().replace("+00:00", "Z")
+        when = utc_timestamp(datetime.fromtimestamp(timestamp, tz=UTC))
         result.anchored = True
         result.add("anchor", True, f"Anchored on chain {chain_id} in block {block_number} at "
                    f"{when}, batch {seq}, contract {address}.")  # fmt: skip
@@ -271,7 +272,7 @@ def bundle_check_chain(bundle: Any, *, w3: Any, result: Verification | None = No
         revoked_at = contract.functions.revoked_at(root).call()
         if revoked_at:
             result.revoked = True
-            since = datetime.fromtimestamp(revoked_at, tz=UTC).isoformat().replace("+00:00", "Z")
+            since = utc_timestamp(datetime.fromtimestamp(revoked_at, tz=UTC))
             result.add("revocation", True, f"REVOKED on chain at {since}.")
         else:
             result.add("revocation", True, "Not revoked.")

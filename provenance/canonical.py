@@ -18,6 +18,7 @@ import hashlib
 import json
 import numbers
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 # The largest integer an IEEE 754 double (and so JavaScript) represents exactly.
@@ -43,6 +44,11 @@ def canonical_json(document: Mapping[str, Any]) -> bytes:
         raise CanonicalError(
             "The document contains a lone UTF-16 surrogate, which JSON text cannot carry."
         ) from error
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """A moment as our documents and bundles state it: UTC, whole seconds, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def canonical_value(value: Any, *, path: str = "$") -> bytes:

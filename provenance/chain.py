@@ -16,9 +16,19 @@ class ChainStatus:
     error: str = ""
 
 
+def web3_get(rpc_url: str | None = None, *, timeout: float = 5.0) -> Web3:
+    """A client of ``rpc_url``, or of ``settings.ETH_RPC_URL`` (read only when no URL is given,
+    so the offline verifier works without Django settings)."""
+    if rpc_url is None:
+        from django.conf import settings
+
+        rpc_url = settings.ETH_RPC_URL
+    return Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+
+
 def chain_status(*, rpc_url: str, timeout: float = 2.0) -> ChainStatus:
     """Ask the node for its chain id and head block; never raises."""
-    w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+    w3 = web3_get(rpc_url, timeout=timeout)
     try:
         return ChainStatus(ok=True, chain_id=w3.eth.chain_id, block_number=w3.eth.block_number)
     except (OSError, ValueError, Web3Exception) as error:

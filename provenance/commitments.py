@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils import encode_hex, keccak
 
 from provenance.canonical import CanonicalError, canonical_value
 from provenance.merkle import MerkleTree, leaf_hash
@@ -122,8 +122,8 @@ class Commitment:
             {
                 "key": key,
                 "value": self.values[index],
-                "salt": "0x" + self.salts[index].hex(),
-                "proof": ["0x" + node.hex() for node in self.tree.proof(index)],
+                "salt": encode_hex(self.salts[index]),
+                "proof": [encode_hex(node) for node in self.tree.proof(index)],
             }
             for index, key in enumerate(self.keys)
             if key in wanted

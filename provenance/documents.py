@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from eth_utils import encode_hex
 
 from provenance.canonical import canonical_json
 from provenance.commitments import CommitmentError, document_commit, salts_new
@@ -30,26 +31,26 @@ def document_register(*, body: Mapping[str, Any], revokes: str = "") -> Document
     document that revokes the old one.
     """
     try:
+        # Checks the type, id and field names, and that every value is canonical JSON.
         salts = salts_new(body)
         commitment = document_commit(body, salts)
-        canonical_json(body)
     except CommitmentError as error:
         raise ValidationError(f"This document can't be anchored: {error}") from error
     doc_type, doc_id = body["type"], body["id"]
     existing = Document.objects.filter(doc_type=doc_type, doc_id=doc_id).first()
     if existing is not None:
         return _same_or_refuse(existing, body)
-    root = "0x" + commitment.root.hex()
+    signer = signer_get()
     try:
         with transaction.atomic():
             return Document.objects.create(
                 doc_type=doc_type,
                 doc_id=doc_id,
                 body=dict(body),
-                salts={key: "0x" + salt.hex() for key, salt in salts.items()},
-                root=root,
-                signer=signer_get().address,
-                signature=signer_get().sign_root(commitment.root),
+                salts={key: encode_hex(salt) for key, salt in salts.items()},
+                root=encode_hex(commitment.root),
+                signer=signer.address,
+                signature=signer.sign_root(commitment.root),
                 revokes=revokes,
             )
     except IntegrityError:
@@ -84,15 +85,3 @@ def document_revoke(
         "superseded_by": superseded_by,
     }
     return document_register(body=body, revokes=document.root)
-
-
-def document_get(*, doc_type: str, doc_id: str) -> Document | None:
-    return (
-        Document.objects.select_related("batch__deployment")
-        .filter(doc_type=doc_type, doc_id=doc_id)
-        .first()
-    )
-
-
-def revocation_for(document: Document) -> Document | None:
-    return Document.objects.filter(doc_type=REVOCATION_TYPE, revokes=document.root).first()

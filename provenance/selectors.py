@@ -8,8 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
+from eth_utils import decode_hex
 
+from provenance import commitments
 from provenance.bundles import bundle_build
+from provenance.canonical import utc_timestamp
 from provenance.commitments import document_commit
 from provenance.models import AnchorTransaction, Batch, Document
 
@@ -32,11 +35,11 @@ def document_for(*, doc_type: str, doc_id: str) -> Document | None:
 
 def document_fields(document: Document) -> list[str]:
     """The leaf keys of a document, in order: what an owner may choose to disclose."""
-    return list(_commitment(document).keys)
+    return sorted(commitments.document_fields(document.body))
 
 
 def _commitment(document: Document) -> Any:
-    salts = {key: bytes.fromhex(value[2:]) for key, value in document.salts.items()}
+    salts = {key: decode_hex(value) for key, value in document.salts.items()}
     return document_commit(document.body, salts)
 
 
@@ -45,7 +48,7 @@ def anchor_expected_by(document: Document) -> str:
     due = document.created_at + timedelta(
         seconds=settings.ANCHOR_BATCH_MAX_WAIT_SECONDS + 2 * settings.ANCHOR_TICK_SECONDS
     )
-    return due.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return utc_timestamp(due)
 
 
 def anchor_of(document: Document) -> dict[str, Any] | None:
@@ -65,9 +68,7 @@ def anchor_of(document: Document) -> dict[str, Any] | None:
         "tx_hash": tx.tx_hash if tx else None,
         "block_number": batch.block_number,
         "block_hash": batch.block_hash,
-        "anchored_at": batch.anchored_at.isoformat().replace("+00:00", "Z")
-        if batch.anchored_at
-        else None,
+        "anchored_at": utc_timestamp(batch.anchored_at) if batch.anchored_at else None,
     }
 
 

@@ -32,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result = bundle_check(bundle, trusted_signers=args.trust)
     if args.rpc:
-        from web3 import Web3
+        from provenance.chain import web3_get
 
-        w3 = Web3(Web3.HTTPProvider(args.rpc, request_kwargs={"timeout": 10}))
+        w3 = web3_get(args.rpc, timeout=10)
         result = bundle_check_chain(bundle, w3=w3, result=result)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from provenance.anchoring import web3_get
 from provenance.bundles import Verification, bundle_check, bundle_check_chain
+from provenance.chain import web3_get
 from provenance.selectors import bundle_for, document_get_by_uid, document_status
 from provenance.signing import trusted_signers
 

@@ -19,12 +19,14 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from appraisals import permissions
 from appraisals.models import Compensation, Dispute, DisputeEvidence, PanelVote, Review, Verdict
 from appraisals.services import disputes as services
+from authplatform.errors import error_messages
 from provenance.admin import ReadOnly
 
-TRIAGE = services.TRIAGE_PERMISSION
-ARBITRATE = services.ARBITRATE_PERMISSION
+TRIAGE = permissions.TRIAGE_DISPUTE
+ARBITRATE = permissions.ARBITRATE
 
 
 class TriageForm(forms.Form):
@@ -61,10 +63,6 @@ class VoteForm(forms.Form):
     role = forms.ChoiceField(choices=PanelVote.Role.choices)
     verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def _messages(error: ValidationError | PermissionDenied) -> list[str]:
-    return list(error.messages) if isinstance(error, ValidationError) else [str(error)]
 
 
 @admin.register(Dispute)
@@ -134,7 +132,7 @@ class DisputeAdmin(ReadOnly):
                     return redirect("admin:appraisals_dispute_change", dispute.pk)
                 errors.append("Check the form.")
             except (ValidationError, PermissionDenied) as error:
-                errors += _messages(error)
+                errors += error_messages(error)
         may_triage = dispute.state == Dispute.State.TRIAGE and user.has_perm(TRIAGE)
         may_vote = dispute.state == Dispute.State.PANEL and not services.panel_seat_blockers(
             dispute=dispute, arbitrator=user
@@ -198,7 +196,7 @@ class CompensationAdmin(ReadOnly):
                 action(compensation=compensation, staff=request.user)
                 count += 1
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, f"{compensation}: {' '.join(_messages(error))}")
+                messages.error(request, f"{compensation}: {' '.join(error_messages(error))}")
         if count:
             messages.success(request, f"{count} compensation record(s) {done}.")
 

@@ -28,11 +28,7 @@ from appraisals.selectors.reviews import (
 )
 from appraisals.services import reviews as review_services
 from appraisals.services.reviews import REVIEW_PERMISSION, SENIOR_PERMISSION
-
-
-def _messages(error: ValidationError | PermissionDenied) -> list[str]:
-    """What to show the expert: a ValidationError's messages, or a refusal's one sentence."""
-    return list(error.messages) if isinstance(error, ValidationError) else [str(error)]
+from authplatform.errors import error_messages
 
 
 def _is_expert(request: HttpRequest) -> bool:
@@ -283,7 +279,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 reason=form.cleaned_data["verdict_reason"],
             )
         except (ValidationError, review_services.ClaimLost) as error:
-            return _messages(error)
+            return error_messages(error)
         return []
 
     def request_photos(self, request: HttpRequest, review_id: int) -> HttpResponse:
@@ -304,7 +300,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 )
                 errors = []
             except (ValidationError, review_services.ClaimLost) as error:
-                errors = _messages(error)
+                errors = error_messages(error)
         if errors:
             context = self._case_context(request, seat, self._forms(seat))
             context["photo_request_form"] = form

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from appraisals import permissions
 from appraisals.models import (
     Compensation,
     Dispute,
@@ -44,9 +45,6 @@ from ml.quality import assess_photo
 Kind = SubmissionEvent.Kind
 State = Dispute.State
 Outcome = Dispute.Outcome
-TRIAGE_PERMISSION = "appraisals.triage_dispute"
-REVIEW_PERMISSION = "appraisals.review_submission"
-ARBITRATE_PERMISSION = "appraisals.arbitrate_submission"
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_FILES = 12
 
@@ -182,7 +180,7 @@ def dispute_triage(
     changes: dict[str, object] | None = None,
 ) -> Dispute:
     """Staff: fix a clerical error, reject with a reason, or send it to blind re-appraisal."""
-    if not staff.has_perm(TRIAGE_PERMISSION):
+    if not staff.has_perm(permissions.TRIAGE_DISPUTE):
         raise PermissionDenied("Only staff can triage disputes.")
     reason = reason.strip()
     with transaction.atomic():
@@ -229,7 +227,7 @@ def dispute_after_reappraisal(*, dispute: Dispute) -> None:
 
 def panel_seat_blockers(*, dispute: Dispute, arbitrator: User) -> list[str]:
     problems = []
-    if not arbitrator.has_perm(ARBITRATE_PERMISSION):
+    if not arbitrator.has_perm(permissions.ARBITRATE):
         problems.append("Only arbitrators sit on a dispute panel.")
     took_part = Review.objects.filter(submission=dispute.report.submission, expert=arbitrator)
     if took_part.exists():
@@ -246,7 +244,7 @@ def panel_vote(
         raise PermissionDenied(" ".join(problems))
     if role not in PanelVote.Role.values:
         raise ValidationError({"role": "Choose senior expert, brand or user representative."})
-    if role == PanelVote.Role.SENIOR_EXPERT and not arbitrator.has_perm(REVIEW_PERMISSION):
+    if role == PanelVote.Role.SENIOR_EXPERT and not arbitrator.has_perm(permissions.REVIEW):
         raise PermissionDenied("The senior expert seat needs a senior expert.")
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})

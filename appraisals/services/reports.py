@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -36,17 +36,14 @@ from appraisals.services.submissions import submission_event_add
 from appraisals.signals import report_issued
 from members.models import User
 from members.services import notification_send
-from provenance.canonical import document_sha256
-from provenance.documents import document_get, document_register, document_revoke
+from provenance.canonical import document_sha256, utc_timestamp
+from provenance.documents import document_register, document_revoke
+from provenance.selectors import document_for
 from provenance.signing import signer_get
 
 Kind = SubmissionEvent.Kind
 DOCUMENT_TYPE = "authplatform.report"
 DOCUMENT_SCHEMA = 1
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _decimal(value: float | None, places: int = 3) -> str | None:
@@ -123,12 +120,12 @@ def report_document_build(
         "id": report_uid,
         "version": version,
         "supersedes": str(supersedes.uid) if supersedes else None,
-        "issued_at": _timestamp(issued_at),
+        "issued_at": utc_timestamp(issued_at),
         "issuer": {"name": "authplatform", "site": settings.SITE_URL},
         "case": {
             "reference": submission.reference,
             "tier": submission.tier,
-            "submitted_at": _timestamp(submission.submitted_at or issued_at),
+            "submitted_at": utc_timestamp(submission.submitted_at or issued_at),
         },
         "item": {
             "category": submission.category.slug,
@@ -161,7 +158,7 @@ def report_document_build(
             {
                 "id": expert_code_get(user=seat.expert),
                 "role": seat.stage,
-                "signed_at": _timestamp(seat.signed_at),
+                "signed_at": utc_timestamp(seat.signed_at),
                 "decided": seat.pk == deciding.pk,
             }
             for seat in reviewers
@@ -183,7 +180,7 @@ def _sign_and_save(
     # record. A correction revokes the version it replaces, on chain too.
     anchored = document_register(body=document)
     if supersedes is not None:
-        previous = document_get(doc_type=DOCUMENT_TYPE, doc_id=str(supersedes.uid))
+        previous = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(supersedes.uid))
         if previous is not None:
             document_revoke(
                 document=previous,
@@ -301,7 +298,7 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
             id=str(uuid.uuid4()),
             version=current.version + 1,
             supersedes=str(current.uid),
-            issued_at=_timestamp(now),
+            issued_at=utc_timestamp(now),
             correction={"reason": reason},
         )
         if document["verdict"].get("result") not in Verdict.values:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from appraisals import permissions
 from appraisals.models import (
     ConditionGrade,
     Feature,
@@ -37,6 +38,7 @@ from appraisals.models import (
     Verdict,
 )
 from appraisals.selectors.reviews import queue_order, queue_seats
+from appraisals.services.disputes import dispute_after_reappraisal
 from appraisals.services.reports import report_issue
 from appraisals.services.submissions import submission_event_add
 from members.models import User
@@ -46,8 +48,8 @@ Kind = SubmissionEvent.Kind
 Stage = Review.Stage
 State = Review.State
 
-REVIEW_PERMISSION = "appraisals.review_submission"
-SENIOR_PERMISSION = "appraisals.arbitrate_submission"
+REVIEW_PERMISSION = permissions.REVIEW
+SENIOR_PERMISSION = permissions.ARBITRATE
 
 
 class ClaimLost(PermissionDenied):
@@ -290,8 +292,6 @@ def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "")
         locked.signed_at = now
         locked.save(update_fields=["verdict", "verdict_reason", "state", "signed_at"])
         if locked.dispute_id is not None:
-            from appraisals.services.disputes import dispute_after_reappraisal
-
             dispute_after_reappraisal(dispute=locked.dispute)
         else:
             _after_sign(locked.submission, locked.round)

@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from appraisals.models import Status, Submission, SubmissionEvent
+from appraisals.models import Dispute, Status, Submission, SubmissionEvent
 from appraisals.services.submissions import submission_event_add
 
 OPEN_STATES = [Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT]
@@ -23,8 +23,6 @@ OPEN_STATES = [Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT]
 
 def disputes_sla_breaches_record() -> int:
     """Mark disputes past their 48-hour clock once each, with a line on the case's timeline."""
-    from appraisals.models import Dispute
-
     now = timezone.now()
     overdue = Dispute.objects.filter(
         resolved_at__isnull=True, due_at__lt=now, sla_breached_at__isnull=True

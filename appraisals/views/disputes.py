@@ -22,6 +22,7 @@ from appraisals.services.disputes import (
     dispute_window_closes,
     report_holder,
 )
+from authplatform.errors import error_messages
 
 
 class DisputeForm(forms.Form):
@@ -43,8 +44,7 @@ def _add_files(request: HttpRequest, dispute: Dispute) -> list[str]:
                     dispute=dispute, user=request.user, data=upload.read(), name=name, kind=kind
                 )
             except (ValidationError, PermissionDenied) as error:
-                text = " ".join(getattr(error, "messages", [str(error)]))
-                problems.append(f"{name}: {text}")
+                problems.append(f"{name}: {' '.join(error_messages(error))}")
     return problems
 
 
@@ -64,7 +64,7 @@ def dispute_new(request: HttpRequest, token: str) -> HttpResponse:
         try:
             dispute = dispute_open(report=report, user=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            errors = list(getattr(error, "messages", [str(error)]))
+            errors = error_messages(error)
         else:
             problems = _add_files(request, dispute)
             for problem in problems:

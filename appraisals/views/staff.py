@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from appraisals.services.dispute_metrics import dispute_metrics
 from ml.models import ModelVersion
 from ml.selectors import model_version_active, model_version_list
 
@@ -75,6 +76,4 @@ def ai_quality_plot(request: HttpRequest, version_id: int, name: str) -> FileRes
 @permission_required("appraisals.view_dispute", raise_exception=True)
 def dispute_figures(request: HttpRequest) -> HttpResponse:
     """Dispute rate, overturn rate, resolution times, and overturns per expert."""
-    from appraisals.services.dispute_metrics import dispute_metrics
-
     return render(request, "appraisals/staff/disputes.html", {"m": dispute_metrics()})

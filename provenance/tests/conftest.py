@@ -97,3 +97,63 @@ def w3(ganache: Ganache, settings: Any) -> Any:
     w3 = web3_get(ganache.rpc_url)
     contract_deploy(w3=w3)
     return w3
+
+
+# Shared by the anchoring, bundle, page and fault tests (and bench/provenance.py).
+
+
+def register_reports(count: int, start: int = 0) -> list[Any]:
+    from provenance.documents import document_register
+
+    return [
+        document_register(
+            body={"type": "report", "id": f"r-{n}", "verdict": "authentic", "brand": "Chanel"}
+        )
+        for n in range(start, start + count)
+    ]
+
+
+def settle(w3: Any, ticks: int = 8) -> list[str]:
+    """Tick until nothing moves; the moves, in order."""
+    from provenance.anchoring import anchor_tick
+
+    moves: list[str] = []
+    for _ in range(ticks):
+        report = anchor_tick(w3=w3)
+        assert not report.error, report.error
+        moves += report.moved
+        if not report.moved and report.sealed is None:
+            break
+    return moves
+
+
+def live_contract(w3: Any) -> Any:
+    """The recorded, live AnchorLog contract."""
+    from provenance import anchoring
+    from provenance.models import Deployment
+
+    deployment = Deployment.objects.get(retired_at__isnull=True)
+    return anchoring._contract(w3, deployment.address)
+
+
+def assert_each_anchored_once(w3: Any) -> None:
+    """Every document in a confirmed batch, each batch root anchored once, in sequence."""
+    from web3 import Web3
+
+    from provenance.commitments import batch_leaf
+    from provenance.models import Batch, Document
+
+    contract = live_contract(w3)
+    events = contract.events.Anchored().get_logs(from_block=0)
+    roots = [Web3.to_hex(e.args.root) for e in events]
+    assert len(roots) == len(set(roots)), "a batch root was anchored twice"
+    assert [e.args.seq for e in events] == list(range(1, len(events) + 1))
+    for document in Document.objects.select_related("batch"):
+        batch = document.batch
+        assert batch is not None and batch.state == Batch.State.CONFIRMED, document
+        assert batch.root in roots
+        seq, _, block = contract.functions.anchor_of(batch.root).call()
+        assert (seq, block) == (batch.seq, batch.block_number)
+        assert w3.eth.get_block(block).hash.to_0x_hex() == batch.block_hash
+        leaf = batch_leaf(bytes.fromhex(document.root[2:]))
+        assert contract.functions.verify(document.batch_proof, batch.root, leaf).call()

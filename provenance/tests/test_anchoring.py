@@ -13,80 +13,42 @@ from web3.exceptions import Web3RPCError
 
 from provenance import anchoring
 from provenance.anchoring import anchor_tick, batch_seal, contract_deploy, web3_get
-from provenance.commitments import batch_leaf
-from provenance.documents import document_register, document_revoke
+from provenance.documents import document_revoke
 from provenance.models import AnchorTransaction, Batch, Deployment, Document
-from provenance.tests.conftest import Ganache
+from provenance.tests.conftest import (
+    Ganache,
+    assert_each_anchored_once,
+    live_contract,
+    register_reports,
+    settle,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _register(count: int, start: int = 0) -> list[Document]:
-    return [
-        document_register(
-            body={"type": "report", "id": f"r-{n}", "verdict": "authentic", "brand": "Chanel"}
-        )
-        for n in range(start, start + count)
-    ]
-
-
-def _settle(w3: Web3, ticks: int = 8) -> list[str]:
-    """Tick until nothing moves; the moves, in order."""
-    moves: list[str] = []
-    for _ in range(ticks):
-        report = anchor_tick(w3=w3)
-        assert not report.error, report.error
-        moves += report.moved
-        if not report.moved and report.sealed is None:
-            break
-    return moves
-
-
-def _contract(w3: Web3) -> Any:
-    deployment = Deployment.objects.get(retired_at__isnull=True)
-    return anchoring._contract(w3, deployment.address)
-
-
-def _assert_each_anchored_once(w3: Web3) -> None:
-    contract = _contract(w3)
-    events = contract.events.Anchored().get_logs(from_block=0)
-    roots = [Web3.to_hex(e.args.root) for e in events]
-    assert len(roots) == len(set(roots)), "a batch root was anchored twice"
-    assert [e.args.seq for e in events] == list(range(1, len(events) + 1))
-    for document in Document.objects.select_related("batch"):
-        batch = document.batch
-        assert batch is not None and batch.state == Batch.State.CONFIRMED, document
-        assert batch.root in roots
-        seq, _, block = contract.functions.anchor_of(batch.root).call()
-        assert (seq, block) == (batch.seq, batch.block_number)
-        assert w3.eth.get_block(block).hash.to_0x_hex() == batch.block_hash
-        leaf = batch_leaf(bytes.fromhex(document.root[2:]))
-        assert contract.functions.verify(document.batch_proof, batch.root, leaf).call()
-
-
 def test_documents_are_sealed_sent_included_and_confirmed(w3: Web3) -> None:
-    first = _register(5)
+    first = register_reports(5)
 
-    moves = _settle(w3)
+    moves = settle(w3)
 
     assert moves == ["1:sealed->confirmed"]
     batch = Batch.objects.get()
     assert batch.size == 5 and batch.prev_root == "0x" + "00" * 32
     assert {d.batch_id for d in Document.objects.all()} == {batch.pk}
     assert batch.transactions.get().state == AnchorTransaction.State.INCLUDED
-    _register(3, start=5)
-    _settle(w3)
+    register_reports(3, start=5)
+    settle(w3)
     second = Batch.objects.get(seq=2)
     assert second.prev_root == batch.root and second.size == 3
     assert first[0].root not in {d.root for d in second.documents.all()}
-    _assert_each_anchored_once(w3)
+    assert_each_anchored_once(w3)
 
 
 def test_gas_per_document_falls_with_the_batch_size(w3: Web3) -> None:
-    _register(1)
-    _settle(w3)
-    _register(64, start=1)
-    _settle(w3)
+    register_reports(1)
+    settle(w3)
+    register_reports(64, start=1)
+    settle(w3)
 
     single, batch = (tx.gas_used for tx in AnchorTransaction.objects.order_by("nonce"))
     # One anchor call per batch: 64 documents cost about what one does.
@@ -94,7 +56,7 @@ def test_gas_per_document_falls_with_the_batch_size(w3: Web3) -> None:
 
 
 def test_the_node_down_for_a_while_loses_nothing(w3: Web3, ganache: Ganache) -> None:
-    _register(3)
+    register_reports(3)
     ganache.stop()
 
     report = anchor_tick(w3=w3)
@@ -102,12 +64,12 @@ def test_the_node_down_for_a_while_loses_nothing(w3: Web3, ganache: Ganache) -> 
     assert "ConnectionError" in report.error or "Connection" in report.error
     assert Document.objects.filter(batch__isnull=True).count() == 3
     ganache.start()
-    _settle(w3)
-    _assert_each_anchored_once(w3)
+    settle(w3)
+    assert_each_anchored_once(w3)
 
 
 def test_a_worker_killed_after_signing_resends_the_same_bytes(w3: Web3) -> None:
-    _register(2)
+    register_reports(2)
     deployment = Deployment.objects.get()
     batch = batch_seal(deployment=deployment, force=True)
     assert batch is not None
@@ -116,17 +78,17 @@ def test_a_worker_killed_after_signing_resends_the_same_bytes(w3: Web3) -> None:
     signed = anchoring._sign(w3, anchor_signer_get(), batch)
     # ...and the worker dies here, before broadcasting. The next tick carries on.
 
-    _settle(w3)
+    settle(w3)
 
     batch.refresh_from_db()
     assert batch.state == Batch.State.CONFIRMED
     assert list(batch.transactions.values_list("tx_hash", flat=True)) == [signed.tx_hash]
-    _assert_each_anchored_once(w3)
+    assert_each_anchored_once(w3)
 
 
 def test_sending_twice_anchors_once(w3: Web3) -> None:
-    _register(2)
-    _settle(w3)
+    register_reports(2)
+    settle(w3)
     batch = Batch.objects.get()
     tx = batch.transactions.get()
 
@@ -137,18 +99,18 @@ def test_sending_twice_anchors_once(w3: Web3) -> None:
     batch.state = Batch.State.SIGNED
     batch.save(update_fields=["state"])
     anchoring._broadcast(w3, batch, tx)
-    _settle(w3)
+    settle(w3)
 
     batch.refresh_from_db()
     assert batch.state == Batch.State.CONFIRMED
-    assert _contract(w3).functions.last_seq().call() == 1
-    _assert_each_anchored_once(w3)
+    assert live_contract(w3).functions.last_seq().call() == 1
+    assert_each_anchored_once(w3)
 
 
 def test_a_reorg_is_noticed_and_the_batch_anchored_again(w3: Web3, ganache: Ganache) -> None:
     snapshot = ganache.rpc("evm_snapshot")
-    _register(4)
-    _settle(w3)
+    register_reports(4)
+    settle(w3)
     batch = Batch.objects.get()
     old_hash = batch.block_hash
     # The chain drops the block, then moves on with other blocks at the same heights.
@@ -156,26 +118,26 @@ def test_a_reorg_is_noticed_and_the_batch_anchored_again(w3: Web3, ganache: Gana
     ganache.rpc("evm_mine")
     ganache.rpc("evm_mine")
 
-    moves = _settle(w3)
+    moves = settle(w3)
 
     batch.refresh_from_db()
     assert moves[0] == "1:confirmed->reorged"
     assert batch.state == Batch.State.CONFIRMED
     assert batch.block_hash != old_hash
-    _assert_each_anchored_once(w3)
+    assert_each_anchored_once(w3)
 
 
 def test_a_reset_devnet_gets_a_new_contract_and_every_document_again(
     w3: Web3, ganache: Ganache
 ) -> None:
-    _register(3)
-    _settle(w3)
+    register_reports(3)
+    settle(w3)
     old = Deployment.objects.get()
     ganache.wipe()
     ganache.start()
-    _register(2, start=3)
+    register_reports(2, start=3)
 
-    _settle(w3)
+    settle(w3)
 
     old.refresh_from_db()
     assert old.retired_at is not None
@@ -183,7 +145,7 @@ def test_a_reset_devnet_gets_a_new_contract_and_every_document_again(
     new = Deployment.objects.get(retired_at__isnull=True)
     assert new.pk != old.pk
     assert Document.objects.filter(batch__deployment=new).count() == 5
-    _assert_each_anchored_once(w3)
+    assert_each_anchored_once(w3)
 
 
 @pytest.fixture
@@ -207,7 +169,7 @@ def test_a_stuck_transaction_is_replaced_with_a_higher_fee(
     paused_evm: tuple[Any, Web3], settings: Any
 ) -> None:
     tester, w3 = paused_evm
-    _register(2)
+    register_reports(2)
     anchor_tick(w3=w3)
     batch = Batch.objects.get()
     assert batch.state == Batch.State.BROADCAST
@@ -216,7 +178,7 @@ def test_a_stuck_transaction_is_replaced_with_a_higher_fee(
     anchor_tick(w3=w3)
     tester.enable_auto_mine_transactions()
     tester.mine_blocks(1)
-    _settle(w3)
+    settle(w3)
 
     first, second = batch.transactions.order_by("created_at")
     assert first.nonce == second.nonce
@@ -226,14 +188,14 @@ def test_a_stuck_transaction_is_replaced_with_a_higher_fee(
         AnchorTransaction.State.REPLACED,
         AnchorTransaction.State.INCLUDED,
     )
-    _assert_each_anchored_once(w3)
+    assert_each_anchored_once(w3)
 
 
 def test_a_replacement_never_goes_above_the_fee_cap(
     paused_evm: tuple[Any, Web3], settings: Any
 ) -> None:
     _, w3 = paused_evm
-    _register(1)
+    register_reports(1)
     settings.ANCHOR_MAX_FEE_GWEI = float(anchoring._fees(w3)[0]) / anchoring.GWEI
     anchor_tick(w3=w3)
     settings.ANCHOR_STUCK_SECONDS = 0
@@ -246,23 +208,23 @@ def test_a_replacement_never_goes_above_the_fee_cap(
 
 
 def test_a_revocation_is_marked_on_chain(w3: Web3) -> None:
-    (report,) = _register(1)
-    _settle(w3)
+    (report,) = register_reports(1)
+    settle(w3)
     document_revoke(document=report, reason="superseded by version 2", superseded_by="r-9")
 
-    _settle(w3)
+    settle(w3)
 
     batch = Batch.objects.get(seq=2)
     assert batch.revokes == [report.root]
-    assert _contract(w3).functions.revoked_at(report.root).call() > 0
-    _assert_each_anchored_once(w3)
+    assert live_contract(w3).functions.revoked_at(report.root).call() > 0
+    assert_each_anchored_once(w3)
 
 
 def test_without_a_contract_the_tick_says_so_and_keeps_the_documents(
     ganache: Ganache, settings: Any
 ) -> None:
     settings.ETH_RPC_URL = ganache.rpc_url
-    _register(1)
+    register_reports(1)
 
     report = anchor_tick(w3=web3_get(ganache.rpc_url))
 

@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 from web3 import Web3
 
-from provenance.anchoring import anchor_tick
 from provenance.bundles import bundle_check, bundle_check_chain
 from provenance.contracts import artifact_load
 from provenance.documents import document_register, document_revoke
 from provenance.models import Document
 from provenance.selectors import bundle_for
-from provenance.tests.conftest import Ganache
+from provenance.tests.conftest import Ganache, settle
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +38,7 @@ def _body(n: int) -> dict[str, Any]:
 
 def _anchor(w3: Web3, *bodies: dict[str, Any]) -> list[Document]:
     documents = [document_register(body=body) for body in bodies]
-    for _ in range(4):
-        anchor_tick(w3=w3)
+    settle(w3)
     return [Document.objects.get(pk=d.pk) for d in documents]
 
 

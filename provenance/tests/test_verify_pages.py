@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from provenance.anchoring import anchor_tick
 from provenance.documents import document_register
 from provenance.models import Document
 from provenance.selectors import bundle_for
-from provenance.tests.conftest import Ganache
+from provenance.tests.conftest import Ganache, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +22,7 @@ BODY = {"type": "report", "id": "r-page", "verdict": "authentic", "item": {"bran
 @pytest.fixture
 def anchored(w3: Any) -> Document:
     document = document_register(body=BODY)
-    for _ in range(3):
-        anchor_tick(w3=w3)
+    settle(w3)
     return Document.objects.get(pk=document.pk)
 
 

@@ -23,8 +23,7 @@ import pytest
 
 from provenance.anchoring import anchor_tick, contract_deploy, web3_get
 from provenance.models import AnchorTransaction, Batch, Document
-from provenance.tests.conftest import Ganache
-from provenance.tests.test_anchoring import _assert_each_anchored_once, _register, _settle
+from provenance.tests.conftest import Ganache, assert_each_anchored_once, register_reports, settle
 from tests.servers import ROOT, child_env, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,7 +95,7 @@ def test_a_writer_killed_mid_send_loses_nothing_and_sends_once(
     settings.ETH_RPC_URL = ganache.rpc_url
     w3 = web3_get(ganache.rpc_url)
     contract_deploy(w3=w3)
-    _register(3)
+    register_reports(3)
     proxy = HoldingProxy(ganache.rpc_url, forward_first=forward_first)
     env = child_env(
         media_root,
@@ -123,7 +122,7 @@ def test_a_writer_killed_mid_send_loses_nothing_and_sends_once(
     # used the key's first nonce).
     assert w3.eth.get_transaction_count(stored.sender) == (2 if forward_first else 1)
 
-    _settle(w3)
+    settle(w3)
 
     batch.refresh_from_db()
     assert batch.state == Batch.State.CONFIRMED
@@ -131,5 +130,5 @@ def test_a_writer_killed_mid_send_loses_nothing_and_sends_once(
         (stored.tx_hash, AnchorTransaction.State.INCLUDED)
     ]
     assert Document.objects.filter(batch=batch).count() == 3
-    _assert_each_anchored_once(w3)
+    assert_each_anchored_once(w3)
     assert not anchor_tick(w3=w3).moved

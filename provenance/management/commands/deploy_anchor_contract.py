@@ -21,8 +21,8 @@ from provenance.anchoring import (
     contract_deploy,
     deployment_live,
     deployment_retire,
-    web3_get,
 )
+from provenance.chain import web3_get
 
 
 class Command(BaseCommand):
