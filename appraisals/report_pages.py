@@ -30,8 +30,8 @@ from appraisals.models import (
     Verdict,
 )
 from appraisals.radar import RadarSeries, radar_svg
-from appraisals.services.reports import DOCUMENT_TYPE
-from provenance.selectors import document_for, document_status
+from appraisals.selectors.reports import report_provenance_document
+from provenance.selectors import document_status
 
 # How an expert's finding reads on the radar: consistent is the outer ring.
 FINDING_SCORE = {
@@ -130,7 +130,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         for finding in document.get("findings", [])
     ]
     superseded_by = Report.objects.filter(supersedes=report).first()
-    anchored = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
+    anchored = report_provenance_document(report)
     stage_labels = dict(Review.Stage.choices)
     return {
         "report": report,

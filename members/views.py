@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -111,6 +112,9 @@ def language_choose(request: HttpRequest) -> HttpResponse:
     """Switch the site's language; for a signed-in person, emails follow the choice too."""
     response = set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        user_language_set(user=request.user, language=language)
+    if request.user.is_authenticated:
+        try:
+            user_language_set(user=request.user, language=language)
+        except ValidationError:
+            pass  # not a language we offer: set_language ignored it too
     return response

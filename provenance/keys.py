@@ -15,15 +15,13 @@ contract's ``transfer_ownership``.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
-_HEX_KEY = re.compile(r"(?:0x)?([0-9a-fA-F]{64})")
+from provenance.signing import SigningError, account_from_key
 
 
 class TransactionSigner(Protocol):
@@ -49,12 +47,10 @@ class LocalKeySigner:
 
 
 def local_signer_from_key(private_key_hex: str) -> LocalKeySigner:
-    match = _HEX_KEY.fullmatch(private_key_hex.strip())
-    if match is None:
-        raise ImproperlyConfigured(
-            "ANCHOR_SIGNING_KEY must be 64 hexadecimal digits (32 bytes), optionally with 0x."
-        )
-    return LocalKeySigner(Account.from_key(bytes.fromhex(match.group(1))))
+    try:
+        return LocalKeySigner(account_from_key(private_key_hex))
+    except SigningError as error:
+        raise ImproperlyConfigured(f"ANCHOR_SIGNING_KEY is unusable: {error}") from error
 
 
 def anchor_signer_get() -> TransactionSigner:

@@ -70,18 +70,11 @@ class Signer:
 
 def root_signer_recover(*, root: bytes, signature: str) -> str:
     """The checksummed address that signed a document root; SigningError if unreadable."""
-    if not isinstance(signature, str) or not _HEX_SIGNATURE.fullmatch(signature):
-        raise SigningError("The signature is not 65 bytes of 0x-hex.")
-    try:
-        return to_checksum_address(
-            Account.recover_message(encode_defunct(primitive=root), signature=signature)
-        )
-    except (BadSignature, ValidationError, ValueError) as error:
-        raise SigningError(f"The signature cannot be read: {error}") from error
+    return _recover(encode_defunct(primitive=root), signature)
 
 
-def signer_from_key(private_key_hex: str) -> Signer:
-    """The signer for a 32-byte secp256k1 private key given in hex, with or without 0x."""
+def account_from_key(private_key_hex: str) -> LocalAccount:
+    """The account of a 32-byte secp256k1 private key in hex, with or without 0x."""
     # Key files usually end with a newline, and FileAwareEnv passes it through.
     match = _HEX_KEY.fullmatch(private_key_hex.strip())
     if match is None:
@@ -90,7 +83,12 @@ def signer_from_key(private_key_hex: str) -> Signer:
         )
     if not 0 < int(match.group(1), 16) < _SECP256K1_N:
         raise SigningError("The signing key is not a valid secp256k1 private key.")
-    account = Account.from_key(bytes.fromhex(match.group(1)))
+    return Account.from_key(bytes.fromhex(match.group(1)))
+
+
+def signer_from_key(private_key_hex: str) -> Signer:
+    """The signer for a 32-byte secp256k1 private key given in hex, with or without 0x."""
+    account = account_from_key(private_key_hex)
     return Signer(address=account.address, _account=account)
 
 
@@ -116,7 +114,7 @@ def _signer_cached(private_key_hex: str) -> Signer:
 
 def signature_recover(*, document: Mapping[str, Any], signature: str) -> str:
     """The checksummed address that made ``signature`` over ``document``."""
-    return _recover(sha256=document_sha256(document), signature=signature)
+    return _recover(_message(document_sha256(document)), signature)
 
 
 def trusted_signers() -> list[str]:
@@ -222,7 +220,7 @@ def bundle_verify(bundle: Mapping[str, Any], *, trusted: Iterable[str]) -> Bundl
     signature = bundle.get("signature")
     if signer and signed_sha256:
         try:
-            recovered = _recover(sha256=signed_sha256, signature=signature)
+            recovered = _recover(_message(signed_sha256), signature)
         except SigningError as error:
             problems.append(str(error))
         else:
@@ -244,11 +242,11 @@ def _message(sha256: str) -> SignableMessage:
     return encode_defunct(primitive=bytes.fromhex(sha256))
 
 
-def _recover(*, sha256: str, signature: Any) -> str:
+def _recover(message: SignableMessage, signature: Any) -> str:
     if not isinstance(signature, str) or not _HEX_SIGNATURE.fullmatch(signature):
         raise SigningError("The signature is not 65 bytes written as 0x-prefixed hex.")
     try:
-        address = Account.recover_message(_message(sha256), signature=signature)
+        address = Account.recover_message(message, signature=signature)
     except (BadSignature, ValidationError, ValueError) as error:
         raise SigningError(f"The signature is malformed: {error}") from error
     return to_checksum_address(address)

@@ -19,6 +19,9 @@ from django.utils import timezone
 from appraisals.models.reviews import Verdict
 from appraisals.models.submissions import Submission
 
+# The provenance document type of a report (its canonical document's "type").
+REPORT_DOCUMENT_TYPE = "authplatform.report"
+
 
 def _public_token() -> str:
     # 144 random bits: the public page's URL is the only key to it.

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.http import Http404
 
 from appraisals.models import Report, SubmissionPhoto
+from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from members.models import User
+from provenance.models import Document
+from provenance.selectors import document_fields, document_for
+
+# Ticked by default in the partial-proof form: what a resale listing usually needs.
+PROOF_FIELDS_SUGGESTED = ("verdict.result", "item.brand", "item.category", "issued_at")
 
 
 def report_get_public(*, token: str) -> Report:
@@ -42,3 +48,20 @@ def report_latest_for_submission(*, submission_id: int) -> Report | None:
         .order_by("-version")
         .first()
     )
+
+
+def report_provenance_document(report: Report) -> Document | None:
+    """The report's provenance record (registered when it was issued)."""
+    return document_for(doc_type=REPORT_DOCUMENT_TYPE, doc_id=str(report.uid))
+
+
+def report_proof_fields(report: Report | None) -> list[dict[str, object]]:
+    """The report's fields the owner may reveal in a partial proof (type and id always are)."""
+    document = report_provenance_document(report) if report is not None else None
+    if document is None:
+        return []
+    return [
+        {"key": key, "suggested": key in PROOF_FIELDS_SUGGESTED}
+        for key in document_fields(document)
+        if key not in ("type", "id")
+    ]

@@ -58,10 +58,11 @@ def report_holder(report: Report) -> User:
 
 
 def _first_issued(report: Report) -> datetime:
-    first = report
-    while first.supersedes_id is not None:
-        first = Report.objects.get(pk=first.supersedes_id)
-    return first.issued_at
+    """When version 1 of the case's report was issued: every correction keeps the case."""
+    if report.version == 1:
+        return report.issued_at
+    versions = Report.objects.filter(submission_id=report.submission_id, version=1)
+    return versions.values_list("issued_at", flat=True).get()
 
 
 def dispute_window_closes(report: Report) -> datetime:
@@ -79,12 +80,13 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
         raise PermissionDenied("Only the report's current holder can dispute it.")
     if Report.objects.filter(supersedes=report).exists():
         raise ValidationError("This version was superseded; dispute the latest version.")
-    closes = dispute_window_closes(report)
+    first = _first_issued(report)
+    closes = first + timedelta(days=settings.DISPUTE_WINDOW_DAYS)
     if now > closes:
         raise ValidationError(
             f"The dispute window closed on {closes:%Y-%m-%d}: disputes are accepted for "
             f"{settings.DISPUTE_WINDOW_DAYS} days after the report was issued "
-            f"({_first_issued(report):%Y-%m-%d})."
+            f"({first:%Y-%m-%d})."
         )
     if reason not in Dispute.Reason.values:
         raise ValidationError({"reason": "Choose why you dispute the report."})

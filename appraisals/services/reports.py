@@ -32,6 +32,7 @@ from appraisals.models import (
     SubmissionEvent,
     Verdict,
 )
+from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from appraisals.services.submissions import submission_event_add
 from appraisals.signals import report_issued
 from members.models import User
@@ -42,7 +43,7 @@ from provenance.selectors import document_for
 from provenance.signing import signer_get
 
 Kind = SubmissionEvent.Kind
-DOCUMENT_TYPE = "authplatform.report"
+DOCUMENT_TYPE = REPORT_DOCUMENT_TYPE
 DOCUMENT_SCHEMA = 1
 
 

@@ -262,7 +262,8 @@ def review_condition_save(
 def review_sign_blockers(review: Review) -> list[str]:
     """What stops this seat from being signed, in words the expert can act on."""
     problems = []
-    found = set(review.findings.values_list("feature", flat=True))
+    # Through .all(), so a case page that prefetched the findings asks nothing more.
+    found = {finding.feature for finding in review.findings.all()}
     for feature in Feature:
         if feature.value not in found:
             problems.append(f"Record a finding for “{feature.label}”.")

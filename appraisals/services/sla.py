@@ -7,11 +7,14 @@ time a case waited for the buyer's extra photos. A case that runs past it gets
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -21,53 +24,48 @@ from appraisals.services.submissions import submission_event_add
 OPEN_STATES = [Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT]
 
 
-def disputes_sla_breaches_record() -> int:
-    """Mark disputes past their 48-hour clock once each, with a line on the case's timeline."""
-    now = timezone.now()
-    overdue = Dispute.objects.filter(
-        resolved_at__isnull=True, due_at__lt=now, sla_breached_at__isnull=True
-    ).values_list("pk", flat=True)
+def _breaches_record(
+    overdue: QuerySet[Any], tell: Callable[[Any], tuple[Submission, str, str]]
+) -> int:
+    """Mark each overdue row once (``sla_breached_at`` = its due time) and add the timeline
+    line ``tell`` gives for it; returns how many were newly marked."""
     marked = 0
-    for pk in overdue:
+    for pk in overdue.filter(sla_breached_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
-            changed = Dispute.objects.filter(pk=pk, sla_breached_at__isnull=True).update(
+            # Conditional update: two beat runs never mark (or tell the buyer) twice.
+            changed = overdue.model.objects.filter(pk=pk, sla_breached_at__isnull=True).update(
                 sla_breached_at=F("due_at")
             )
             if changed:
-                dispute = Dispute.objects.select_related("report__submission").get(pk=pk)
-                submission_event_add(
-                    dispute.report.submission,
-                    SubmissionEvent.Kind.DISPUTE_STEP,
-                    f"{dispute.reference}: past the 48-hour promise; it keeps its place first.",
-                )
+                submission, kind, message = tell(overdue.model.objects.get(pk=pk))
+                submission_event_add(submission, kind, message)
                 marked += 1
     return marked
+
+
+def disputes_sla_breaches_record() -> int:
+    """Mark disputes past their clock once each, with a line on the case's timeline."""
+    return _breaches_record(
+        Dispute.objects.filter(resolved_at__isnull=True, due_at__lt=timezone.now()),
+        lambda dispute: (
+            dispute.report.submission,
+            SubmissionEvent.Kind.DISPUTE_STEP,
+            f"{dispute.reference}: past the {settings.DISPUTE_SLA_HOURS}-hour promise; "
+            "it keeps its place first.",
+        ),
+    )
 
 
 def submissions_sla_breaches_record() -> int:
     """Mark every open case past its due time; returns how many were newly marked."""
-    now = timezone.now()
-    marked = 0
-    overdue = Submission.objects.filter(
-        status__in=OPEN_STATES, due_at__lt=now, sla_breached_at__isnull=True
-    ).values_list("pk", flat=True)
-    for pk in overdue:
-        with transaction.atomic():
-            # Conditional update: two beat runs never mark (or tell the buyer) twice.
-            changed = Submission.objects.filter(pk=pk, sla_breached_at__isnull=True).update(
-                sla_breached_at=F("due_at")
-            )
-            if changed:
-                submission = Submission.objects.get(pk=pk)
-                submission_event_add(
-                    submission,
-                    SubmissionEvent.Kind.SLA_BREACHED,
-                    gettext_noop(
-                        "We are past the promised time; your case keeps its place at the front."
-                    ),
-                )
-                marked += 1
-    return marked
+    return _breaches_record(
+        Submission.objects.filter(status__in=OPEN_STATES, due_at__lt=timezone.now()),
+        lambda submission: (
+            submission,
+            SubmissionEvent.Kind.SLA_BREACHED,
+            gettext_noop("We are past the promised time; your case keeps its place at the front."),
+        ),
+    )
 
 
 @dataclass(frozen=True)

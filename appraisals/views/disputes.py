@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from appraisals.models import Dispute, DisputeEvidence
 from appraisals.selectors.reports import report_get_public
 from appraisals.services.disputes import (
+    DOCUMENT_MAX_BYTES,
     dispute_evidence_add,
     dispute_open,
     dispute_window_closes,
@@ -33,10 +34,11 @@ class DisputeForm(forms.Form):
 def _add_files(request: HttpRequest, dispute: Dispute) -> list[str]:
     """Store each uploaded file; a bad one is reported by name and the others are kept."""
     problems = []
-    for field, kind in (("photos", DisputeEvidence.Kind.PHOTO), ("documents", "document")):
+    kinds = (("photos", DisputeEvidence.Kind.PHOTO), ("documents", DisputeEvidence.Kind.DOCUMENT))
+    for field, kind in kinds:
         for upload in request.FILES.getlist(field):
             name = upload.name or field
-            if (upload.size or 0) > max(settings.PHOTO_MAX_BYTES, 10 * 1024 * 1024):
+            if (upload.size or 0) > max(settings.PHOTO_MAX_BYTES, DOCUMENT_MAX_BYTES):
                 problems.append(f"{name}: the file is too large.")
                 continue
             try:

@@ -24,17 +24,16 @@ from appraisals.selectors.reports import (
     report_get_for_owner,
     report_get_public,
     report_photo_get,
+    report_provenance_document,
 )
 from appraisals.services.feedback import (
     nps_record,
     report_feedback_record,
     submission_owner_name_set,
 )
-from appraisals.services.reports import DOCUMENT_TYPE
 from provenance.canonical import canonical_json
 from provenance.selectors import bundle_for
 from provenance.selectors import document_fields as provenance_document_fields
-from provenance.selectors import document_for as provenance_document_for
 from provenance.signing import bundle_build_from_parts
 
 
@@ -161,7 +160,7 @@ def report_proof_bundle(request: HttpRequest, token: str) -> HttpResponse:
     script; the fields left out stay hidden behind their salts.
     """
     report = report_get_for_owner(token=token, owner=request.user)
-    document = provenance_document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
+    document = report_provenance_document(report)
     if document is None:
         raise Http404("This report has no provenance record.")
     chosen = request.GET.getlist("field")

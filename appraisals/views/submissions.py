@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
 from appraisals.models import Brand, Category, Report, ReportFeedback, Status, Submission
-from appraisals.selectors.reports import report_latest_for_submission
+from appraisals.selectors.reports import report_latest_for_submission, report_proof_fields
 from appraisals.services.disputes import dispute_window_closes, report_holder
 from appraisals.services.feedback import nps_due
 from appraisals.services.photos import (
@@ -28,7 +28,6 @@ from appraisals.services.photos import (
     submission_photo_upload,
     submission_photos_batch,
 )
-from appraisals.services.reports import DOCUMENT_TYPE
 from appraisals.services.submissions import (
     submission_blockers,
     submission_details_update,
@@ -37,8 +36,6 @@ from appraisals.services.submissions import (
     submission_submit,
 )
 from appraisals.uploads import PhotoRejected
-from provenance.selectors import document_fields as provenance_document_fields
-from provenance.selectors import document_for as provenance_document_for
 
 STEPS = [("item", "Item"), ("photos", "Photos"), ("details", "Details"), ("review", "Review")]
 
@@ -397,7 +394,7 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "nps_due": report is not None and nps_due(user=request.user),
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
-        "proof_fields": _proof_fields(report),
+        "proof_fields": report_proof_fields(report),
         **_dispute_context(report, request.user),
     }
     return render(request, "appraisals/submission_detail.html", context)
@@ -411,24 +408,6 @@ def _dispute_context(report: Report | None, user: object) -> dict[str, object]:
         "is_holder": report_holder(report).pk == getattr(user, "pk", None),
         "dispute_closes": dispute_window_closes(report),
     }
-
-
-# Ticked by default in the partial-proof form: what a resale listing usually needs.
-PROOF_FIELDS_SUGGESTED = ("verdict.result", "item.brand", "item.category", "issued_at")
-
-
-def _proof_fields(report: Report | None) -> list[dict[str, object]]:
-    """The report's fields the owner may reveal in a partial proof (type and id always are)."""
-    if report is None:
-        return []
-    document = provenance_document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
-    if document is None:
-        return []
-    return [
-        {"key": key, "suggested": key in PROOF_FIELDS_SUGGESTED}
-        for key in provenance_document_fields(document)
-        if key not in ("type", "id")
-    ]
 
 
 @login_required
