@@ -215,11 +215,16 @@ def anchor_tick(*, w3: Web3 | None = None, signer: TransactionSigner | None = No
             sealed = batch_seal(deployment=deployment)
             report.sealed = sealed.seq if sealed else None
             head = w3.eth.block_number
-            for batch in _unfinished(deployment, head):
-                before = batch.state
-                _drive(w3, signer, batch, head)
-                if batch.state != before:
-                    report.moved.append(f"{batch.seq}:{before}->{batch.state}")
+            batches = _unfinished(deployment, head)
+            before = {batch.pk: batch.state for batch in batches}
+            on_chain = [b for b in batches if b.state in (State.INCLUDED, State.CONFIRMED)]
+            _watch_all(w3, on_chain, head)
+            for batch in batches:
+                if before[batch.pk] not in (State.INCLUDED, State.CONFIRMED):
+                    _drive(w3, signer, batch)
+            report.moved = [
+                f"{b.seq}:{before[b.pk]}->{b.state}" for b in batches if b.state != before[b.pk]
+            ]
         except (OSError, Web3Exception, ChainUnavailable) as error:
             report.error = f"{type(error).__name__}: {error}"[:500]
             logger.warning("anchoring paused, the chain is unavailable: %s", report.error)
@@ -253,15 +258,14 @@ def _unfinished(deployment: Deployment, head: int) -> list[Batch]:
     )
 
 
-def _drive(w3: Web3, signer: TransactionSigner, batch: Batch, head: int) -> None:
+def _drive(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
+    """Move a batch that is not (yet) on chain one step along."""
     if batch.state == State.SEALED:
         _sign(w3, signer, batch)
     if batch.state == State.SIGNED:
         _broadcast(w3, batch, batch.transactions.order_by("-created_at").first())
     if batch.state == State.BROADCAST:
         _follow(w3, signer, batch)
-    elif batch.state in (State.INCLUDED, State.CONFIRMED):
-        _watch(w3, batch, head)
     elif batch.state == State.REORGED:
         _reanchor(w3, signer, batch)
 
@@ -414,7 +418,8 @@ def _settle_from_receipts(w3: Web3, batch: Batch) -> bool:
 def _follow(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
     """A sent batch: included yet? If the node lost it, send the same bytes; if stuck, bump."""
     if _settle_from_receipts(w3, batch):
-        _watch(w3, batch, w3.eth.block_number)
+        # Its block was just read from the canonical chain; only the depth remains.
+        _confirm_if_deep(batch, w3.eth.block_number)
         return
     latest = batch.transactions.exclude(state=TxState.DROPPED).order_by("-created_at").first()
     if latest is None:
@@ -441,21 +446,41 @@ def _follow(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
         _broadcast(w3, batch, replacement)
 
 
-def _watch(w3: Web3, batch: Batch, head: int) -> None:
-    """Is the batch's block still canonical? Confirm it at depth, re-anchor if not."""
+def _watch_all(w3: Web3, batches: list[Batch], head: int) -> None:
+    """Check that batches on chain are still there, newest first, and confirm them at depth.
+
+    Once one batch's block is still canonical, so is every older one (each block names its
+    parent), so the rest need only the depth check: one ``get_block`` a tick in the usual case,
+    not one per watched batch.
+    """
+    canonical_below = False
+    for batch in sorted(batches, key=lambda b: b.seq, reverse=True):
+        if not canonical_below:
+            canonical_below = _still_canonical(w3, batch)
+            if not canonical_below:
+                continue
+        _confirm_if_deep(batch, head)
+
+
+def _still_canonical(w3: Web3, batch: Batch) -> bool:
+    """Is the batch's block still the canonical one at its height? If not, mark it reorged."""
     canonical = w3.eth.get_block(batch.block_number) if batch.block_number is not None else None
-    if canonical is None or encode_hex(bytes(canonical.hash)) != batch.block_hash:
-        logger.warning("batch %s: block %s is no longer canonical", batch.seq, batch.block_number)
-        batch.transactions.filter(state=TxState.INCLUDED).update(state=TxState.BROADCAST)
-        _save(
-            batch,
-            State.REORGED,
-            block_number=None,
-            block_hash="",
-            anchored_at=None,
-            confirmed_at=None,
-        )
-        return
+    if canonical is not None and encode_hex(bytes(canonical.hash)) == batch.block_hash:
+        return True
+    logger.warning("batch %s: block %s is no longer canonical", batch.seq, batch.block_number)
+    batch.transactions.filter(state=TxState.INCLUDED).update(state=TxState.BROADCAST)
+    _save(
+        batch,
+        State.REORGED,
+        block_number=None,
+        block_hash="",
+        anchored_at=None,
+        confirmed_at=None,
+    )
+    return False
+
+
+def _confirm_if_deep(batch: Batch, head: int) -> None:
     if (
         batch.state == State.INCLUDED
         and head - batch.block_number + 1 >= settings.ANCHOR_CONFIRMATIONS

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
 from eth_utils import decode_hex
 
 from provenance import commitments
@@ -51,12 +52,31 @@ def anchor_expected_by(document: Document) -> str:
     return utc_timestamp(due)
 
 
-def anchor_of(document: Document) -> dict[str, Any] | None:
+def _confirmed(document: Document) -> bool:
+    return document.batch is not None and document.batch.state == Batch.State.CONFIRMED
+
+
+def _included_tx_hashes(documents: Sequence[Document]) -> dict[int, str]:
+    """Batch id -> the hash of the transaction that anchored it (one query, or none)."""
+    batch_ids = {d.batch_id for d in documents if _confirmed(d)}
+    if not batch_ids:
+        return {}
+    return dict(
+        AnchorTransaction.objects.filter(
+            batch_id__in=batch_ids, state=AnchorTransaction.State.INCLUDED
+        ).values_list("batch_id", "tx_hash")
+    )
+
+
+def anchor_of(
+    document: Document, *, tx_hashes: dict[int, str] | None = None
+) -> dict[str, Any] | None:
     """Where the document is anchored, once its batch is confirmed; None until then."""
     batch = document.batch
     if batch is None or batch.state != Batch.State.CONFIRMED:
         return None
-    tx = batch.transactions.filter(state=AnchorTransaction.State.INCLUDED).first()
+    if tx_hashes is None:
+        tx_hashes = _included_tx_hashes([document])
     return {
         "chain_id": batch.deployment.chain_id,
         "contract": batch.deployment.address,
@@ -65,7 +85,7 @@ def anchor_of(document: Document) -> dict[str, Any] | None:
         "batch_size": batch.size,
         "leaf_index": document.leaf_index,
         "batch_proof": document.batch_proof,
-        "tx_hash": tx.tx_hash if tx else None,
+        "tx_hash": tx_hashes.get(batch.pk),
         "block_number": batch.block_number,
         "block_hash": batch.block_hash,
         "anchored_at": utc_timestamp(batch.anchored_at) if batch.anchored_at else None,
@@ -85,23 +105,29 @@ def bundle_for(document: Document, *, keys: Sequence[str] | None = None) -> dict
     )
 
 
-def document_status(document: Document) -> dict[str, Any]:
-    """What a page says about a document's anchor, from our records (the verification page
-    then checks it against the chain itself)."""
-    from django.urls import reverse
-
-    anchor = anchor_of(document)
-    revocation = (
-        Document.objects.select_related("batch")
-        .filter(revokes=document.root, batch__state=Batch.State.CONFIRMED)
-        .first()
+def document_statuses(documents: Sequence[Document]) -> dict[int, dict[str, Any]]:
+    """What a page says about each document's anchor, from our records (the verification
+    page then checks it against the chain itself): two queries for any number of them."""
+    tx_hashes = _included_tx_hashes(documents)
+    revoked = set(
+        Document.objects.filter(
+            revokes__in=[d.root for d in documents], batch__state=Batch.State.CONFIRMED
+        ).values_list("revokes", flat=True)
     )
-    return {
-        "uid": document.uid,
-        "root": document.root,
-        "status": "anchored" if anchor else "pending",
-        "anchor": anchor,
-        "expected_by": None if anchor else anchor_expected_by(document),
-        "revoked": revocation is not None,
-        "verify_url": reverse("provenance:verify-page", args=[document.uid]),
-    }
+    statuses = {}
+    for document in documents:
+        anchor = anchor_of(document, tx_hashes=tx_hashes)
+        statuses[document.pk] = {
+            "uid": document.uid,
+            "root": document.root,
+            "status": "anchored" if anchor else "pending",
+            "anchor": anchor,
+            "expected_by": None if anchor else anchor_expected_by(document),
+            "revoked": document.root in revoked,
+            "verify_url": reverse("provenance:verify-page", args=[document.uid]),
+        }
+    return statuses
+
+
+def document_status(document: Document) -> dict[str, Any]:
+    return document_statuses([document])[document.pk]
