@@ -263,11 +263,16 @@ def _drive(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
     if batch.state == State.SEALED:
         _sign(w3, signer, batch)
     if batch.state == State.SIGNED:
-        _broadcast(w3, batch, batch.transactions.order_by("-created_at").first())
+        _broadcast(w3, batch, _latest_tx(batch))
     if batch.state == State.BROADCAST:
         _follow(w3, signer, batch)
     elif batch.state == State.REORGED:
         _reanchor(w3, signer, batch)
+
+
+def _latest_tx(batch: Batch) -> AnchorTransaction | None:
+    """The batch's newest transaction still in play (a dropped one is never sent again)."""
+    return batch.transactions.exclude(state=TxState.DROPPED).order_by("-created_at").first()
 
 
 def _save(batch: Batch, state: str, **fields: Any) -> None:
@@ -421,7 +426,7 @@ def _follow(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
         # Its block was just read from the canonical chain; only the depth remains.
         _confirm_if_deep(batch, w3.eth.block_number)
         return
-    latest = batch.transactions.exclude(state=TxState.DROPPED).order_by("-created_at").first()
+    latest = _latest_tx(batch)
     if latest is None:
         _save(batch, State.SEALED)
         return
@@ -496,7 +501,7 @@ def _reanchor(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
     contract = _contract(w3, batch.deployment.address)
     if batch.seq > contract.functions.last_seq().call() + 1:
         return  # an earlier batch goes first; the contract would refuse this one
-    latest = batch.transactions.exclude(state=TxState.DROPPED).order_by("-created_at").first()
+    latest = _latest_tx(batch)
     _save(batch, State.SIGNED)
     _broadcast(w3, batch, latest)
 

@@ -84,9 +84,7 @@ class ReviewAdmin(admin.ModelAdmin):
         rows = list(review_queue())
         may_senior = request.user.has_perm(SENIOR_PERMISSION)
         for row in rows:
-            # A re-appraisal runs on its dispute's clock, not the original case's.
-            due = row.dispute.due_at if row.dispute_id else row.submission.due_at
-            row.time_left = due - now if due else None
+            row.time_left = row.due - now if row.due else None
             row.overdue = row.time_left is not None and row.time_left.total_seconds() < 0
             row.claim_live = row.claim_is_live(now=now)
             row.mine = row.expert_id == request.user.pk and row.claim_live

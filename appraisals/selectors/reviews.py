@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from appraisals.models import Dispute, Finding, PreScreen, Review, Status, Tier
@@ -70,7 +71,11 @@ def review_queue() -> QuerySet[Review]:
             "expert",
             "dispute",
         )
-        .annotate(ai_band=Subquery(band))
+        .annotate(
+            ai_band=Subquery(band),
+            # A re-appraisal runs on its dispute's clock, not the original case's.
+            due=Coalesce("dispute__due_at", "submission__due_at"),
+        )
     )
 
 

@@ -127,3 +127,29 @@ def test_the_dispute_pages_are_closed_to_buyers_and_experts(report: Report, buye
 
     assert _client(buyer).get(url).status_code in (302, 403)
     assert _client(expert(email="plain@example.com")).get(url).status_code == 403
+
+
+def test_a_reappraisal_row_runs_on_the_disputes_clock(report: Report, buyer: User) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from appraisals.services.disputes import dispute_triage
+
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    dispute_triage(
+        dispute=dispute,
+        staff=UserFactory(email="staff2@example.com", roles=[Role.STAFF]),
+        decision="reappraise",
+    )
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - timedelta(hours=3))
+    report.submission.__class__.objects.filter(pk=report.submission.pk).update(
+        due_at=timezone.now() + timedelta(days=2)
+    )
+
+    queue = _client(expert(email="clock@example.com")).get(
+        reverse("admin:appraisals_review_changelist")
+    )
+
+    row = queue.content.decode().split('class="queue-row overdue"')[1].split("</tr>")[0]
+    assert "overdue by 3" in row and "dispute re-appraisal" in row
