@@ -17,7 +17,7 @@ class ApiKeyForm(forms.ModelForm):
 
     class Meta:
         model = ApiKey
-        fields = ["partner", "label", "scopes"]
+        fields = ["partner", "label", "scopes", "sandbox"]
 
 
 @admin.register(Partner)
@@ -28,7 +28,7 @@ class PartnerAdmin(admin.ModelAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     form = ApiKeyForm
-    list_display = ["partner", "label", "prefix", "scopes", "last_used_at", "revoked_at"]
+    list_display = ["partner", "label", "prefix", "sandbox", "scopes", "last_used_at", "revoked_at"]
     list_filter = ["partner"]
     actions = ["revoke"]
 
@@ -45,6 +45,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             partner=form.cleaned_data["partner"],
             label=form.cleaned_data["label"],
             scopes=list(form.cleaned_data["scopes"]),
+            sandbox=form.cleaned_data["sandbox"],
         )
         obj.pk, obj.prefix = key.pk, key.prefix
         messages.warning(request, f"The new key, shown this once: {text}")

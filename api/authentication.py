@@ -1,4 +1,4 @@
-"""API-key authentication (``Authorization: Bearer ak_…``) and scope checks."""
+"""API-key authentication (``Authorization: Bearer ak_live_…``) and scope checks."""
 
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         keyword, _, text = header.partition(" ")
         if keyword != self.keyword or not text.startswith("ak_"):
             return None
-        parts = text.split("_")
-        if len(parts) < 3:
-            raise exceptions.AuthenticationFailed("The API key is malformed.")
-        key = ApiKey.objects.select_related("partner__account").filter(prefix=parts[1]).first()
+        parts = text.split("_", 3)
+        if len(parts) != 4 or parts[1] not in ("live", "test"):
+            raise exceptions.AuthenticationFailed(
+                "The API key is malformed: expected ak_live_… or ak_test_…."
+            )
+        key = ApiKey.objects.select_related("partner__account").filter(prefix=parts[2]).first()
         if key is None or not hmac.compare_digest(key.hashed, key_hash(text)):
             raise exceptions.AuthenticationFailed("The API key is not valid.")
         if key.revoked_at is not None:

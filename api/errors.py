@@ -6,9 +6,25 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error response."""
+
+    error = ErrorDetailSerializer()
+
+
+def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": _fields(detail)}}
 
 
 def _fields(detail: Any) -> dict[str, list[str]]:
@@ -21,33 +37,42 @@ def _fields(detail: Any) -> dict[str, list[str]]:
     return {}
 
 
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def api_exception(exc: Exception) -> Exception:
+    """Django's own exceptions as DRF's: a service's ValidationError is a 400, never a 500."""
     if isinstance(exc, ValidationError):
-        # A service's own ValidationError: a 400 with its messages, never a 500.
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
-        exc = exceptions.ValidationError(detail)
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or None)
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(str(exc) or None)
+    return exc
+
+
+def validation_error_body(detail: Any) -> dict[str, Any]:
+    general = detail.get("non_field_errors") if isinstance(detail, dict) else detail
+    message = " ".join(str(m) for m in general) if general else "Some fields are not valid."
+    return error_body("invalid", message, detail)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
-        fields = _fields(detail)
-        general = detail.get("non_field_errors") if isinstance(detail, dict) else detail
-        message = " ".join(str(m) for m in general) if general else "Some fields are not valid."
-        code = "invalid"
+        response.data = validation_error_body(detail)
     else:
-        fields = {}
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
         code = getattr(exc, "default_code", "error")
         if isinstance(exc, exceptions.APIException) and hasattr(exc.detail, "code"):
             code = exc.detail.code or code  # type: ignore[union-attr]
-    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+        response.data = error_body(code, message)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        response.data["error"]["retry_after"] = int(exc.wait + 0.999)
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = "Bearer"
     return response

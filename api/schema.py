@@ -13,6 +13,6 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "bearerFormat": "ak_<prefix>_<secret>",
+            "bearerFormat": "ak_live_<prefix>_<secret> or ak_test_<prefix>_<secret>",
             "description": "An API key from the partner admin, sent as `Authorization: Bearer`.",
         }

@@ -12,6 +12,7 @@ from django.db import OperationalError
 from appraisals.selectors import submissions_prescreen_stalled, submissions_stalled
 from appraisals.services.photos import submission_check_photos_run
 from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
+from appraisals.services.sandbox import sandbox_review_run
 from appraisals.services.sla import (
     disputes_sla_breaches_record,
     submissions_sla_breaches_record,
@@ -81,3 +82,16 @@ def submissions_requeue_stalled() -> int:
 def submissions_record_sla_breaches() -> int:
     """Record, once, each open case and each open dispute that has run past its due time."""
     return submissions_sla_breaches_record() + disputes_sla_breaches_record()
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+    acks_late=True,
+)
+def sandbox_review(submission_id: int, round: int) -> str:
+    """The sandbox bot signs a sandbox case's seats (appraisals/services/sandbox.py)."""
+    return sandbox_review_run(submission_id=submission_id, round=round)

@@ -96,8 +96,13 @@ def item_for_submission(*, submission: Submission) -> Item:
     )
 
 
-def passport_record_report(*, report: Report) -> PassportEvent:
-    """Add a report (first version or correction) to its item's passport; idempotent."""
+def passport_record_report(*, report: Report) -> PassportEvent | None:
+    """Add a report (first version or correction) to its item's passport; idempotent.
+
+    A sandbox report has no passport: it is a partner's test and is never anchored.
+    """
+    if report.submission.sandbox:
+        return None
     existing = PassportEvent.objects.filter(report=report).first()
     if existing is not None:
         return existing

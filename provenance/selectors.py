@@ -34,6 +34,10 @@ def document_for(*, doc_type: str, doc_id: str) -> Document | None:
     )
 
 
+def document_by_root(root: str) -> Document | None:
+    return Document.objects.select_related("batch__deployment").filter(root=root).first()
+
+
 def document_fields(document: Document) -> list[str]:
     """The leaf keys of a document, in order: what an owner may choose to disclose."""
     return sorted(commitments.document_fields(document.body))

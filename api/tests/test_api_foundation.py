@@ -67,11 +67,11 @@ def test_brands_and_models_filter_and_page_by_cursor(partner, catalog) -> None: 
 def test_keys_scopes_and_the_error_shape(partner, catalog) -> None:  # noqa: ANN001
     no_scope = _key(partner, Scope.VERIFY)
     revoked = _key(partner, Scope.CATALOG_READ)
-    ApiKey.objects.filter(prefix=revoked.split("_")[1]).update(revoked_at=timezone.now())
+    ApiKey.objects.filter(prefix=revoked.split("_")[2]).update(revoked_at=timezone.now())
     url = "/api/v1/catalog/categories/"
 
     missing = _get(url)
-    wrong = _get(url, "ak_00000000_forged")
+    wrong = _get(url, "ak_live_00000000_forged")
     gone = _get(url, revoked)
     forbidden = _get(url, no_scope)
 
@@ -111,6 +111,6 @@ def test_staff_create_a_key_in_the_admin_and_see_it_once(partner) -> None:  # no
     key = ApiKey.objects.get()
     page = response.content.decode()
     shown = page.split("The new key, shown this once: ")[1].split("<")[0].strip()
-    assert shown.startswith(f"ak_{key.prefix}_") and key.scopes == ["catalog:read", "verify"]
+    assert shown.startswith(f"ak_live_{key.prefix}_") and key.scopes == ["catalog:read", "verify"]
     assert shown not in client.get(f"/admin/api/apikey/{key.pk}/change/").content.decode()
     assert _get("/api/v1/catalog/categories/", shown).status_code == 200

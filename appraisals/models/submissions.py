@@ -80,6 +80,12 @@ class Submission(models.Model):
     review_depth = models.CharField(
         max_length=8, blank=True, choices=[("single", "One expert"), ("double", "Two experts")]
     )
+    # A partner's own reference for the item (their listing or order id), for filtering.
+    external_reference = models.CharField(max_length=100, blank=True, db_index=True)
+    # Made with a sandbox API key: processed automatically (the AI runs, a bot expert signs
+    # ``sandbox_outcome``), its report says SANDBOX and is never anchored. See docs/api.md.
+    sandbox = models.BooleanField(default=False, db_index=True)
+    sandbox_outcome = models.CharField(max_length=12, blank=True)
     # How many times the buyer has submitted; the photo re-check task is keyed on it so a
     # duplicate delivery of an old round's task does nothing.
     round = models.PositiveSmallIntegerField(default=0)

@@ -30,6 +30,7 @@ def queue_seats() -> QuerySet[Review]:
     appraisal = Q(
         dispute__isnull=True,
         submission__status=Status.AWAITING_EXPERT,
+        submission__sandbox=False,  # the sandbox bot signs those
         round=F("submission__round"),
     )
     # The dispute lane: blind re-appraisals of a disputed report, through the same claims.

@@ -273,6 +273,12 @@ def _record(
     else:
         locked.status = Status.AWAITING_EXPERT
         reviews_open(submission=locked)
+        if locked.sandbox:
+            from appraisals.tasks import sandbox_review
+
+            transaction.on_commit(
+                lambda: sandbox_review.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
+            )
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
         submission_event_add(
             locked, Kind.EXPERT_QUEUED, gettext_noop("An expert is reviewing your item")

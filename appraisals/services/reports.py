@@ -115,7 +115,10 @@ def report_document_build(
     photo_refs = {p.pk: {"slot": p.slot.code, "sha256": p.sha256} for p in photos}
     findings_by_feature = {f.feature: f for f in deciding.findings.all()}
     model = submission.product_model
+    # Only a sandbox report carries the flag, so live documents keep their exact shape.
+    sandbox = {"sandbox": True} if submission.sandbox else {}
     return {
+        **sandbox,
         "type": DOCUMENT_TYPE,
         "schema": DOCUMENT_SCHEMA,
         "id": report_uid,
@@ -178,9 +181,10 @@ def _sign_and_save(
     """Sign and store a document; ``issued_at`` is the moment its ``issued_at`` field says."""
     signer = signer_get()
     # Registered for anchoring in the same transaction: no report without its provenance
-    # record. A correction revokes the version it replaces, on chain too.
-    anchored = document_register(body=document)
-    if supersedes is not None:
+    # record. A correction revokes the version it replaces, on chain too. Sandbox reports are
+    # never anchored.
+    anchored = None if submission.sandbox else document_register(body=document)
+    if supersedes is not None and anchored is not None:
         previous = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(supersedes.uid))
         if previous is not None:
             document_revoke(

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "provenance",
     "passports",
     "api",
+    "webhooks",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -229,7 +231,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Per API key at its partner's quota, per user for the site's own scripts
+    # (api/throttling.py); counted in the cache, which is Redis when REDIS_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.RequestRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_USER_RATE", default="120/min")},
 }
+# The cache holds the API's rate-limit counters: Redis when REDIS_URL is set (production, so
+# every worker shares the count), else this process's memory.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The most submissions one bulk call may create.
+API_BULK_MAX_ITEMS = env.int("API_BULK_MAX_ITEMS", default=100)
 SPECTACULAR_SETTINGS = {
     "TITLE": "authplatform partner API",
     "VERSION": "1.0.0",
@@ -239,6 +257,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "appraisals.models.reviews.Verdict"},
 }
 
 # Disputes and the guarantee (appraisals/services/disputes.py). A report's holder may dispute

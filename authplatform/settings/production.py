@@ -12,6 +12,11 @@ DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+# Rate limits must be counted across all workers.
+REDIS_URL = env.str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+}
 ETH_RPC_URL = env.str("ETH_RPC_URL")
 ETH_PUBLIC_RPC_URL = env.str("ETH_PUBLIC_RPC_URL", default=ETH_RPC_URL)
 REPORT_SIGNING_KEY = env.str("REPORT_SIGNING_KEY")

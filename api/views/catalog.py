@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework import generics
 
 from api.models import Scope
-from api.serializers import BrandSerializer, CategorySerializer, ProductModelSerializer
+from api.serializers.catalog import BrandSerializer, CategorySerializer, ProductModelSerializer
 from appraisals.models import Brand, Category, PhotoSlot, ProductModel
 
 

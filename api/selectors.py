@@ -1,0 +1,67 @@
+"""Whose data a request may see: a partner key sees its organisation's submissions of its own
+mode (sandbox or live); a signed-in website user sees their own. Anything else is a 404, so
+existence never leaks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework.request import Request
+
+from api.models import ApiKey, Partner
+from appraisals.models import Dispute, Report, Submission
+
+
+def request_partner(request: Request) -> Partner | None:
+    return request.auth.partner if isinstance(request.auth, ApiKey) else None
+
+
+def request_sandbox(request: Request) -> bool:
+    return isinstance(request.auth, ApiKey) and request.auth.sandbox
+
+
+def _owner(request: Request) -> Any:
+    partner = request_partner(request)
+    return partner.account if partner is not None else request.user
+
+
+def submissions_visible(request: Request) -> QuerySet[Submission]:
+    return Submission.objects.filter(
+        owner=_owner(request), sandbox=request_sandbox(request)
+    ).select_related("category", "brand", "product_model")
+
+
+def submission_visible_get(request: Request, uid: Any) -> Submission:
+    try:
+        return submissions_visible(request).get(uid=uid)
+    except (Submission.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such submission.") from error
+
+
+def reports_visible(request: Request) -> QuerySet[Report]:
+    return Report.objects.filter(
+        submission__owner=_owner(request), submission__sandbox=request_sandbox(request)
+    ).select_related("submission", "superseded_by")
+
+
+def report_visible_get(request: Request, uid: Any) -> Report:
+    try:
+        return reports_visible(request).get(uid=uid)
+    except (Report.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such report.") from error
+
+
+def disputes_visible(request: Request) -> QuerySet[Dispute]:
+    return Dispute.objects.filter(
+        report__submission__owner=_owner(request),
+        report__submission__sandbox=request_sandbox(request),
+    ).select_related("report")
+
+
+def dispute_visible_get(request: Request, uid: Any) -> Dispute:
+    try:
+        return disputes_visible(request).get(uid=uid)
+    except (Dispute.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such dispute.") from error

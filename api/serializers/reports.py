@@ -1,0 +1,84 @@
+"""Reports, verification results and disputes as the API returns them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from appraisals.models import Dispute, Report
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid")
+    submission = serializers.UUIDField(source="submission.uid")
+    sandbox = serializers.BooleanField(source="submission.sandbox")
+    supersedes = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+    superseded_by = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
+    document = serializers.JSONField(help_text="The canonical document, as signed.")
+
+    class Meta:
+        model = Report
+        fields = [
+            "id", "reference", "submission", "version", "verdict", "issued_at", "sandbox",
+            "sha256", "signature", "signer", "supersedes", "superseded_by", "public_url",
+            "document",
+        ]  # fmt: skip
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_superseded_by(self, report: Report) -> Any:
+        newer = getattr(report, "superseded_by", None)
+        return newer.uid if newer is not None else None
+
+    def get_public_url(self, report: Report) -> str:
+        url = reverse("public:report", args=[report.public_token])
+        return self.context["request"].build_absolute_uri(url)
+
+
+class StepSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class VerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(help_text="Every check passed and the report is not revoked.")
+    status = serializers.ChoiceField(
+        choices=["valid", "pending_anchor", "superseded", "revoked", "sandbox", "invalid"]
+    )
+    report = serializers.UUIDField(allow_null=True)
+    verdict = serializers.CharField(allow_null=True)
+    sandbox = serializers.BooleanField()
+    anchored = serializers.BooleanField()
+    revoked = serializers.BooleanField()
+    superseded_by = serializers.UUIDField(allow_null=True)
+    anchor = serializers.JSONField(allow_null=True, help_text="Chain, contract, batch and block.")
+    steps = StepSerializer(many=True)
+
+
+class VerifyBundleRequestSerializer(serializers.Serializer):
+    bundle = serializers.JSONField(
+        help_text="A proof bundle (authplatform.proof-bundle/1) or a signed report "
+        "(authplatform.signed-document/1), as downloaded."
+    )
+    live = serializers.BooleanField(
+        default=False, help_text="Also ask the chain node now, not only our records."
+    )
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    """What the report's holder may know: never who sits on the re-appraisal or the panel."""
+
+    id = serializers.UUIDField(source="uid")
+    report = serializers.UUIDField(source="report.uid")
+    corrected_report = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id", "report", "reason", "state", "outcome", "outcome_reason", "opened_at",
+            "due_at", "resolved_at", "corrected_report",
+        ]  # fmt: skip

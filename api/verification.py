@@ -1,0 +1,163 @@
+"""What the API's verify endpoints answer: the report's own signature, its proof and where its
+anchor stands, in one shape for a report looked up by id and for an uploaded bundle.
+
+By default the chain facts come from our records (the anchoring writer confirms each batch
+on chain and re-anchors it after a reorg); ``live`` asks the node as well. Anyone who does not
+want to trust us checks the proof bundle themselves (docs/provenance.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from appraisals.models import Report
+from appraisals.selectors.reports import report_provenance_document
+from provenance.bundles import BUNDLE_FORMAT as PROOF_FORMAT
+from provenance.bundles import Step, Verification, bundle_check, bundle_check_chain
+from provenance.chain import web3_get
+from provenance.models import Document
+from provenance.selectors import bundle_for, document_by_root, document_status
+from provenance.signing import BUNDLE_FORMAT as SIGNED_FORMAT
+from provenance.signing import bundle_build_from_parts, bundle_verify, trusted_signers
+
+
+def _signed_check(bundle: Any) -> Step:
+    check = bundle_verify(bundle, trusted=trusted_signers())
+    if check.ok:
+        return Step("signature", True, f"Signed by {check.signer}, a trusted signer.")
+    return Step("signature", False, " ".join(check.problems))
+
+
+def _proof_check(bundle: dict[str, Any], *, live: bool) -> Verification:
+    result = bundle_check(bundle, trusted_signers=trusted_signers())
+    if live and bundle.get("anchor"):
+        result = bundle_check_chain(bundle, w3=web3_get(), result=result)
+    return result
+
+
+def _answer(
+    *,
+    steps: list[Step],
+    report: Report | None,
+    sandbox: bool,
+    anchored: bool,
+    revoked: bool,
+    anchor: Any,
+) -> dict[str, Any]:
+    newer = getattr(report, "superseded_by", None) if report is not None else None
+    ok = all(step.ok for step in steps) and not revoked
+    if not ok:
+        state = "revoked" if revoked and all(step.ok for step in steps) else "invalid"
+    elif sandbox:
+        state = "sandbox"
+    elif newer is not None:
+        state = "superseded"
+    else:
+        state = "valid" if anchored else "pending_anchor"
+    return {
+        "ok": ok,
+        "status": state,
+        "report": report.uid if report is not None else None,
+        "verdict": report.verdict if report is not None else None,
+        "sandbox": sandbox,
+        "anchored": anchored,
+        "revoked": revoked,
+        "superseded_by": newer.uid if newer is not None else None,
+        "anchor": anchor,
+        "steps": [{"name": s.name, "ok": s.ok, "detail": s.detail} for s in steps],
+    }
+
+
+def _anchor_facts(
+    document: Document | None, proof: Verification, *, live: bool
+) -> tuple[list[Step], bool, bool, Any]:
+    """Steps, anchored, revoked and the anchor: from the node when live, else our records."""
+    if document is None:
+        step = Step("anchor", False, "This document is not one we registered.")
+        return [step], False, proof.revoked, None
+    status = document_status(document)
+    anchor = status["anchor"]
+    if live:
+        return [], proof.anchored, proof.revoked or status["revoked"], anchor
+    if anchor is None:
+        step = Step("anchor", True, f"Not anchored yet; expected by {status['expected_by']}.")
+    else:
+        step = Step(
+            "anchor",
+            True,
+            f"Anchored on chain {anchor['chain_id']} in block {anchor['block_number']}, batch "
+            f"{anchor['seq']} (our records; send live=true to ask the node as well).",
+        )
+    return [step], anchor is not None, status["revoked"], anchor
+
+
+def report_verify(*, report: Report, live: bool = False) -> dict[str, Any]:
+    signed = bundle_build_from_parts(
+        document=report.document, signature=report.signature, signer=report.signer
+    )
+    steps = [_signed_check(signed)]
+    document = report_provenance_document(report)
+    if document is None:
+        steps.append(Step("anchor", True, "A sandbox report: never anchored on any chain."))
+        return _answer(
+            steps=steps, report=report, sandbox=True, anchored=False, revoked=False, anchor=None
+        )
+    proof = _proof_check(bundle_for(document), live=live)
+    more, anchored, revoked, anchor = _anchor_facts(document, proof, live=live)
+    return _answer(
+        steps=steps + proof.steps + more,
+        report=report,
+        sandbox=False,
+        anchored=anchored,
+        revoked=revoked,
+        anchor=anchor,
+    )
+
+
+def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
+    """A downloaded proof bundle or signed report, checked offline (and on chain if live)."""
+    kind = bundle.get("format") if isinstance(bundle, dict) else None
+    if kind == SIGNED_FORMAT:
+        document = bundle.get("document")
+        sandbox = isinstance(document, dict) and document.get("sandbox") is True
+        return _answer(
+            steps=[_signed_check(bundle)],
+            report=_report_named(document),
+            sandbox=sandbox,
+            anchored=False,
+            revoked=False,
+            anchor=None,
+        )
+    if kind != PROOF_FORMAT:
+        step = Step("format", False, f"Send a {PROOF_FORMAT} or a {SIGNED_FORMAT} bundle.")
+        return _answer(
+            steps=[step], report=None, sandbox=False, anchored=False, revoked=False, anchor=None
+        )
+    proof = _proof_check(bundle, live=live)
+    if not proof.ok:
+        return _answer(
+            steps=proof.steps, report=None, sandbox=False, anchored=False, revoked=False,
+            anchor=None,
+        )  # fmt: skip
+    document = document_by_root(str(bundle.get("document_root")))
+    more, anchored, revoked, anchor = _anchor_facts(document, proof, live=live)
+    return _answer(
+        steps=proof.steps + more,
+        report=_report_named(proof.document),
+        sandbox=False,
+        anchored=anchored,
+        revoked=revoked,
+        anchor=anchor,
+    )
+
+
+def _report_named(document: Any) -> Report | None:
+    """The report a verified document names, if it is one of ours."""
+    if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+        return None
+    try:
+        return Report.objects.select_related("superseded_by").filter(uid=document["id"]).first()
+    except ValidationError:  # not a UUID: not one of ours
+        return None

@@ -1,0 +1,132 @@
+"""Passports (read; add a service or repair with the scope) and the disputes of your reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ErrorSerializer
+from api.models import Scope
+from api.selectors import dispute_visible_get, disputes_visible
+from api.serializers.reports import DisputeSerializer
+from appraisals.models import Dispute
+from passports.models import Item, PassportEvent
+from passports.selectors import item_get_public, passport_events
+from passports.services import service_record
+
+
+class PassportEventSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="event.uid")
+    kind = serializers.CharField(source="event.kind")
+    label = serializers.CharField(source="event.get_kind_display")
+    summary = serializers.CharField(source="event.summary")
+    occurred_at = serializers.DateTimeField(source="event.occurred_at")
+    anchored = serializers.SerializerMethodField()
+    revoked = serializers.BooleanField(source="proof.revoked")
+
+    def get_anchored(self, row: dict[str, Any]) -> bool:
+        return row["proof"]["anchor"] is not None
+
+
+class PassportSerializer(serializers.ModelSerializer):
+    """The public passport: the item and its history, never the owner."""
+
+    token = serializers.CharField(source="public_token")
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    serial = serializers.CharField(source="serial_masked")
+    stolen = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Item
+        fields = ["token", "category", "brand", "serial", "owner_number", "stolen", "events"]
+
+    def get_stolen(self, item: Item) -> bool:
+        return item.stolen_since is not None
+
+    @extend_schema(responses=PassportEventSerializer(many=True))
+    def get_events(self, item: Item) -> list[dict[str, Any]]:
+        return PassportEventSerializer(passport_events(item=item), many=True).data  # type: ignore[return-value]
+
+
+class ServiceEventSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[PassportEvent.Kind.SERVICE.value, PassportEvent.Kind.REPAIR.value]
+    )
+    summary = serializers.CharField(max_length=300, help_text="What was done, 3 to 300 chars.")
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+def _passport(token: str) -> Item:
+    item = item_get_public(token=token)
+    while item.merged_into_id is not None:  # a linked duplicate: its history moved
+        item = item_get_public(token=Item.objects.get(pk=item.merged_into_id).public_token)
+    return item
+
+
+class PassportDetail(APIView):
+    """A passport by the token in its public address (``/p/<token>/``)."""
+
+    required_scope = Scope.REPORTS_READ
+
+    @extend_schema(responses={200: PassportSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, token: str) -> Response:
+        return Response(PassportSerializer(_passport(token)).data)
+
+
+class PassportServiceEvent(APIView):
+    """Record a service or repair on a passport (the ``passports:write`` scope)."""
+
+    required_scope = Scope.PASSPORT_EVENTS
+
+    @extend_schema(
+        request=ServiceEventSerializer,
+        responses={201: PassportSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        item = _passport(token)
+        body = ServiceEventSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        service_record(item=item, actor=request.user, **body.validated_data)
+        item.refresh_from_db()
+        return Response(PassportSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class DisputeFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=Dispute.State.choices)
+    report = django_filters.UUIDFilter(field_name="report__uid")
+
+    class Meta:
+        model = Dispute
+        fields = ["state", "report"]
+
+
+class DisputeList(generics.ListAPIView):
+    """Disputes of your reports, newest first: their state and, once resolved, the outcome."""
+
+    required_scope = Scope.REPORTS_READ
+    serializer_class = DisputeSerializer
+    filterset_class = DisputeFilter
+
+    def get_queryset(self) -> QuerySet[Dispute]:
+        return (
+            disputes_visible(self.request)
+            .select_related("corrected_report")
+            .order_by("-opened_at", "-id")
+        )
+
+
+class DisputeDetail(generics.RetrieveAPIView):
+    required_scope = Scope.REPORTS_READ
+    serializer_class = DisputeSerializer
+
+    def get_object(self) -> Dispute:
+        return dispute_visible_get(self.request, self.kwargs["uid"])

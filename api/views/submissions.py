@@ -1,0 +1,244 @@
+"""Submissions through the API: create (one or many), upload a photo per slot, submit, read
+the status and timeline, list. Each step calls the same services as the website, so the same
+checks apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ErrorSerializer, api_exception, error_body, validation_error_body
+from api.models import Scope
+from api.selectors import request_sandbox, submission_visible_get, submissions_visible
+from api.serializers.submissions import (
+    BulkRequestSerializer,
+    BulkResponseSerializer,
+    PhotoSerializer,
+    PhotoUploadSerializer,
+    SubmissionSerializer,
+    TimelineEventSerializer,
+)
+from api.services import submission_create_from_api
+from appraisals.models import PhotoSlot, Status, Submission, SubmissionEvent
+from appraisals.selectors import submission_events, submission_slot_get
+from appraisals.services.photos import submission_photo_upload
+from appraisals.services.submissions import submission_submit
+from appraisals.uploads import PhotoRejected
+
+# A refused file's HTTP status: too big is 413, a format we don't take is 415, the rest 400.
+_REJECTED_STATUS = {
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "decompression_bomb": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unsupported_format": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    "heic_unsupported": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
+
+
+def _with_details(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    return submissions.prefetch_related(
+        Prefetch("category__slots", queryset=PhotoSlot.objects.order_by("position", "id")),
+        "photos__slot",
+        "reports",
+        "photo_requests",
+    )
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    external_reference = django_filters.CharFilter()
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Submission
+        fields = ["status", "external_reference", "created_after", "created_before"]
+
+
+class SubmissionListCreate(generics.ListCreateAPIView):
+    """List your submissions, newest first, or create one (a draft: add photos, then submit)."""
+
+    required_scope = Scope.SUBMIT
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        return _with_details(submissions_visible(self.request)).order_by("-created_at", "-id")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "sandbox": request_sandbox(self.request)}
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = submission_create_from_api(
+            request=self.request, data=serializer.validated_data
+        )
+
+
+class SubmissionDetail(generics.RetrieveAPIView):
+    """A submission: its status, each photo's verdict, what still blocks it, its report."""
+
+    required_scope = Scope.SUBMIT
+    serializer_class = SubmissionSerializer
+
+    def get_object(self) -> Submission:
+        submission = submission_visible_get(self.request, self.kwargs["uid"])
+        return _with_details(Submission.objects.filter(pk=submission.pk)).get()
+
+
+class SubmissionTimeline(generics.ListAPIView):
+    """The submission's timeline, oldest first, as the buyer's status page shows it."""
+
+    required_scope = Scope.SUBMIT
+    serializer_class = TimelineEventSerializer
+    queryset = SubmissionEvent.objects.none()  # for the schema; get_queryset is per submission
+
+    def get_queryset(self) -> QuerySet[SubmissionEvent]:
+        return submission_events(
+            submission=submission_visible_get(self.request, self.kwargs["uid"])
+        )
+
+
+class PhotoPut(APIView):
+    """Upload the photo of one slot (multipart field ``image``); a retake replaces it.
+
+    The photo is sanitised and quality-checked as on the website. A photo that fails the
+    check is kept but marked ``accepted: false`` with a reason and a hint per issue, and must
+    be retaken before submitting. A file we can't take at all is refused: 413 too large, 415
+    not a photo format we accept, 400 anything else (empty, damaged, not an image).
+    """
+
+    required_scope = Scope.SUBMIT
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={
+            200: PhotoSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+            413: ErrorSerializer,
+            415: ErrorSerializer,
+        },
+    )
+    def put(self, request: Request, uid: str, slot: str) -> Response:
+        submission = submission_visible_get(request, uid)
+        photo_slot = submission_slot_get(submission=submission, slot_code=slot)
+        upload = request.data.get("image")
+        if upload is None or not hasattr(upload, "read"):
+            raise exceptions.ValidationError({"image": ["Send the photo as the field 'image'."]})
+        if upload.size > settings.PHOTO_MAX_BYTES:
+            return _rejected(PhotoRejected("too_large", _too_large_message(upload.size)))
+        if not submission.is_editable:
+            return _conflict(submission)
+        try:
+            photo = submission_photo_upload(
+                submission=submission, slot=photo_slot, data=upload.read()
+            )
+        except PhotoRejected as error:
+            return _rejected(error)
+        return Response(PhotoSerializer(photo).data, status=status.HTTP_200_OK)
+
+
+def _too_large_message(size: int) -> str:
+    limit = settings.PHOTO_MAX_BYTES // 1_048_576
+    return f"The file is {size / 1_048_576:.1f} MB; the limit is {limit} MB."
+
+
+def _rejected(error: PhotoRejected) -> Response:
+    code = _REJECTED_STATUS.get(error.code, status.HTTP_400_BAD_REQUEST)
+    return Response(error_body(error.code, error.message, {"image": [error.message]}), status=code)
+
+
+def _conflict(submission: Submission) -> Response:
+    return Response(
+        error_body(
+            "conflict",
+            f"This submission is {submission.get_status_display().lower()} and can't be "
+            "changed now.",
+        ),
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+class SubmissionSubmit(APIView):
+    """Submit a draft (or a retake): the photo re-check, the AI and the expert follow.
+
+    400 lists what blocks it (missing or refused photos); 409 if it was already submitted.
+    """
+
+    required_scope = Scope.SUBMIT
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: SubmissionSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def post(self, request: Request, uid: str) -> Response:
+        submission = submission_visible_get(request, uid)
+        if not submission.is_editable:
+            return _conflict(submission)
+        submission_submit(submission=submission)
+        fresh = _with_details(Submission.objects.filter(pk=submission.pk)).get()
+        data = SubmissionSerializer(fresh, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+
+class SubmissionBulk(APIView):
+    """Create many submissions in one call (up to ``API_BULK_MAX_ITEMS``).
+
+    Each item is created on its own: one that fails validation is reported with its error and
+    never undoes the others. The response lists every item's result in request order.
+    """
+
+    required_scope = Scope.SUBMIT
+
+    @extend_schema(
+        request=BulkRequestSerializer,
+        responses={200: BulkResponseSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        envelope = BulkRequestSerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        items = envelope.validated_data["items"]
+        limit = settings.API_BULK_MAX_ITEMS
+        if len(items) > limit:
+            raise exceptions.ValidationError(
+                {"items": [f"Send at most {limit} items per call; this had {len(items)}."]}
+            )
+        context = {"request": request, "sandbox": request_sandbox(request)}
+        results: list[dict[str, Any]] = []
+        for index, item in enumerate(items):
+            serializer = SubmissionSerializer(data=item, context=context)
+            try:
+                serializer.is_valid(raise_exception=True)
+                submission = submission_create_from_api(
+                    request=request, data=serializer.validated_data
+                )
+            except (exceptions.ValidationError, ValidationError) as error:
+                results.append({"index": index, "status": 400, "error": _item_error(error)})
+                continue
+            fresh = _with_details(Submission.objects.filter(pk=submission.pk)).get()
+            data = SubmissionSerializer(fresh, context=context).data
+            results.append({"index": index, "status": 201, "submission": data})
+        created = sum(1 for r in results if r["status"] == 201)
+        body = {"created": created, "failed": len(results) - created, "results": results}
+        return Response(body, status=status.HTTP_200_OK)
+
+
+def _item_error(error: Exception) -> dict[str, Any]:
+    detail = api_exception(error).detail  # type: ignore[attr-defined]
+    return validation_error_body(detail)["error"]

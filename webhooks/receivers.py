@@ -1,0 +1,1 @@
+"""Domain events become webhook events (filled in by the API work)."""
