@@ -43,6 +43,7 @@ from provenance.contracts import artifact_load
 from provenance.keys import TransactionSigner, anchor_signer_get
 from provenance.merkle import MerkleTree
 from provenance.models import AnchorTransaction, Batch, Deployment, Document, SenderNonce
+from provenance.signals import batch_confirmed
 
 logger = logging.getLogger(__name__)
 
@@ -491,6 +492,7 @@ def _confirm_if_deep(batch: Batch, head: int) -> None:
         and head - batch.block_number + 1 >= settings.ANCHOR_CONFIRMATIONS
     ):
         _save(batch, State.CONFIRMED, confirmed_at=timezone.now())
+        batch_confirmed.send(sender=Batch, batch=batch)
 
 
 def _reanchor(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:

@@ -61,7 +61,7 @@ class ServiceEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[PassportEvent.Kind.SERVICE.value, PassportEvent.Kind.REPAIR.value]
     )
-    summary = serializers.CharField(max_length=300, help_text="What was done, 3 to 300 chars.")
+    summary = serializers.CharField(min_length=3, max_length=300, help_text="What was done.")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
 
 

@@ -263,7 +263,10 @@ def _record(
     if not locked.serial_code and serial.read and serial.confidence >= OCR_PREFILL_CONFIDENCE:
         locked.serial_code, locked.serial_source = serial.read, "ocr"
     locked.priority, locked.review_depth = decision.priority, decision.review_depth
-    if decision.needs_retake:
+    if locked.sandbox:
+        locked.review_depth = "single"  # one bot seat: a second blind seat would be the bot too
+    # A sandbox case goes on to the bot whatever the AI asks: the partner chose the outcome.
+    if decision.needs_retake and not locked.sandbox:
         locked.status = Status.NEEDS_RETAKE
         hints = [r.hint for r in decision.retakes]
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
