@@ -71,6 +71,7 @@ test: install
 bench: install
 	$(PY) scripts/testenv.py -- $(PY) bench/ml_inference.py $(BENCH_ARGS)
 	$(PY) scripts/testenv.py -- $(PY) bench/provenance.py
+	$(PY) scripts/testenv.py -- $(PY) bench/api.py
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

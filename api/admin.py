@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils import timezone
 
 from api.models import ApiKey, Partner, Scope
+from api.services import api_key_revoke
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -52,5 +52,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = 0
+        for key in queryset.filter(revoked_at__isnull=True):
+            api_key_revoke(key=key)
+            count += 1
         messages.success(request, f"{count} key(s) revoked.")

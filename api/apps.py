@@ -6,4 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "Partner API"
 
     def ready(self) -> None:
-        from api import schema  # noqa: F401 (registers the schema extension)
+        from api import schema, verify_cache  # noqa: F401 (schema extension; cache receivers)

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
-from api.models import ApiKey, key_hash
+from api.models import KEY_CACHE_SECONDS, ApiKey, api_key_cache_name, key_hash
 
 # last_used_at is written at most this often per key, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _key_lookup(text: str) -> ApiKey | None:
+    """The key with its partner and account, from the cache when it was used lately.
+
+    Looked up by the SHA-256 of the whole key text (the cache name too), so only the right key
+    finds a row or an entry.
+    Revoking a key, or changing it or its partner, drops the entry (api/services.py and the
+    receivers in api/models.py), and entries expire after ``KEY_CACHE_SECONDS`` regardless.
+    """
+    hashed = key_hash(text)
+    key = cache.get(api_key_cache_name(hashed))
+    if key is None:
+        key = ApiKey.objects.select_related("partner__account").filter(hashed=hashed).first()
+        if key is not None:
+            cache.set(api_key_cache_name(hashed), key, KEY_CACHE_SECONDS)
+    return key
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -31,14 +48,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The API key is malformed: expected ak_live_… or ak_test_…."
             )
-        key = ApiKey.objects.select_related("partner__account").filter(prefix=parts[2]).first()
-        if key is None or not hmac.compare_digest(key.hashed, key_hash(text)):
+        key = _key_lookup(text)
+        if key is None:
             raise exceptions.AuthenticationFailed("The API key is not valid.")
         if key.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This API key was revoked.")
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > TOUCH_EVERY:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            key.last_used_at = now
+            cache.set(api_key_cache_name(key.hashed), key, KEY_CACHE_SECONDS)
         return key.partner.account, key
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,12 +1,15 @@
-"""What the API does on top of the appraisals services: a submission made in one call."""
+"""What the API does on top of the appraisals services: a submission made in one call, and
+revoking a key."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.request import Request
 
+from api.models import ApiKey
 from api.selectors import request_partner, request_sandbox
 from appraisals.models import Submission, Tier
 from appraisals.services.submissions import submission_details_update, submission_start
@@ -38,3 +41,10 @@ def submission_create_from_api(*, request: Request, data: dict[str, Any]) -> Sub
         submission.sandbox_outcome = data.get("sandbox_outcome", "") if submission.sandbox else ""
         submission.save(update_fields=["external_reference", "sandbox", "sandbox_outcome"])
     return submission
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoke at once: the row, and the cached copy authentication would otherwise use."""
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])  # the post_save receiver drops the cached copy
+    return key

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from api.models import ApiKey, Partner, Scope
+from api.services import api_key_revoke
 from members.roles import Role
 from members.tests.factories import UserFactory
 
@@ -67,7 +67,7 @@ def test_brands_and_models_filter_and_page_by_cursor(partner, catalog) -> None: 
 def test_keys_scopes_and_the_error_shape(partner, catalog) -> None:  # noqa: ANN001
     no_scope = _key(partner, Scope.VERIFY)
     revoked = _key(partner, Scope.CATALOG_READ)
-    ApiKey.objects.filter(prefix=revoked.split("_")[2]).update(revoked_at=timezone.now())
+    api_key_revoke(key=ApiKey.objects.get(prefix=revoked.split("_")[2]))
     url = "/api/v1/catalog/categories/"
 
     missing = _get(url)

@@ -178,3 +178,21 @@ def partner_other(partner: Any) -> Any:
     from api.tests.conftest import partner_make
 
     return partner_make("Other Shop")
+
+
+def test_a_cached_verification_never_hides_a_correction(partner, report) -> None:  # noqa: ANN001
+    from appraisals.services.reports import report_correct
+
+    api = api_for(partner, "verify")
+    before = api.get(f"/api/v1/verify/{report.uid}/").json()
+    assert before["status"] == "pending_anchor"
+    assert api.get(f"/api/v1/verify/{report.uid}/").json() == before  # now from the cache
+
+    corrected = report_correct(
+        report=report,
+        changes={"condition": {**report.document["condition"], "grade": "good"}},
+        reason="The condition grade was mistyped.",
+    )
+
+    after = api.get(f"/api/v1/verify/{report.uid}/").json()
+    assert after["status"] == "superseded" and after["superseded_by"] == str(corrected.uid)

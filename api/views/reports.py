@@ -22,6 +22,7 @@ from api.serializers.reports import (
     VerifyBundleRequestSerializer,
 )
 from api.verification import bundle_verify_any, report_verify
+from api.verify_cache import verify_cache_put, verify_cached, verify_generation
 from appraisals.models import Report, Verdict
 from appraisals.report_pages import report_pdf
 from appraisals.selectors.reports import report_provenance_document
@@ -137,11 +138,17 @@ class VerifyReport(APIView):
         responses={200: VerificationSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request, uid: str) -> Response:
+        live = request.query_params.get("live", "").lower() in ("1", "true", "yes")
+        if not live and (answer := verify_cached(str(uid))) is not None:
+            return Response(answer)
+        generation = verify_generation()  # read before the rows: see api/verify_cache.py
         report = get_object_or_404(
             Report.objects.select_related("superseded_by", "submission"), uid=uid
         )
-        live = request.query_params.get("live", "").lower() in ("1", "true", "yes")
-        return Response(report_verify(report=report, live=live))
+        answer = report_verify(report=report, live=live)
+        if not live:
+            verify_cache_put(str(uid), answer, generation)
+        return Response(answer)
 
 
 class VerifyBundle(APIView):

@@ -1,0 +1,67 @@
+"""A cache of verification answers, dropped whenever anything they depend on may change.
+
+Verifying a report by id rebuilds its commitment, checks every proof and two signatures:
+about 10 ms, for an answer that changes only when a batch moves (anchored, confirmed,
+re-anchored after a reorg: any ``Batch`` save) or a report version is issued (a correction
+supersedes and revokes the old one). Either bumps one generation number in the cache, and an
+answer is served only if it was computed in the current generation, so a revocation is never
+hidden. Answer and generation come back in one cache round trip. With the in-process cache
+(no ``REDIS_URL``) other processes' bumps are not seen, so answers then also expire after
+``VERIFY_CACHE_LOCAL_SECONDS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from appraisals.models import Report
+from provenance.models import Batch
+
+GENERATION = "verify:generation"
+# An answer's life when nothing invalidates it; shorter when bumps can't reach this process.
+SHARED_SECONDS = 3600
+VERIFY_CACHE_LOCAL_SECONDS = 5
+
+
+def _ttl() -> int:
+    return SHARED_SECONDS if settings.REDIS_URL else VERIFY_CACHE_LOCAL_SECONDS
+
+
+def verify_cached(uid: str) -> dict[str, Any] | None:
+    key = f"verify:report:{uid}"
+    found = cache.get_many([GENERATION, key])
+    entry = found.get(key)
+    if entry is None or entry[0] != found.get(GENERATION, 0):
+        return None
+    return dict(entry[1])
+
+
+def verify_cache_put(uid: str, answer: dict[str, Any], generation: int) -> None:
+    cache.set(f"verify:report:{uid}", (generation, answer), _ttl())
+
+
+def verify_generation() -> int:
+    return int(cache.get(GENERATION, 0))
+
+
+def _bump() -> None:
+    if not cache.add(GENERATION, 1, None):
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # evicted between add and incr
+            cache.add(GENERATION, 1, None)
+
+
+@receiver(post_save, sender=Batch, dispatch_uid="api.verify_cache.batch")
+@receiver(post_save, sender=Report, dispatch_uid="api.verify_cache.report")
+def _changed(sender: Any, **kwargs: Any) -> None:
+    # Now, and again after commit: a reader between the two computes from the old rows and
+    # stores under the first bump's generation, which the second one retires.
+    _bump()
+    transaction.on_commit(_bump)

@@ -1,0 +1,294 @@
+"""Benchmark of the partner API under gunicorn: requests per second and latency, to a ceiling.
+
+    make bench        (starts a throwaway PostgreSQL and Redis, then runs this and the others)
+    .venv/bin/python scripts/testenv.py -- .venv/bin/python bench/api.py [--duration 10]
+
+Reports, on this machine, for
+1. ``GET /api/v1/verify/<report>/`` with a key holding the ``verify`` scope: the key, the
+   report, its signature, its proof bundle and where its anchor stands in our records;
+2. ``GET /api/v1/reports/<report>/`` with a ``reports:read`` key, the partner's own report;
+3. ``GET /bench/empty/``: a plain Django view answering ``{}`` through the same middleware
+   (bench/api_urls.py), the ceiling; not a DRF view, so the ceiling has no DRF in it,
+requests per second, p50 and p95 latency, and each one's rate as a share of the ceiling (the
+target for verify is 50% or more).
+
+The server is the Procfile's web process (gunicorn, 2 workers of 4 threads) without its
+access log, on production settings (bench/api_settings.py). The load comes from wrk, in its
+own process on the same cores; a Lua ``done`` hook prints its p50 and p95. The endpoints
+alternate in short rounds and each is reported at its best round, as in bench/ml_inference.py,
+so a burst of load from another job does not land on one side of a ratio only.
+
+The report is issued through the review services, as a partner's case would be, and
+anchored on a ganache node, which is stopped before the load: verify without ``live`` reads
+the anchor from our records and never asks the node.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# wrk runs this in each of its threads' Lua states; ``done`` runs once, with the merged figures.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d p50_us=%.1f p95_us=%.1f "
+    .. "connect=%d read=%d write=%d status=%d timeout=%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Round:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    # wrk counts answers with a status of 400 or more; the preflight checks each endpoint
+    # answers 200, not a redirect, before any load.
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds it is cut in")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds per endpoint, not counted")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (-c)")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (-t)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        help="keep database connections this many seconds (conn_max_age in DATABASE_URL, "
+        "which production reads); default: as DATABASE_URL says, a new one per request",
+    )
+    args = parser.parse_args()
+    if args.duration < args.rounds:
+        parser.error("--duration must be at least --rounds (wrk runs whole seconds)")
+    return args
+
+
+def _environment(work: Path, rpc_url: str, conn_max_age: int | None) -> None:
+    """What production settings demand, for this process and the server it starts."""
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+        if not os.environ.get(name):
+            raise SystemExit(
+                f"{name} is not set: run this under scripts/testenv.py (see `make bench`)"
+            )
+    if conn_max_age is not None:
+        url = os.environ["DATABASE_URL"]
+        os.environ["DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}conn_max_age={conn_max_age}"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.api_settings",
+        DJANGO_SECRET_KEY=secrets.token_hex(32),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        REPORT_SIGNING_KEY=secrets.token_hex(32),
+        ANCHOR_SIGNING_KEY=secrets.token_hex(32),
+        ANCHOR_DEVNET_FUNDING="true",
+        ANCHOR_CONFIRMATIONS="1",
+        ANCHOR_BATCH_MAX_WAIT_SECONDS="0",
+        ETH_RPC_URL=rpc_url,
+        EMAIL_URL="dummymail://",
+        MEDIA_ROOT=str(work / "media"),
+    )
+
+
+def _seed() -> tuple[str, str]:
+    """A partner without a rate limit, its key, and one issued report of its own: (key, uid)."""
+    from django.core.management import call_command
+
+    from api.models import ApiKey, Scope
+    from api.tests.conftest import partner_make
+    from appraisals.models import Category, Report
+    from appraisals.services import reviews as review_services
+    from appraisals.services.catalog import catalog_load
+    from appraisals.tests.reviewing import case_in_queue, expert, sign
+
+    call_command("migrate", verbosity=0)
+    catalog_load()
+    partner = partner_make("Bench Market")
+    partner.requests_per_minute = 0  # unlimited; otherwise the throttle answers 429
+    partner.save(update_fields=["requests_per_minute"])
+    scopes = [str(Scope.VERIFY), str(Scope.REPORTS_READ)]
+    key = ApiKey.issue(partner=partner, label="bench", scopes=scopes)[1]
+    case_in_queue(partner.account, Category.objects.get(slug="handbag"))
+    reviewer = expert()
+    seat = review_services.review_take_next(expert=reviewer)
+    assert seat is not None
+    sign(seat, reviewer, "authentic")
+    return key, str(Report.objects.get(submission__owner=partner.account).uid)
+
+
+def _anchor(rpc_url: str) -> None:
+    from provenance.anchoring import contract_deploy, web3_get
+    from provenance.tests.conftest import settle
+
+    w3 = web3_get(rpc_url)
+    contract_deploy(w3=w3)
+    settle(w3)
+
+
+def _get(base: str, endpoint: Endpoint) -> Any:
+    request = urllib.request.Request(base + endpoint.path)
+    if endpoint.key:
+        request.add_header("Authorization", f"Bearer {endpoint.key}")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if response.status != 200 or response.url != request.full_url:
+            raise SystemExit(f"{endpoint.path} answered {response.status} at {response.url}")
+        return json.loads(response.read())
+
+
+def _wrk(
+    base: str, endpoint: Endpoint, seconds: int, args: argparse.Namespace, script: Path
+) -> Round:
+    command = [
+        "wrk", "-t", str(args.wrk_threads), "-c", str(args.connections), "-d", f"{seconds}s",
+        "-s", str(script), base + endpoint.path,
+    ]  # fmt: skip
+    if endpoint.key:
+        command[1:1] = ["-H", f"Authorization: Bearer {endpoint.key}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = re.search(r"^BENCH (.*)$", output, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"wrk printed no figures:\n{output}")
+    figures = {k: float(v) for k, v in (pair.split("=") for pair in found.group(1).split())}
+    return Round(
+        requests=int(figures["requests"]),
+        seconds=figures["duration_us"] / 1e6,
+        p50_ms=figures["p50_us"] / 1000,
+        p95_ms=figures["p95_us"] / 1000,
+        non_2xx=int(figures["status"]),
+        socket_errors=int(sum(figures[k] for k in ("connect", "read", "write", "timeout"))),
+    )
+
+
+def _measure(
+    base: str, endpoints: list[Endpoint], args: argparse.Namespace, script: Path
+) -> dict[str, list[Round]]:
+    for endpoint in endpoints:
+        _wrk(base, endpoint, args.warmup, args, script)
+    rounds: dict[str, list[Round]] = {endpoint.name: [] for endpoint in endpoints}
+    for _ in range(args.rounds):
+        for endpoint in endpoints:
+            rounds[endpoint.name].append(
+                _wrk(base, endpoint, args.duration // args.rounds, args, script)
+            )
+    return rounds
+
+
+def _table(endpoints: list[Endpoint], rounds: dict[str, list[Round]], ceiling: str) -> int:
+    """Print the figures; the number of failed requests."""
+    best = {name: max(runs, key=lambda r: r.rate) for name, runs in rounds.items()}
+    print(f"{'endpoint':<34} {'req/s':>7} {'(rounds)':>13} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'of ceiling':>10} {'non-2xx':>8} {'errors':>7}")  # fmt: skip
+    failed = 0
+    for endpoint in endpoints:
+        runs, top = rounds[endpoint.name], best[endpoint.name]
+        spread = f"{min(r.rate for r in runs):.0f}-{max(r.rate for r in runs):.0f}"
+        non_2xx = sum(r.non_2xx for r in runs)
+        errors = sum(r.socket_errors for r in runs)
+        failed += non_2xx + errors
+        print(
+            f"{endpoint.name:<34} {top.rate:>7.0f} {spread:>13} {top.p50_ms:>7.2f} "
+            f"{top.p95_ms:>7.2f} {top.rate / best[ceiling].rate:>10.0%} {non_2xx:>8} {errors:>7}"
+        )
+    return failed
+
+
+def main() -> None:
+    args = _arguments()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: install the Debian package (apt-get install -y wrk)")
+    from provenance.tests.conftest import Ganache
+    from tests.servers import BIN, free_port, port_open, started, wait_for
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        node = Ganache(work / "ganache")
+        _environment(work, node.rpc_url, args.conn_max_age)
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.db import connections
+
+        key, uid = _seed()
+        node.start()
+        try:
+            _anchor(node.rpc_url)
+        finally:
+            node.stop()
+        connections.close_all()
+
+        ceiling = Endpoint("GET /bench/empty/ (ceiling)", "/bench/empty/", None)
+        verify = Endpoint("GET /api/v1/verify/<uuid>/", f"/api/v1/verify/{uid}/", key)
+        report = Endpoint("GET /api/v1/reports/<uuid>/", f"/api/v1/reports/{uid}/", key)
+        endpoints = [ceiling, verify, report]
+        script = work / "figures.lua"
+        script.write_text(WRK_SCRIPT)
+        port = free_port()
+        command = [
+            str(BIN / "gunicorn"), "authplatform.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+            "--threads", str(args.threads), "--graceful-timeout", "5", "--no-control-socket",
+        ]  # fmt: skip
+        with started(command, dict(os.environ), work / "gunicorn.log") as server:
+            wait_for(lambda: port_open(port), 30, "gunicorn to listen")
+            base = f"http://127.0.0.1:{port}"
+            answers = {endpoint.name: _get(base, endpoint) for endpoint in endpoints}
+            verdict = answers[verify.name]
+            kept = settings.DATABASES["default"]["CONN_MAX_AGE"]
+            print(
+                f"gunicorn: {args.workers} workers x {args.threads} threads, production "
+                f"settings, no access log; {os.cpu_count()} CPUs shared with wrk"
+            )
+            print("database connections: " + (f"kept {kept} s" if kept else "one per request"))
+            print(f"wrk -t{args.wrk_threads} -c{args.connections}: {args.warmup} s warm-up, "
+                  f"then {args.rounds} alternating rounds of {args.duration // args.rounds} s "
+                  "per endpoint; the best round shown")  # fmt: skip
+            anchor = verdict["anchor"]
+            where = f", block {anchor['block_number']}" if anchor else " (NOT anchored)"
+            print(f"verify answers status={verdict['status']}{where}\n")
+            rounds = _measure(base, endpoints, args, script)
+            failed = _table(endpoints, rounds, ceiling.name)
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn died:\n{(work / 'gunicorn.log').read_text()}")
+        if verdict["status"] != "valid":
+            print(f"\nverify measured a {verdict['status']} report, not the full valid path")
+        if failed:
+            raise SystemExit(f"\nFAILED: {failed} requests were not answered 2xx")
+
+
+if __name__ == "__main__":
+    main()
