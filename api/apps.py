@@ -6,4 +6,5 @@ class ApiConfig(AppConfig):
     verbose_name = "Partner API"
 
     def ready(self) -> None:
-        from api import schema, verify_cache  # noqa: F401 (schema extension; cache receivers)
+        # The schema extension, and the receivers that keep the caches honest.
+        from api import authentication, schema, verify_cache  # noqa: F401

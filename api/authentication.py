@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
-from api.models import KEY_CACHE_SECONDS, ApiKey, api_key_cache_name, key_hash
+from api.models import KEY_CACHE_SECONDS, ApiKey, Partner, api_key_cache_name, key_hash
 
 # last_used_at is written at most this often per key, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
 
 
+# Each process also keeps a key it just used for this long, sparing a cache round trip per
+# request: a revocation made in another process takes effect here within this time.
+LOCAL_SECONDS = 1.0
+_local: dict[str, tuple[float, ApiKey]] = {}
+
+
 def _key_lookup(text: str) -> ApiKey | None:
-    """The key with its partner and account, from the cache when it was used lately.
+    """The key with its partner and account, from the caches when it was used lately.
 
     Looked up by the SHA-256 of the whole key text (the cache name too), so only the right key
-    finds a row or an entry.
-    Revoking a key, or changing it or its partner, drops the entry (api/services.py and the
-    receivers in api/models.py), and entries expire after ``KEY_CACHE_SECONDS`` regardless.
+    finds a row or an entry. Revoking a key, or changing it or its partner, drops its entries
+    (api/services.py and the receivers in api/models.py); the shared entry expires after
+    ``KEY_CACHE_SECONDS`` regardless, the process's own after ``LOCAL_SECONDS``.
     """
     hashed = key_hash(text)
+    now = time.monotonic()
+    held = _local.get(hashed)
+    if held is not None and now - held[0] < LOCAL_SECONDS:
+        return held[1]
     key = cache.get(api_key_cache_name(hashed))
     if key is None:
         key = ApiKey.objects.select_related("partner__account").filter(hashed=hashed).first()
         if key is not None:
             cache.set(api_key_cache_name(hashed), key, KEY_CACHE_SECONDS)
+    if key is not None:
+        if len(_local) > 10_000:
+            _local.clear()
+        _local[hashed] = (now, key)
     return key
+
+
+def key_forget(hashed: str) -> None:
+    """Drop a key from this process and the shared cache (after a change or revocation)."""
+    _local.pop(hashed, None)
+    cache.delete(api_key_cache_name(hashed))
+
+
+@receiver(post_save, sender=ApiKey, dispatch_uid="api.key_changed")
+def _key_changed(sender: type[ApiKey], instance: ApiKey, **kwargs: object) -> None:
+    key_forget(instance.hashed)
+
+
+@receiver(post_save, sender=Partner, dispatch_uid="api.partner_changed")
+def _partner_changed(sender: type[Partner], instance: Partner, **kwargs: object) -> None:
+    for hashed in instance.keys.values_list("hashed", flat=True):
+        key_forget(hashed)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

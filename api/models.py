@@ -12,10 +12,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -116,14 +113,3 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
-
-
-@receiver(post_save, sender=ApiKey, dispatch_uid="api.key_changed")
-def _key_changed(sender: type[ApiKey], instance: ApiKey, **kwargs: object) -> None:
-    cache.delete(api_key_cache_name(instance.hashed))
-
-
-@receiver(post_save, sender=Partner, dispatch_uid="api.partner_changed")
-def _partner_changed(sender: type[Partner], instance: Partner, **kwargs: object) -> None:
-    hashes = instance.keys.values_list("hashed", flat=True)
-    cache.delete_many([api_key_cache_name(h) for h in hashes])

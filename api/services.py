@@ -46,5 +46,5 @@ def submission_create_from_api(*, request: Request, data: dict[str, Any]) -> Sub
 def api_key_revoke(*, key: ApiKey) -> ApiKey:
     """Revoke at once: the row, and the cached copy authentication would otherwise use."""
     key.revoked_at = timezone.now()
-    key.save(update_fields=["revoked_at"])  # the post_save receiver drops the cached copy
+    key.save(update_fields=["revoked_at"])  # api.authentication's receiver drops the copies
     return key
