@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.views import catalog, passports, reports, submissions
@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("v1/disputes/", passports.DisputeList.as_view(), name="disputes"),
     path("v1/disputes/<uuid:uid>/", passports.DisputeDetail.as_view(), name="dispute"),
+    path("v1/webhooks/", include("webhooks.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

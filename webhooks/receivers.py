@@ -1,1 +1,156 @@
-"""Domain events become webhook events (filled in by the API work)."""
+"""Domain events become webhook events for the partner that owns the submission.
+
+Each receiver runs inside the transaction that changed the domain (``webhook_emit`` queues the
+deliveries on commit, so a rolled-back change sends nothing). A submission's owner is a
+partner when it is some partner's account; the website's own buyers have no webhooks.
+Status and state changes are seen by comparing with the value the row was loaded with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import post_init, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+
+from api.models import Partner
+from api.serializers.submissions import photo_issues
+from appraisals.models import Dispute, Report, Submission, SubmissionPhoto
+from appraisals.models.reports import REPORT_DOCUMENT_TYPE
+from appraisals.signals import report_issued
+from provenance.models import Batch
+from provenance.signals import batch_confirmed
+from webhooks.models import EventType
+from webhooks.services import webhook_emit
+
+
+def _partner_of(owner_id: int) -> Partner | None:
+    return Partner.objects.filter(account_id=owner_id).first()
+
+
+def _url(name: str, *args: Any) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _submission_ref(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": str(submission.uid),
+        "reference": submission.reference,
+        "external_reference": submission.external_reference,
+        "url": _url("api:submission", submission.uid),
+    }
+
+
+def _emit(submission: Submission, event_type: str, data: dict[str, Any]) -> None:
+    partner = _partner_of(submission.owner_id)
+    if partner is not None:
+        webhook_emit(partner=partner, event_type=event_type, data=data, sandbox=submission.sandbox)
+
+
+def _remember(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # From __dict__: a deferred field must not cost a query per loaded row.
+    values = instance.__dict__
+    instance._webhook_loaded = (values.get("status"), values.get("state"))  # noqa: SLF001
+
+
+post_init.connect(_remember, sender=Submission, dispatch_uid="webhooks.submission_loaded")
+post_init.connect(_remember, sender=Dispute, dispatch_uid="webhooks.dispute_loaded")
+
+
+@receiver(post_save, sender=Submission, dispatch_uid="webhooks.submission_saved")
+def _submission_saved(sender: Any, instance: Submission, created: bool, **kwargs: Any) -> None:
+    previous = None if created else instance._webhook_loaded[0]  # noqa: SLF001
+    if previous == instance.status:
+        return
+    instance._webhook_loaded = (instance.status, None)  # noqa: SLF001
+    if created:
+        return  # the partner made it, and the create call answered with it
+    _emit(
+        instance,
+        EventType.SUBMISSION_STATUS_CHANGED,
+        {"submission": _submission_ref(instance), "status": instance.status,
+         "previous_status": previous},
+    )  # fmt: skip
+
+
+@receiver(post_save, sender=SubmissionPhoto, dispatch_uid="webhooks.photo_saved")
+def _photo_saved(sender: Any, instance: SubmissionPhoto, **kwargs: Any) -> None:
+    fields = kwargs.get("update_fields")
+    if instance.quality_ok or (fields is not None and "quality_ok" not in fields):
+        return
+    submission = instance.submission
+    _emit(
+        submission,
+        EventType.PHOTO_REJECTED,
+        {"submission": _submission_ref(submission), "slot": instance.slot.code,
+         "issues": photo_issues(instance)},
+    )  # fmt: skip
+
+
+def _report_ref(report: Report) -> dict[str, Any]:
+    return {
+        "id": str(report.uid),
+        "version": report.version,
+        "verdict": report.verdict,
+        "sha256": report.sha256,
+        "url": _url("api:report", report.uid),
+        "public_url": _url("public:report", report.public_token),
+    }
+
+
+@receiver(report_issued, dispatch_uid="webhooks.report_issued")
+def _report_issued(sender: Any, report: Report, **kwargs: Any) -> None:
+    submission = report.submission
+    _emit(
+        submission,
+        EventType.REPORT_ISSUED,
+        {"submission": _submission_ref(submission), "report": _report_ref(report)},
+    )
+    old = report.supersedes
+    if old is not None:
+        correction = report.document.get("correction") or {}
+        _emit(
+            submission,
+            EventType.REPORT_REVOKED,
+            {"submission": _submission_ref(submission), "report": _report_ref(old),
+             "superseded_by": _report_ref(report), "reason": correction.get("reason", "")},
+        )  # fmt: skip
+
+
+@receiver(batch_confirmed, dispatch_uid="webhooks.batch_confirmed")
+def _batch_confirmed(sender: Any, batch: Batch, **kwargs: Any) -> None:
+    ids = batch.documents.filter(doc_type=REPORT_DOCUMENT_TYPE).values_list("doc_id", flat=True)
+    reports = Report.objects.filter(uid__in=list(ids)).select_related("submission")
+    anchor = {
+        "chain_id": batch.deployment.chain_id,
+        "contract": batch.deployment.address,
+        "batch": batch.seq,
+        "block_number": batch.block_number,
+        "block_hash": batch.block_hash,
+    }
+    for report in reports:
+        _emit(
+            report.submission,
+            EventType.ANCHOR_CONFIRMED,
+            {"submission": _submission_ref(report.submission), "report": _report_ref(report),
+             "anchor": anchor, "verify_url": _url("api:verify-report", report.uid)},
+        )  # fmt: skip
+
+
+@receiver(post_save, sender=Dispute, dispatch_uid="webhooks.dispute_saved")
+def _dispute_saved(sender: Any, instance: Dispute, created: bool, **kwargs: Any) -> None:
+    previous = None if created else instance._webhook_loaded[1]  # noqa: SLF001
+    if previous == instance.state:
+        return
+    instance._webhook_loaded = (None, instance.state)  # noqa: SLF001
+    report = instance.report
+    _emit(
+        report.submission,
+        EventType.DISPUTE_UPDATED,
+        {"dispute": {"id": str(instance.uid), "state": instance.state,
+                     "previous_state": previous, "outcome": instance.outcome or None,
+                     "url": _url("api:dispute", instance.uid)},
+         "report": _report_ref(report)},
+    )  # fmt: skip

@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provenance.tasks.anchor_tick",
         "schedule": ANCHOR_TICK_SECONDS,
     },
+    "deliver-due-webhooks": {
+        "task": "webhooks.tasks.webhooks_deliver_due",
+        "schedule": 60.0,
+    },
 }
 # The anchoring writer has its own queue, served by one worker with concurrency 1 (Procfile
 # "anchorer"); a PostgreSQL advisory lock backs that up.
@@ -241,13 +245,19 @@ REST_FRAMEWORK = {
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "authplatform.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 # The most submissions one bulk call may create.
 API_BULK_MAX_ITEMS = env.int("API_BULK_MAX_ITEMS", default=100)
+# Webhooks to partners (webhooks/). An attempt gets this long in all, and reads at most this
+# much of the response. Only public addresses are ever called; loopback only where a setting
+# file says so (the tests' own receivers), never from the environment.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=64 * 1024)
+WEBHOOK_ALLOW_LOOPBACK = False
 SPECTACULAR_SETTINGS = {
     "TITLE": "authplatform partner API",
     "VERSION": "1.0.0",

@@ -59,3 +59,6 @@ ANCHOR_BATCH_MAX_WAIT_SECONDS = env.float("ANCHOR_BATCH_MAX_WAIT_SECONDS", defau
 ANCHOR_TICK_SECONDS = env.float("ANCHOR_TICK_SECONDS", default=2)
 CELERY_BEAT_SCHEDULE["anchor-tick"]["schedule"] = ANCHOR_TICK_SECONDS  # noqa: F405
 ANCHOR_CONFIRMATIONS = env.int("ANCHOR_CONFIRMATIONS", default=1)
+# The developer's own webhook receiver runs on this machine (docs/api.md's quickstart);
+# private ranges stay refused, and production never allows loopback.
+WEBHOOK_ALLOW_LOOPBACK = True

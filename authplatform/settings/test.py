@@ -42,3 +42,5 @@ ANCHOR_SIGNING_KEY = env.str("AUTHPLATFORM_TEST_ANCHOR_KEY", default="") or secr
 ANCHOR_DEVNET_FUNDING = True
 ANCHOR_CONFIRMATIONS = 1
 ANCHOR_BATCH_MAX_WAIT_SECONDS = 0
+# Webhook tests deliver to receivers they start on 127.0.0.1 (private ranges stay refused).
+WEBHOOK_ALLOW_LOOPBACK = True

@@ -1,0 +1,206 @@
+"""The partner API for webhook endpoints: register, change, delete, send a test event, see
+recent deliveries. A key's endpoints are its partner's of the key's mode (sandbox or live)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.authentication import HasScope
+from api.errors import ErrorSerializer
+from api.models import ApiKey, Partner, Scope
+from api.selectors import request_partner, request_sandbox
+from webhooks.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.selectors import endpoint_deliveries, endpoint_of_get, endpoints_of
+from webhooks.services import (
+    endpoint_create,
+    endpoint_delete,
+    endpoint_rotate_secret,
+    endpoint_update,
+    webhook_test_send,
+)
+
+
+# One named component for every event-type field, where spectacular would name the enum after
+# each field (event_type, event_types) and warn about the two names.
+@extend_schema_field(
+    {"type": "string", "enum": EventType.values, "description": "A webhook event type."},
+    component_name="WebhookEventType",
+)
+class EventTypeField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=EventType.choices, **kwargs)
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    event_types = serializers.ListField(child=EventTypeField())
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id", "url", "description", "event_types", "sandbox", "active", "failing_since",
+            "created_at",
+        ]  # fmt: skip
+
+
+class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
+    """The endpoint with its signing secret: only when created or rotated."""
+
+    secret = serializers.CharField(help_text="Signs every delivery (whsec_…). Shown this once.")
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookEndpointCreateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, help_text="A public http(s) URL.")
+    event_types = serializers.ListField(child=EventTypeField(), min_length=1)
+    description = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+
+
+class WebhookEndpointUpdateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, required=False)
+    event_types = serializers.ListField(child=EventTypeField(), min_length=1, required=False)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False, help_text="False cancels pending ones.")
+
+
+class WebhookTestSerializer(serializers.Serializer):
+    event_type = EventTypeField()
+
+
+class WebhookAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["number", "started_at", "status_code", "latency_ms", "response_excerpt", "error"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    event = serializers.CharField(source="event.wire_id", help_text="The event id (evt_…).")
+    event_type = EventTypeField(source="event.event_type")
+    test = serializers.BooleanField(source="event.test")
+    attempts = WebhookAttemptSerializer(many=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id", "event", "event_type", "test", "state", "attempt_count", "next_attempt_at",
+            "last_status_code", "delivered_at", "created_at", "attempts",
+        ]  # fmt: skip
+
+
+def _owner(request: Request) -> tuple[Partner, bool]:
+    """The partner and mode a request acts for: the key's, or a partner account's (live)."""
+    partner = request_partner(request) or request.user.partner
+    return partner, request_sandbox(request)
+
+
+class IsPartner(permissions.BasePermission):
+    message = "Webhook endpoints belong to partners: use a partner API key."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, ApiKey) or hasattr(request.user, "partner")
+
+
+class PartnerView:
+    required_scope = Scope.WEBHOOKS
+    permission_classes = [HasScope, IsPartner]
+
+    def endpoint(self, request: Request, uid: Any) -> WebhookEndpoint:
+        partner, sandbox = _owner(request)
+        return endpoint_of_get(partner=partner, sandbox=sandbox, uid=uid)
+
+
+class EndpointListCreate(PartnerView, generics.ListAPIView):
+    """Your webhook endpoints, newest first; or register one (its secret is shown once)."""
+
+    serializer_class = WebhookEndpointSerializer
+
+    def get_queryset(self) -> QuerySet[WebhookEndpoint]:
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookEndpoint.objects.none()
+        partner, sandbox = _owner(self.request)
+        return endpoints_of(partner=partner, sandbox=sandbox)
+
+    @extend_schema(
+        request=WebhookEndpointCreateSerializer,
+        responses={201: WebhookEndpointSecretSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        body = WebhookEndpointCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        partner, sandbox = _owner(request)
+        endpoint = endpoint_create(partner=partner, sandbox=sandbox, **body.validated_data)
+        data = WebhookEndpointSecretSerializer(endpoint).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class EndpointDetail(PartnerView, APIView):
+    """One of your endpoints: read it, change it (PATCH what changes), or delete it."""
+
+    @extend_schema(responses={200: WebhookEndpointSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, uid: Any) -> Response:
+        return Response(WebhookEndpointSerializer(self.endpoint(request, uid)).data)
+
+    @extend_schema(
+        request=WebhookEndpointUpdateSerializer,
+        responses={200: WebhookEndpointSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+    )
+    def patch(self, request: Request, uid: Any) -> Response:
+        endpoint = self.endpoint(request, uid)
+        body = WebhookEndpointUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        endpoint = endpoint_update(endpoint=endpoint, **body.validated_data)
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(responses={204: None, 404: ErrorSerializer})
+    def delete(self, request: Request, uid: Any) -> Response:
+        endpoint_delete(endpoint=self.endpoint(request, uid))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EndpointRotateSecret(PartnerView, APIView):
+    """A new signing secret, in force at once; the old one stops working."""
+
+    @extend_schema(
+        request=None, responses={200: WebhookEndpointSecretSerializer, 404: ErrorSerializer}
+    )
+    def post(self, request: Request, uid: Any) -> Response:
+        endpoint = endpoint_rotate_secret(endpoint=self.endpoint(request, uid))
+        return Response(WebhookEndpointSecretSerializer(endpoint).data)
+
+
+class EndpointTest(PartnerView, APIView):
+    """Send a test event of any type (``"test": true``, made-up data) to this endpoint."""
+
+    @extend_schema(
+        request=WebhookTestSerializer,
+        responses={202: WebhookDeliverySerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+    )
+    def post(self, request: Request, uid: Any) -> Response:
+        endpoint = self.endpoint(request, uid)
+        body = WebhookTestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        delivery = webhook_test_send(endpoint=endpoint, **body.validated_data)
+        delivery = endpoint_deliveries(endpoint=endpoint).get(pk=delivery.pk)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EndpointDeliveries(PartnerView, generics.ListAPIView):
+    """The endpoint's deliveries, newest first, each with its attempts."""
+
+    serializer_class = WebhookDeliverySerializer
+
+    def get_queryset(self) -> QuerySet[WebhookDelivery]:
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookDelivery.objects.none()
+        return endpoint_deliveries(endpoint=self.endpoint(self.request, self.kwargs["uid"]))
