@@ -15,7 +15,6 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,11 +23,11 @@ from api.models import ApiKey, Partner
 from api.tests.conftest import ALL_SCOPES, partner_make
 from appraisals.models import Submission
 from appraisals.services import reviews as review_services
-from appraisals.services.catalog import catalog_load
 from appraisals.tests.reviewing import expert, sign, to_expert_queue
 from authplatform_client import ApiError, Client, signature_verify
 from tests.photos import blurry_jpeg, good_jpeg
-from tests.servers import BIN, child_env, free_port, port_open, started, wait_for
+from tests.servers import free_port, wait_for
+from tests.test_browser_flow import chain, server  # noqa: F401 (fixtures: ganache, gunicorn)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,44 +80,6 @@ def receiver() -> Iterator[Receiver]:
         receiver.server.server_close()
 
 
-@pytest.fixture
-def chain(tmp_path: Path, settings):  # noqa: ANN001, ANN201
-    from provenance.anchoring import contract_deploy, web3_get
-    from provenance.tests.conftest import Ganache
-
-    node = Ganache(tmp_path / "ganache")
-    node.start()
-    settings.ETH_RPC_URL = settings.ETH_PUBLIC_RPC_URL = node.rpc_url
-    try:
-        contract_deploy(w3=web3_get(node.rpc_url))
-        yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture
-def server(media_root: Path, tmp_path: Path, active_model, settings, chain):  # noqa: ANN001, ANN201
-    catalog_load()
-    port = free_port()
-    cmd = [
-        str(BIN / "gunicorn"), "authplatform.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", "1", "--threads", "4",
-    ]  # fmt: skip
-    env = child_env(
-        media_root,
-        ML_MODELS_DIR=str(settings.ML_MODELS_DIR),
-        ETH_RPC_URL=chain.rpc_url,
-        ETH_PUBLIC_RPC_URL=chain.rpc_url,
-        SITE_URL=f"http://127.0.0.1:{port}",
-        AUTHPLATFORM_TEST_SIGNING_KEY=settings.REPORT_SIGNING_KEY,
-        AUTHPLATFORM_TEST_ANCHOR_KEY=settings.ANCHOR_SIGNING_KEY,
-    )
-    with started(cmd, env, tmp_path / "web.log") as process:
-        wait_for(lambda: port_open(port), 30, "gunicorn to listen")
-        yield f"http://127.0.0.1:{port}"
-        assert process.poll() is None, (tmp_path / "web.log").read_text()
-
-
 def _key(partner: Partner, *, sandbox: bool) -> str:
     return ApiKey.issue(partner=partner, label="e2e", scopes=ALL_SCOPES, sandbox=sandbox)[1]
 
@@ -140,7 +101,7 @@ def _signed(receiver: Receiver, secret: str) -> None:
     )
 
 
-def test_a_partner_goes_from_catalog_to_a_verified_report(server, receiver, chain) -> None:  # noqa: ANN001
+def test_a_partner_goes_from_catalog_to_a_verified_report(server, receiver, chain) -> None:  # noqa: ANN001, F811
     partner = partner_make("E2E Market")
     sandbox = Client(server, api_key=_key(partner, sandbox=True))
     every_type = [
