@@ -58,3 +58,28 @@ def partner(db: None) -> Partner:
 @pytest.fixture
 def rival(db: None) -> Partner:
     return partner_make("Rival Bazaar")
+
+
+def report_signed(owner: Any, category: Any) -> Any:
+    """A case of ``owner`` taken through the photo check to the queue and signed authentic by
+    a new expert: its report (version 1)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from appraisals.models import Report, Review
+    from appraisals.tests.reviewing import case_in_queue, expert, sign
+
+    case = case_in_queue(owner, category)
+    seat = Review.objects.get(submission=case)
+    who = expert()
+    seat.expert, seat.state = who, Review.State.CLAIMED
+    seat.claim_expires_at = timezone.now() + timedelta(minutes=30)
+    seat.save(update_fields=["expert", "state", "claim_expires_at"])
+    sign(seat, who)
+    return Report.objects.get(submission=case)
+
+
+@pytest.fixture
+def report(partner: Partner, catalog: dict[str, Any]) -> Any:
+    return report_signed(partner.account, catalog["handbag"])
