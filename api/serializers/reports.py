@@ -15,7 +15,8 @@ class ReportSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid")
     submission = serializers.UUIDField(source="submission.uid")
     sandbox = serializers.BooleanField(source="submission.sandbox")
-    supersedes = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+    # Null for a first version; allow_null puts that in the schema.
+    supersedes = serializers.SlugRelatedField(slug_field="uid", read_only=True, allow_null=True)
     superseded_by = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
     document = serializers.JSONField(help_text="The canonical document, as signed.")
@@ -74,7 +75,10 @@ class DisputeSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="uid")
     report = serializers.UUIDField(source="report.uid")
-    corrected_report = serializers.SlugRelatedField(slug_field="uid", read_only=True)
+    # Null until a resolution corrects the report; allow_null puts that in the schema.
+    corrected_report = serializers.SlugRelatedField(
+        slug_field="uid", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Dispute

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -177,5 +178,12 @@ class BulkResponseSerializer(serializers.Serializer):
     results = BulkResultSerializer(many=True)
 
 
+# A file part in the request. Spectacular renders a FileField as its response form, a URL
+# string, unless every request component is split off (COMPONENT_SPLIT_REQUEST).
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    pass
+
+
 class PhotoUploadSerializer(serializers.Serializer):
-    image = serializers.FileField(help_text="JPEG, PNG, WebP or HEIC; one photo.")
+    image = UploadField(help_text="JPEG, PNG, WebP or HEIC; one photo.")
