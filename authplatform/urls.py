@@ -31,3 +31,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>catalog/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# JSON under /api/, the usual page elsewhere.
+handler404 = "api.errors.not_found"

@@ -71,7 +71,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
     product_model = serializers.PrimaryKeyRelatedField(
         queryset=ProductModel.objects.all(), required=False, allow_null=True
     )
-    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+    # Blank only on a draft started on the website, before its details step.
+    tier = serializers.ChoiceField(
+        choices=[*Tier.choices, ("", "Not chosen yet")], default=Tier.STANDARD
+    )
     declared_value_eur = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=10_000_000
     )

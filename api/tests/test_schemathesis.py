@@ -1,6 +1,7 @@
 """The partner API against its own OpenAPI schema: schemathesis generates valid and invalid
 requests for every operation of the live schema served by a real gunicorn server, and checks
-that none is answered with a 5xx and that every documented response has the documented shape.
+that none is answered with a 5xx, and that every status code and content type is documented
+and every response has the documented shape.
 
 The server runs against data seeded by ``api.tests.live`` (a partner with an all-scopes key,
 the catalog, drafts with every photo, a signed report with its passport and a dispute, a
@@ -31,7 +32,11 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.errors import FailureGroup
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.photos import good_jpeg
 from tests.servers import BIN, ROOT, child_env, free_port, port_open, started, wait_for
@@ -45,7 +50,12 @@ pytestmark = [
 # status_code_conformance and content_type_conformance are left out until the schema
 # documents the API's error answers (the 404 of an unknown id or cursor, the 400 of a bad
 # filter) and a path whose id is not a UUID gets the JSON error, not Django's HTML 404.
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 PHOTO_PUT = "PUT /api/v1/submissions/{uid}/photos/{slot}/"
 MAX_EXAMPLES = 20  # per operation: the whole run stays well under two minutes on two cores
 
