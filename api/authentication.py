@@ -7,16 +7,26 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
-from api.models import KEY_CACHE_SECONDS, ApiKey, Partner, api_key_cache_name, key_hash
+from api.models import ApiKey, Partner, key_hash
 
 # last_used_at is written at most this often per key, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
+
+
+# How long an authenticated key stays in the shared cache; any change to the key or its
+# partner drops it at once.
+KEY_CACHE_SECONDS = 60
+
+
+def api_key_cache_name(hashed: str) -> str:
+    return f"apikey:{hashed}"
 
 
 # Each process also keeps a key it just used for this long, sparing a cache round trip per
@@ -25,12 +35,12 @@ LOCAL_SECONDS = 1.0
 _local: dict[str, tuple[float, ApiKey]] = {}
 
 
-def _key_lookup(text: str) -> ApiKey | None:
+def key_lookup(text: str) -> ApiKey | None:
     """The key with its partner and account, from the caches when it was used lately.
 
     Looked up by the SHA-256 of the whole key text (the cache name too), so only the right key
     finds a row or an entry. Revoking a key, or changing it or its partner, drops its entries
-    (api/services.py and the receivers in api/models.py); the shared entry expires after
+    (api/services.py and the receivers below); the shared entry expires after
     ``KEY_CACHE_SECONDS`` regardless, the process's own after ``LOCAL_SECONDS``.
     """
     hashed = key_hash(text)
@@ -56,15 +66,22 @@ def key_forget(hashed: str) -> None:
     cache.delete(api_key_cache_name(hashed))
 
 
+def _forget_now_and_after_commit(hashes: list[str]) -> None:
+    # Now, and again once the change is committed: a request that read the old row in
+    # between must not leave it cached.
+    for hashed in hashes:
+        key_forget(hashed)
+    transaction.on_commit(lambda: [key_forget(hashed) for hashed in hashes])
+
+
 @receiver(post_save, sender=ApiKey, dispatch_uid="api.key_changed")
 def _key_changed(sender: type[ApiKey], instance: ApiKey, **kwargs: object) -> None:
-    key_forget(instance.hashed)
+    _forget_now_and_after_commit([instance.hashed])
 
 
 @receiver(post_save, sender=Partner, dispatch_uid="api.partner_changed")
 def _partner_changed(sender: type[Partner], instance: Partner, **kwargs: object) -> None:
-    for hashed in instance.keys.values_list("hashed", flat=True):
-        key_forget(hashed)
+    _forget_now_and_after_commit(list(instance.keys.values_list("hashed", flat=True)))
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -82,16 +99,22 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The API key is malformed: expected ak_live_… or ak_test_…."
             )
-        key = _key_lookup(text)
+        key = key_lookup(text)
         if key is None:
             raise exceptions.AuthenticationFailed("The API key is not valid.")
         if key.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This API key was revoked.")
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > TOUCH_EVERY:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            # Only an unrevoked row is touched: a revocation that the caches haven't seen yet
+            # is caught here.
+            touched = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+                last_used_at=now
+            )
+            if not touched:
+                key_forget(key.hashed)
+                raise exceptions.AuthenticationFailed("This API key was revoked.")
             key.last_used_at = now
-            cache.set(api_key_cache_name(key.hashed), key, KEY_CACHE_SECONDS)
         return key.partner.account, key
 
     def authenticate_header(self, request: Request) -> str:

@@ -7,8 +7,9 @@ another request is a 409; so is a retry while the first is still running. Keys a
 ``IDEMPOTENCY_TTL``. Server errors (5xx) and 429s are not stored, so those can be retried.
 
 It is middleware rather than a view mixin so that every POST of the API gets it, including
-ones added later. The caller is named by a digest of its ``Authorization`` header (the key
-itself is never stored) or by the signed-in user.
+ones added later. The caller is its API key (checked as authentication checks it: a bad or
+revoked key's requests are never recorded or replayed) or the signed-in user. A secret shown
+once in a response is not kept. Records are purged after ``IDEMPOTENCY_TTL`` (api/tasks.py).
 """
 
 from __future__ import annotations
@@ -19,24 +20,32 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from api.authentication import key_lookup
+from api.errors import error_body
 from api.models import IdempotencyRecord
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# A first request still unanswered after this is taken for dead (its worker was killed).
+ABANDONED_AFTER = timedelta(minutes=5)
 HEADER = "Idempotency-Key"
 
 
 def _error(status: int, code: str, message: str) -> HttpResponse:
-    body = {"error": {"code": code, "message": message, "fields": {}}}
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    return JsonResponse(error_body(code, message), status=status)
 
 
 def _principal(request: HttpRequest) -> str | None:
-    authorization = request.headers.get("Authorization", "")
-    if authorization:
-        return "auth:" + hashlib.sha256(authorization.encode()).hexdigest()
+    """The caller: a valid, unrevoked API key, or the signed-in user; None for anyone else,
+    whose request goes on to be refused by the view and is never recorded."""
+    keyword, _, text = request.headers.get("Authorization", "").partition(" ")
+    if keyword:
+        key = key_lookup(text) if keyword == "Bearer" else None
+        if key is None or key.revoked_at is not None:
+            return None
+        return f"key:{key.pk}"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
@@ -52,7 +61,10 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 def _claim(principal: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
-    """None when this request is the first with the key; else the existing record."""
+    """None when this request is the first with the key; else the existing record.
+
+    An expired record, or one whose request never finished (its worker died), is replaced.
+    """
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -64,10 +76,26 @@ def _claim(principal: str, key: str, fingerprint: str) -> IdempotencyRecord | No
             existing = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
             if existing is None:
                 continue  # deleted meanwhile (expired, or its request failed): claim again
-            if timezone.now() - existing.created_at < IDEMPOTENCY_TTL:
+            age = timezone.now() - existing.created_at
+            abandoned = existing.status_code is None and age > ABANDONED_AFTER
+            if age < IDEMPOTENCY_TTL and not abandoned:
                 return existing
             existing.delete()
     return IdempotencyRecord.objects.filter(principal=principal, key=key).first()
+
+
+def _stored_content(response: HttpResponse) -> bytes:
+    """The body to keep: a secret shown once (a webhook endpoint's) is not kept, so a replay
+    answers the same without it ("secret": null; rotate the secret to get a new one)."""
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return bytes(response.content)
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return bytes(response.content)
+    if isinstance(body, dict) and body.get("secret"):
+        return json.dumps({**body, "secret": None}).encode()
+    return bytes(response.content)
 
 
 class IdempotencyMiddleware:
@@ -95,7 +123,7 @@ class IdempotencyMiddleware:
         records.update(
             status_code=response.status_code,
             content_type=response.get("Content-Type", ""),
-            content=response.content,
+            content=_stored_content(response),
         )
         return response
 

@@ -44,15 +44,6 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-# How long an authenticated key stays in the cache (api/authentication.py); any change to the
-# key or its partner drops it at once.
-KEY_CACHE_SECONDS = 60
-
-
-def api_key_cache_name(hashed: str) -> str:
-    return f"apikey:{hashed}"
-
-
 class ApiKey(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="keys")
     label = models.CharField(max_length=80)

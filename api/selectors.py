@@ -22,46 +22,47 @@ def request_sandbox(request: Request) -> bool:
     return isinstance(request.auth, ApiKey) and request.auth.sandbox
 
 
-def _owner(request: Request) -> Any:
+def request_owner(request: Request) -> Any:
+    """Whose submissions the request acts on: the key's partner account, or the user."""
     partner = request_partner(request)
     return partner.account if partner is not None else request.user
 
 
-def submissions_visible(request: Request) -> QuerySet[Submission]:
+def submissions_visible(*, request: Request) -> QuerySet[Submission]:
     return Submission.objects.filter(
-        owner=_owner(request), sandbox=request_sandbox(request)
+        owner=request_owner(request), sandbox=request_sandbox(request)
     ).select_related("category", "brand", "product_model")
 
 
-def submission_visible_get(request: Request, uid: Any) -> Submission:
+def submission_visible_get(*, request: Request, uid: Any) -> Submission:
     try:
-        return submissions_visible(request).get(uid=uid)
+        return submissions_visible(request=request).get(uid=uid)
     except (Submission.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such submission.") from error
 
 
-def reports_visible(request: Request) -> QuerySet[Report]:
+def reports_visible(*, request: Request) -> QuerySet[Report]:
     return Report.objects.filter(
-        submission__owner=_owner(request), submission__sandbox=request_sandbox(request)
+        submission__owner=request_owner(request), submission__sandbox=request_sandbox(request)
     ).select_related("submission", "superseded_by")
 
 
-def report_visible_get(request: Request, uid: Any) -> Report:
+def report_visible_get(*, request: Request, uid: Any) -> Report:
     try:
-        return reports_visible(request).get(uid=uid)
+        return reports_visible(request=request).get(uid=uid)
     except (Report.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such report.") from error
 
 
-def disputes_visible(request: Request) -> QuerySet[Dispute]:
+def disputes_visible(*, request: Request) -> QuerySet[Dispute]:
     return Dispute.objects.filter(
-        report__submission__owner=_owner(request),
+        report__submission__owner=request_owner(request),
         report__submission__sandbox=request_sandbox(request),
     ).select_related("report")
 
 
-def dispute_visible_get(request: Request, uid: Any) -> Dispute:
+def dispute_visible_get(*, request: Request, uid: Any) -> Dispute:
     try:
-        return disputes_visible(request).get(uid=uid)
+        return disputes_visible(request=request).get(uid=uid)
     except (Dispute.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such dispute.") from error

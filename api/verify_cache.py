@@ -2,16 +2,17 @@
 
 Verifying a report by id rebuilds its commitment, checks every proof and two signatures:
 about 10 ms, for an answer that changes only when a batch moves (anchored, confirmed,
-re-anchored after a reorg: any ``Batch`` save) or a report version is issued (a correction
-supersedes and revokes the old one). Either bumps one generation number in the cache, and an
-answer is served only if it was computed in the current generation, so a revocation is never
-hidden. Answer and generation come back in one cache round trip. With the in-process cache
-(no ``REDIS_URL``) other processes' bumps are not seen, so answers then also expire after
-``VERIFY_CACHE_LOCAL_SECONDS``.
+re-anchored after a reorg: any ``Batch`` save; a wiped devnet: the ``Deployment`` save) or a
+report version is issued (a correction supersedes and revokes the old one). Any of these
+bumps one generation number in the cache, and an answer is served only if it was computed in
+the current generation, so a revocation is never hidden. Answer and generation come back in
+one cache round trip. With the in-process cache (no ``REDIS_URL``) other processes' bumps
+are not seen, so answers then also expire after ``VERIFY_CACHE_LOCAL_SECONDS``.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from appraisals.models import Report
-from provenance.models import Batch
+from provenance.models import Batch, Deployment
 
 GENERATION = "verify:generation"
 # An answer's life when nothing invalidates it; shorter when bumps can't reach this process.
@@ -37,7 +38,7 @@ def verify_cached(uid: str) -> dict[str, Any] | None:
     key = f"verify:report:{uid}"
     found = cache.get_many([GENERATION, key])
     entry = found.get(key)
-    if entry is None or entry[0] != found.get(GENERATION, 0):
+    if entry is None or GENERATION not in found or entry[0] != found[GENERATION]:
         return None
     return dict(entry[1])
 
@@ -47,19 +48,26 @@ def verify_cache_put(uid: str, answer: dict[str, Any], generation: int) -> None:
 
 
 def verify_generation() -> int:
-    return int(cache.get(GENERATION, 0))
+    generation = cache.get(GENERATION)
+    if generation is None:
+        cache.add(GENERATION, time.time_ns(), None)
+        generation = cache.get(GENERATION, 0)
+    return int(generation)
 
 
 def _bump() -> None:
-    if not cache.add(GENERATION, 1, None):
+    # A missing generation restarts from the clock, never from a number an old answer holds.
+    if not cache.add(GENERATION, time.time_ns(), None):
         try:
             cache.incr(GENERATION)
         except ValueError:  # evicted between add and incr
-            cache.add(GENERATION, 1, None)
+            cache.add(GENERATION, time.time_ns(), None)
 
 
 @receiver(post_save, sender=Batch, dispatch_uid="api.verify_cache.batch")
 @receiver(post_save, sender=Report, dispatch_uid="api.verify_cache.report")
+# A retired deployment (a wiped devnet) moves its batches with a bulk update, no Batch saves.
+@receiver(post_save, sender=Deployment, dispatch_uid="api.verify_cache.deployment")
 def _changed(sender: Any, **kwargs: Any) -> None:
     # Now, and again after commit: a reader between the two computes from the old rows and
     # stores under the first bump's generation, which the second one retires.

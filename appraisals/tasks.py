@@ -9,7 +9,11 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from appraisals.selectors import submissions_prescreen_stalled, submissions_stalled
+from appraisals.selectors import (
+    submissions_prescreen_stalled,
+    submissions_sandbox_stalled,
+    submissions_stalled,
+)
 from appraisals.services.photos import submission_check_photos_run
 from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
 from appraisals.services.sandbox import sandbox_review_run
@@ -57,7 +61,8 @@ def submission_prescreen(submission_id: int, round: int) -> str:
 
 @shared_task(soft_time_limit=30, time_limit=60)
 def submissions_requeue_stalled() -> int:
-    """Enqueue again the work of cases stuck in ``submitted`` or ``queued``.
+    """Enqueue again the work of cases stuck in ``submitted`` or ``queued``, and of sandbox
+    cases still waiting for the bot expert.
 
     Covers a message lost by the broker, a worker that crashed, and a pre-screen that gave
     up retrying while no model was available.
@@ -74,6 +79,12 @@ def submissions_requeue_stalled() -> int:
     ).values_list("pk", "round")
     for submission_id, round_ in prescreens:
         submission_prescreen.delay(submission_id, round_)
+        count += 1
+    sandbox = submissions_sandbox_stalled(
+        older_than=timedelta(seconds=settings.PRESCREEN_STALL_SECONDS)
+    ).values_list("pk", "round")
+    for submission_id, round_ in sandbox:
+        sandbox_review.delay(submission_id, round_)
         count += 1
     return count
 

@@ -61,7 +61,7 @@ class Client:
                     return response.status, response.read(), response.headers["Content-Type"]
             except urllib.error.HTTPError as error:
                 body = error.read()
-                if error.code in _RETRY_STATUSES and attempt < self.retries:
+                if _retryable(error.code, body) and attempt < self.retries:
                     time.sleep(_wait(error.headers.get("Retry-After"), attempt))
                     continue
                 raise _api_error(error.code, body) from None
@@ -193,6 +193,13 @@ class Client:
     def webhook_test(self, endpoint_id: str, event_type: str) -> dict[str, Any]:
         body = {"event_type": event_type}
         return dict(self._json("POST", f"webhooks/endpoints/{endpoint_id}/test/", json_body=body))
+
+
+def _retryable(status: int, body: bytes) -> bool:
+    """429 and gateway errors; and a 409 that says our own first try is still running."""
+    if status in _RETRY_STATUSES:
+        return True
+    return status == 409 and b'"idempotency_in_progress"' in body
 
 
 def _wait(retry_after: str | None, attempt: int) -> float:

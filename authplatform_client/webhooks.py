@@ -9,14 +9,18 @@ import time
 
 
 def signature_verify(*, secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
-    """True when ``header`` signs ``body`` with ``secret`` and is at most ``tolerance`` s old."""
+    """True when ``header`` signs ``body`` with ``secret`` at most ``tolerance`` s ago.
+
+    Pass the raw request body, before any JSON parsing. Standard library only: a receiver may
+    copy this function as it is.
+    """
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
     try:
-        parts = dict(part.split("=", 1) for part in header.split(","))
-        timestamp = int(parts["t"])
+        timestamp = int(fields["t"])
     except (KeyError, ValueError):
         return False
-    expected = hmac.new(
-        secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256
-    ).hexdigest()
-    fresh = abs(time.time() - timestamp) <= tolerance
-    return fresh and hmac.compare_digest(expected, parts.get("v1", ""))
+    if abs(time.time() - timestamp) > tolerance:
+        return False
+    signed = str(timestamp).encode() + b"." + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, fields.get("v1", ""))

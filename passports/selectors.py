@@ -20,6 +20,16 @@ def item_get_public(*, token: str) -> Item:
     return item
 
 
+def item_get_current(*, token: str) -> Item:
+    """The passport at ``token``, or the one it was merged into (its history moved there)."""
+    item = item_get_public(token=token)
+    while item.merged_into_id is not None:
+        item = Item.objects.select_related("category", "brand", "product_model").get(
+            pk=item.merged_into_id
+        )
+    return item
+
+
 def item_get_for_owner(*, uid: object, owner: User) -> Item:
     try:
         item = Item.objects.select_related("category", "brand").get(uid=uid)

@@ -98,7 +98,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-def _owner(request: Request) -> tuple[Partner, bool]:
+def _partner_and_mode(request: Request) -> tuple[Partner, bool]:
     """The partner and mode a request acts for: the key's, or a partner account's (live)."""
     partner = request_partner(request) or request.user.partner
     return partner, request_sandbox(request)
@@ -116,7 +116,7 @@ class PartnerView:
     permission_classes = [HasScope, IsPartner]
 
     def endpoint(self, request: Request, uid: Any) -> WebhookEndpoint:
-        partner, sandbox = _owner(request)
+        partner, sandbox = _partner_and_mode(request)
         return endpoint_of_get(partner=partner, sandbox=sandbox, uid=uid)
 
 
@@ -128,7 +128,7 @@ class EndpointListCreate(PartnerView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
         if getattr(self, "swagger_fake_view", False):
             return WebhookEndpoint.objects.none()
-        partner, sandbox = _owner(self.request)
+        partner, sandbox = _partner_and_mode(self.request)
         return endpoints_of(partner=partner, sandbox=sandbox)
 
     @extend_schema(
@@ -138,7 +138,7 @@ class EndpointListCreate(PartnerView, generics.ListAPIView):
     def post(self, request: Request) -> Response:
         body = WebhookEndpointCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        partner, sandbox = _owner(request)
+        partner, sandbox = _partner_and_mode(request)
         endpoint = endpoint_create(partner=partner, sandbox=sandbox, **body.validated_data)
         data = WebhookEndpointSecretSerializer(endpoint).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -181,3 +181,49 @@ def test_a_cached_verification_never_hides_a_correction(partner, report) -> None
 
     after = api.get(f"/api/v1/verify/{report.uid}/").json()
     assert after["status"] == "superseded" and after["superseded_by"] == str(corrected.uid)
+
+
+def test_a_revoked_key_replays_nothing_and_a_secret_is_not_kept(partner, catalog) -> None:  # noqa: ANN001
+    from api.models import ApiKey
+    from api.services import api_key_revoke
+
+    api = api_for(partner)
+    hook = {"url": "http://127.0.0.1:9/hooks", "event_types": ["report.issued"]}
+    created = api.post("/api/v1/webhooks/endpoints/", hook, HTTP_IDEMPOTENCY_KEY="h-1")
+    replayed = api.post("/api/v1/webhooks/endpoints/", hook, HTTP_IDEMPOTENCY_KEY="h-1")
+    case = api.post("/api/v1/submissions/", {"category": "handbag", "brand": "hermes"},
+                    HTTP_IDEMPOTENCY_KEY="s-1")  # fmt: skip
+    api_key_revoke(key=ApiKey.objects.get())
+    after = api.post("/api/v1/submissions/", {"category": "handbag", "brand": "hermes"},
+                     HTTP_IDEMPOTENCY_KEY="s-1")  # fmt: skip
+
+    assert created.status_code == replayed.status_code == 201
+    assert created.json()["secret"].startswith("whsec_") and replayed.json()["secret"] is None
+    assert replayed.json()["id"] == created.json()["id"]
+    assert case.status_code == 201 and after.status_code == 401
+
+
+def test_a_sandbox_key_cannot_touch_live_passports(partner, report) -> None:  # noqa: ANN001
+    item = Item.objects.get()
+    sandbox = api_for(partner, sandbox=True)
+
+    refused = sandbox.post(
+        f"/api/v1/passports/{item.public_token}/events/",
+        {"kind": "service", "summary": "Movement serviced"},
+    )
+
+    assert refused.status_code == 403 and item.events.count() == 1
+
+
+def test_a_signed_report_bundle_verifies_like_its_id(partner, report) -> None:  # noqa: ANN001
+    from provenance.signing import bundle_build_from_parts
+
+    api = api_for(partner, "verify")
+    signed = bundle_build_from_parts(
+        document=report.document, signature=report.signature, signer=report.signer
+    )
+
+    by_bundle = api.post("/api/v1/verify/", {"bundle": signed}).json()
+    by_id = api.get(f"/api/v1/verify/{report.uid}/").json()
+
+    assert by_bundle == by_id and by_bundle["status"] == "pending_anchor"

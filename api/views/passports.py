@@ -8,17 +8,18 @@ import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
 from api.models import Scope
-from api.selectors import dispute_visible_get, disputes_visible
+from api.selectors import dispute_visible_get, disputes_visible, request_sandbox
 from api.serializers.reports import DisputeSerializer
 from appraisals.models import Dispute
 from passports.models import Item, PassportEvent
-from passports.selectors import item_get_public, passport_events
+from passports.selectors import item_get_current, passport_events
 from passports.services import service_record
 
 
@@ -65,13 +66,6 @@ class ServiceEventSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-def _passport(token: str) -> Item:
-    item = item_get_public(token=token)
-    while item.merged_into_id is not None:  # a linked duplicate: its history moved
-        item = item_get_public(token=Item.objects.get(pk=item.merged_into_id).public_token)
-    return item
-
-
 class PassportDetail(APIView):
     """A passport by the token in its public address (``/p/<token>/``)."""
 
@@ -79,7 +73,7 @@ class PassportDetail(APIView):
 
     @extend_schema(responses={200: PassportSerializer, 404: ErrorSerializer})
     def get(self, request: Request, token: str) -> Response:
-        return Response(PassportSerializer(_passport(token)).data)
+        return Response(PassportSerializer(item_get_current(token=token)).data)
 
 
 class PassportServiceEvent(APIView):
@@ -92,7 +86,9 @@ class PassportServiceEvent(APIView):
         responses={201: PassportSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def post(self, request: Request, token: str) -> Response:
-        item = _passport(token)
+        if request_sandbox(request):
+            raise PermissionDenied("A sandbox key can't change passports, which are all live.")
+        item = item_get_current(token=token)
         body = ServiceEventSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         service_record(item=item, actor=request.user, **body.validated_data)
@@ -118,7 +114,7 @@ class DisputeList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Dispute]:
         return (
-            disputes_visible(self.request)
+            disputes_visible(request=self.request)
             .select_related("corrected_report")
             .order_by("-opened_at", "-id")
         )
@@ -129,4 +125,4 @@ class DisputeDetail(generics.RetrieveAPIView):
     serializer_class = DisputeSerializer
 
     def get_object(self) -> Dispute:
-        return dispute_visible_get(self.request, self.kwargs["uid"])
+        return dispute_visible_get(request=self.request, uid=self.kwargs["uid"])

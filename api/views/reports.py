@@ -48,7 +48,7 @@ class ReportList(generics.ListAPIView):
     filterset_class = ReportFilter
 
     def get_queryset(self) -> QuerySet[Report]:
-        return reports_visible(self.request).order_by("-issued_at", "-id")
+        return reports_visible(request=self.request).order_by("-issued_at", "-id")
 
 
 class ReportDetail(generics.RetrieveAPIView):
@@ -56,7 +56,7 @@ class ReportDetail(generics.RetrieveAPIView):
     serializer_class = ReportSerializer
 
     def get_object(self) -> Report:
-        return report_visible_get(self.request, self.kwargs["uid"])
+        return report_visible_get(request=self.request, uid=self.kwargs["uid"])
 
 
 def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -75,7 +75,7 @@ class ReportDocument(APIView):
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, 404: _NOT_YOURS})
     def get(self, request: Request, uid: str) -> HttpResponse:
-        report = report_visible_get(request, uid)
+        report = report_visible_get(request=request, uid=uid)
         return _download(
             canonical_json(report.document), "application/json", f"{report.reference}.json"
         )
@@ -86,7 +86,7 @@ class ReportPdf(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: _NOT_YOURS})
     def get(self, request: Request, uid: str) -> HttpResponse:
-        report = report_visible_get(request, uid)
+        report = report_visible_get(request=request, uid=uid)
         return _download(report_pdf(report), "application/pdf", f"{report.reference}.pdf")
 
 
@@ -107,7 +107,7 @@ class ReportBundle(APIView):
         }
     )
     def get(self, request: Request, uid: str) -> HttpResponse | Response:
-        report = report_visible_get(request, uid)
+        report = report_visible_get(request=request, uid=uid)
         document = report_provenance_document(report)
         if document is None:
             message = "A sandbox report is never anchored, so it has no proof bundle."

@@ -19,7 +19,12 @@ from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, api_exception, error_body, validation_error_body
 from api.models import Scope
-from api.selectors import request_sandbox, submission_visible_get, submissions_visible
+from api.selectors import (
+    request_owner,
+    request_sandbox,
+    submission_visible_get,
+    submissions_visible,
+)
 from api.serializers.submissions import (
     BulkRequestSerializer,
     BulkResponseSerializer,
@@ -28,11 +33,10 @@ from api.serializers.submissions import (
     SubmissionSerializer,
     TimelineEventSerializer,
 )
-from api.services import submission_create_from_api
 from appraisals.models import PhotoSlot, Status, Submission, SubmissionEvent
 from appraisals.selectors import submission_events, submission_slot_get
 from appraisals.services.photos import submission_photo_upload
-from appraisals.services.submissions import submission_submit
+from appraisals.services.submissions import submission_create, submission_submit
 from appraisals.uploads import PhotoRejected
 
 # A refused file's HTTP status: too big is 413, a format we don't take is 415, the rest 400.
@@ -42,6 +46,10 @@ _REJECTED_STATUS = {
     "unsupported_format": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     "heic_unsupported": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
 }
+
+
+def _create(request: Request, data: dict[str, Any]) -> Submission:
+    return submission_create(owner=request_owner(request), sandbox=request_sandbox(request), **data)
 
 
 def _with_details(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -72,15 +80,15 @@ class SubmissionListCreate(generics.ListCreateAPIView):
     filterset_class = SubmissionFilter
 
     def get_queryset(self) -> QuerySet[Submission]:
-        return _with_details(submissions_visible(self.request)).order_by("-created_at", "-id")
+        return _with_details(submissions_visible(request=self.request)).order_by(
+            "-created_at", "-id"
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "sandbox": request_sandbox(self.request)}
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = submission_create_from_api(
-            request=self.request, data=serializer.validated_data
-        )
+        serializer.instance = _create(self.request, serializer.validated_data)
 
 
 class SubmissionDetail(generics.RetrieveAPIView):
@@ -90,7 +98,7 @@ class SubmissionDetail(generics.RetrieveAPIView):
     serializer_class = SubmissionSerializer
 
     def get_object(self) -> Submission:
-        submission = submission_visible_get(self.request, self.kwargs["uid"])
+        submission = submission_visible_get(request=self.request, uid=self.kwargs["uid"])
         return _with_details(Submission.objects.filter(pk=submission.pk)).get()
 
 
@@ -103,7 +111,7 @@ class SubmissionTimeline(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[SubmissionEvent]:
         return submission_events(
-            submission=submission_visible_get(self.request, self.kwargs["uid"])
+            submission=submission_visible_get(request=self.request, uid=self.kwargs["uid"])
         )
 
 
@@ -131,7 +139,7 @@ class PhotoPut(APIView):
         },
     )
     def put(self, request: Request, uid: str, slot: str) -> Response:
-        submission = submission_visible_get(request, uid)
+        submission = submission_visible_get(request=request, uid=uid)
         photo_slot = submission_slot_get(submission=submission, slot_code=slot)
         upload = request.data.get("image")
         if upload is None or not hasattr(upload, "read"):
@@ -188,7 +196,7 @@ class SubmissionSubmit(APIView):
         },
     )
     def post(self, request: Request, uid: str) -> Response:
-        submission = submission_visible_get(request, uid)
+        submission = submission_visible_get(request=request, uid=uid)
         if not submission.is_editable:
             return _conflict(submission)
         submission_submit(submission=submission)
@@ -225,9 +233,7 @@ class SubmissionBulk(APIView):
             serializer = SubmissionSerializer(data=item, context=context)
             try:
                 serializer.is_valid(raise_exception=True)
-                submission = submission_create_from_api(
-                    request=request, data=serializer.validated_data
-                )
+                submission = _create(request, serializer.validated_data)
             except (exceptions.ValidationError, ValidationError) as error:
                 results.append({"index": index, "status": 400, "error": _item_error(error)})
                 continue

@@ -11,6 +11,7 @@ from appraisals.selectors.submissions import (
     submission_photos,
     submission_slot_get,
     submissions_prescreen_stalled,
+    submissions_sandbox_stalled,
     submissions_stalled,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "submission_photos",
     "submission_slot_get",
     "submissions_prescreen_stalled",
+    "submissions_sandbox_stalled",
     "submissions_stalled",
 ]

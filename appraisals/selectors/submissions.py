@@ -98,3 +98,12 @@ def submissions_prescreen_stalled(*, older_than: timedelta) -> QuerySet[Submissi
     return Submission.objects.filter(
         status=Status.QUEUED, updated_at__lt=timezone.now() - older_than
     )
+
+
+def submissions_sandbox_stalled(*, older_than: timedelta) -> QuerySet[Submission]:
+    """Sandbox cases still waiting for the bot expert (its task was lost or failed)."""
+    return Submission.objects.filter(
+        sandbox=True,
+        status=Status.AWAITING_EXPERT,
+        updated_at__lt=timezone.now() - older_than,
+    )

@@ -59,7 +59,8 @@ def disputes_sla_breaches_record() -> int:
 def submissions_sla_breaches_record() -> int:
     """Mark every open case past its due time; returns how many were newly marked."""
     return _breaches_record(
-        Submission.objects.filter(status__in=OPEN_STATES, due_at__lt=timezone.now()),
+        # Sandbox cases are a partner's tests: no promise, no breach.
+        Submission.objects.filter(status__in=OPEN_STATES, due_at__lt=timezone.now(), sandbox=False),
         lambda submission: (
             submission,
             SubmissionEvent.Kind.SLA_BREACHED,

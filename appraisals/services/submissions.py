@@ -83,6 +83,41 @@ def submission_start(
     return submission
 
 
+def submission_create(
+    *,
+    owner: User,
+    sandbox: bool,
+    category: Category,
+    brand: Brand,
+    product_model: ProductModel | None = None,
+    serial_code: str = "",
+    tier: str = "",
+    declared_value_eur: int | None = None,
+    external_reference: str = "",
+    sandbox_outcome: str = "",
+) -> Submission:
+    """A draft with its item, details and tier in one step, all or nothing (the partner API).
+
+    A sandbox draft (made with a sandbox API key) is signed by the bot expert with
+    ``sandbox_outcome`` (appraisals/services/sandbox.py); a live one ignores it.
+    """
+    with transaction.atomic():
+        submission = submission_start(
+            owner=owner, category=category, brand=brand, product_model=product_model
+        )
+        submission_details_update(
+            submission=submission,
+            serial_code=serial_code,
+            tier=tier or Tier.STANDARD,
+            declared_value_eur=declared_value_eur,
+        )
+        submission.external_reference = external_reference
+        submission.sandbox = sandbox
+        submission.sandbox_outcome = sandbox_outcome if sandbox else ""
+        submission.save(update_fields=["external_reference", "sandbox", "sandbox_outcome"])
+    return submission
+
+
 def submission_item_update(
     *,
     submission: Submission,

@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.webhooks_deliver_due",
         "schedule": 60.0,
     },
+    "purge-idempotency-records": {
+        "task": "api.tasks.idempotency_records_purge",
+        "schedule": 3600.0,
+    },
 }
 # The anchoring writer has its own queue, served by one worker with concurrency 1 (Procfile
 # "anchorer"); a PostgreSQL advisory lock backs that up.

@@ -16,9 +16,9 @@ import pytest
 
 from api.models import Partner
 from api.tests.conftest import partner, rival  # noqa: F401  (the API tests' fixtures)
+from authplatform_client import signature_verify
 from webhooks.models import EventType, WebhookEndpoint
 from webhooks.services import endpoint_create
-from webhooks.signing import signature_verify
 
 
 @dataclass

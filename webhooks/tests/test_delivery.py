@@ -12,10 +12,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from authplatform_client import signature_verify
 from webhooks.delivery import WEBHOOK_RETRY_SCHEDULE
 from webhooks.models import EventType, WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create, endpoint_update, webhook_emit
-from webhooks.signing import signature_header, signature_verify
+from webhooks.signing import signature_header
 from webhooks.tasks import SCHEDULE_AHEAD_SECONDS, webhook_deliver, webhooks_deliver_due
 
 pytestmark = pytest.mark.django_db
