@@ -5,9 +5,12 @@ about 10 ms, for an answer that changes only when a batch moves (anchored, confi
 re-anchored after a reorg: any ``Batch`` save; a wiped devnet: the ``Deployment`` save) or a
 report version is issued (a correction supersedes and revokes the old one). Any of these
 bumps one generation number in the cache, and an answer is served only if it was computed in
-the current generation, so a revocation is never hidden. Answer and generation come back in
-one cache round trip. With the in-process cache (no ``REDIS_URL``) other processes' bumps
-are not seen, so answers then also expire after ``VERIFY_CACHE_LOCAL_SECONDS``.
+the current generation: answer and generation come back in one cache round trip.
+
+Each process also holds an answer it served for ``HELD_SECONDS`` (its own changes clear the
+hold at once), so a revocation or correction made elsewhere shows everywhere within that
+second. With the in-process cache (no ``REDIS_URL``) other processes' bumps are not seen at
+all, so answers then expire after ``VERIFY_CACHE_LOCAL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -34,12 +37,24 @@ def _ttl() -> int:
     return SHARED_SECONDS if settings.REDIS_URL else VERIFY_CACHE_LOCAL_SECONDS
 
 
+# How long a process holds an answer it served (see the module docstring).
+HELD_SECONDS = 1.0
+_held: dict[str, tuple[float, dict[str, Any]]] = {}
+
+
 def verify_cached(uid: str) -> dict[str, Any] | None:
+    now = time.monotonic()
+    held = _held.get(uid)
+    if held is not None and now - held[0] < HELD_SECONDS:
+        return held[1]
     key = f"verify:report:{uid}"
     found = cache.get_many([GENERATION, key])
     entry = found.get(key)
     if entry is None or GENERATION not in found or entry[0] != found[GENERATION]:
         return None
+    if len(_held) > 10_000:
+        _held.clear()
+    _held[uid] = (now, entry[1])
     return dict(entry[1])
 
 
@@ -56,6 +71,7 @@ def verify_generation() -> int:
 
 
 def _bump() -> None:
+    _held.clear()
     # A missing generation restarts from the clock, never from a number an old answer holds.
     if not cache.add(GENERATION, time.time_ns(), None):
         try:
