@@ -28,6 +28,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     exclude = ["secret"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # "secret" is excluded from the form; listed here so it is not shown read-only either.
         editable = {"active", "description", "secret"}
         return [f for f in super().get_readonly_fields(request, obj) if f not in editable]
 
