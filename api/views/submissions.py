@@ -61,6 +61,10 @@ def _with_details(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
     )
 
 
+def _detailed(pk: int) -> Submission:
+    return _with_details(Submission.objects.filter(pk=pk)).get()
+
+
 class SubmissionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     external_reference = django_filters.CharFilter()
@@ -99,7 +103,7 @@ class SubmissionDetail(generics.RetrieveAPIView):
 
     def get_object(self) -> Submission:
         submission = submission_visible_get(request=self.request, uid=self.kwargs["uid"])
-        return _with_details(Submission.objects.filter(pk=submission.pk)).get()
+        return _detailed(submission.pk)
 
 
 class SubmissionTimeline(generics.ListAPIView):
@@ -200,8 +204,7 @@ class SubmissionSubmit(APIView):
         if not submission.is_editable:
             return _conflict(submission)
         submission_submit(submission=submission)
-        fresh = _with_details(Submission.objects.filter(pk=submission.pk)).get()
-        data = SubmissionSerializer(fresh, context={"request": request}).data
+        data = SubmissionSerializer(_detailed(submission.pk), context={"request": request}).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -237,10 +240,16 @@ class SubmissionBulk(APIView):
             except (exceptions.ValidationError, ValidationError) as error:
                 results.append({"index": index, "status": 400, "error": _item_error(error)})
                 continue
-            fresh = _with_details(Submission.objects.filter(pk=submission.pk)).get()
-            data = SubmissionSerializer(fresh, context=context).data
-            results.append({"index": index, "status": 201, "submission": data})
-        created = sum(1 for r in results if r["status"] == 201)
+            results.append({"index": index, "status": 201, "submission": submission.pk})
+        # The created ones read back in one prefetched query set, not one per item.
+        pks = [r["submission"] for r in results if r["status"] == 201]
+        fresh = _with_details(Submission.objects.filter(pk__in=pks)).in_bulk()
+        for result in results:
+            if result["status"] == 201:
+                result["submission"] = SubmissionSerializer(
+                    fresh[result["submission"]], context=context
+                ).data
+        created = len(pks)
         body = {"created": created, "failed": len(results) - created, "results": results}
         return Response(body, status=status.HTTP_200_OK)
 

@@ -164,10 +164,15 @@ def submission_details_update(
 
 
 def submission_blockers(*, submission: Submission) -> list[str]:
-    """What stops this draft from being submitted, in words the buyer can act on."""
+    """What stops this draft from being submitted, in words the buyer can act on.
+
+    Reads the photos, slots and photo requests through ``.all()``, so a list that prefetched
+    them (the partner API's) asks nothing more per submission.
+    """
     photos = {p.slot_id: p for p in submission.photos.all()}
+    slots = sorted(submission.category.slots.all(), key=lambda s: (s.position, s.pk))
     problems: list[str] = []
-    for slot in submission.category.slots.order_by("position"):
+    for slot in slots:
         photo = photos.get(slot.pk)
         if photo is None and slot.required:
             problems.append(f"Add a photo for “{slot.name}” (required).")
@@ -176,15 +181,16 @@ def submission_blockers(*, submission: Submission) -> list[str]:
             problems.append(f"Retake “{slot.name}”: {issues}")
     if not submission.tier:
         problems.append("Choose a service tier.")
-    request = submission.photo_requests.filter(answered_at__isnull=True).first()
-    if request is not None:
-        slots = {s.code: s for s in submission.category.slots.all()}
+    unanswered = [r for r in submission.photo_requests.all() if r.answered_at is None]
+    if unanswered:
+        request = max(unanswered, key=lambda r: (r.created_at, r.pk))  # the newest
+        by_code = {s.code: s for s in slots}
         for code in request.slot_codes:
-            if code not in slots:
+            if code not in by_code:
                 continue
-            photo = photos.get(slots[code].pk)
+            photo = photos.get(by_code[code].pk)
             if photo is None or photo.uploaded_at <= request.created_at:
-                problems.append(f"The expert asked for a new photo of “{slots[code].name}”.")
+                problems.append(f"The expert asked for a new photo of “{by_code[code].name}”.")
     return problems
 
 
