@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
 from api.models import ApiKey, Partner, key_hash
+from authplatform.hold import Hold
 
 # last_used_at is written at most this often per key, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -29,10 +29,9 @@ def api_key_cache_name(hashed: str) -> str:
     return f"apikey:{hashed}"
 
 
-# Each process also keeps a key it just used for this long, sparing a cache round trip per
-# request: a revocation made in another process takes effect here within this time.
-LOCAL_SECONDS = 1.0
-_local: dict[str, tuple[float, ApiKey]] = {}
+# Each process also holds a key it just used for a second, sparing a cache round trip per
+# request: a revocation made in another process takes effect here within that second.
+_held: Hold[ApiKey] = Hold(seconds=1.0)
 
 
 def key_lookup(text: str) -> ApiKey | None:
@@ -41,28 +40,25 @@ def key_lookup(text: str) -> ApiKey | None:
     Looked up by the SHA-256 of the whole key text (the cache name too), so only the right key
     finds a row or an entry. Revoking a key, or changing it or its partner, drops its entries
     (api/services.py and the receivers below); the shared entry expires after
-    ``KEY_CACHE_SECONDS`` regardless, the process's own after ``LOCAL_SECONDS``.
+    ``KEY_CACHE_SECONDS`` regardless, the process's own after a second.
     """
     hashed = key_hash(text)
-    now = time.monotonic()
-    held = _local.get(hashed)
-    if held is not None and now - held[0] < LOCAL_SECONDS:
-        return held[1]
+    key = _held.get(hashed)
+    if key is not None:
+        return key
     key = cache.get(api_key_cache_name(hashed))
     if key is None:
         key = ApiKey.objects.select_related("partner__account").filter(hashed=hashed).first()
         if key is not None:
             cache.set(api_key_cache_name(hashed), key, KEY_CACHE_SECONDS)
     if key is not None:
-        if len(_local) > 10_000:
-            _local.clear()
-        _local[hashed] = (now, key)
+        _held.put(hashed, key)
     return key
 
 
 def key_forget(hashed: str) -> None:
     """Drop a key from this process and the shared cache (after a change or revocation)."""
-    _local.pop(hashed, None)
+    _held.forget(hashed)
     cache.delete(api_key_cache_name(hashed))
 
 

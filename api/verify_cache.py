@@ -25,6 +25,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from appraisals.models import Report
+from authplatform.hold import Hold
 from provenance.models import Batch, Deployment
 
 GENERATION = "verify:generation"
@@ -37,25 +38,22 @@ def _ttl() -> int:
     return SHARED_SECONDS if settings.REDIS_URL else VERIFY_CACHE_LOCAL_SECONDS
 
 
-# How long a process holds an answer it served (see the module docstring).
+# Answers this process served, for ``HELD_SECONDS`` (see the module docstring).
 HELD_SECONDS = 1.0
-_held: dict[str, tuple[float, dict[str, Any]]] = {}
+_held: Hold[dict[str, Any]] = Hold(seconds=HELD_SECONDS)
 
 
 def verify_cached(uid: str) -> dict[str, Any] | None:
-    now = time.monotonic()
     held = _held.get(uid)
-    if held is not None and now - held[0] < HELD_SECONDS:
-        return held[1]
+    if held is not None:
+        return held
     key = f"verify:report:{uid}"
     found = cache.get_many([GENERATION, key])
     entry = found.get(key)
     if entry is None or GENERATION not in found or entry[0] != found[GENERATION]:
         return None
-    if len(_held) > 10_000:
-        _held.clear()
-    _held[uid] = (now, entry[1])
-    return dict(entry[1])
+    _held.put(uid, entry[1])
+    return entry[1]
 
 
 def verify_cache_put(uid: str, answer: dict[str, Any], generation: int) -> None:
