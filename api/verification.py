@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from appraisals.models import Report
 from appraisals.selectors.reports import report_provenance_document
 from provenance.bundles import BUNDLE_FORMAT as PROOF_FORMAT
-from provenance.bundles import Step, Verification, bundle_check, bundle_check_chain
-from provenance.chain import web3_get
+from provenance.bundles import Step, Verification
+from provenance.chain import bundle_verification
 from provenance.models import Document
 from provenance.selectors import bundle_for, document_by_root, document_status
 from provenance.signing import BUNDLE_FORMAT as SIGNED_FORMAT
@@ -28,13 +28,6 @@ def _signed_check(bundle: Any) -> Step:
     if check.ok:
         return Step("signature", True, f"Signed by {check.signer}, a trusted signer.")
     return Step("signature", False, " ".join(check.problems))
-
-
-def _proof_check(bundle: dict[str, Any], *, live: bool) -> Verification:
-    result = bundle_check(bundle, trusted_signers=trusted_signers())
-    if live and bundle.get("anchor"):
-        result = bundle_check_chain(bundle, w3=web3_get(), result=result)
-    return result
 
 
 def _answer(
@@ -104,7 +97,7 @@ def report_verify(*, report: Report, live: bool = False) -> dict[str, Any]:
         return _answer(
             steps=steps, report=report, sandbox=True, anchored=False, revoked=False, anchor=None
         )
-    proof = _proof_check(bundle_for(document), live=live)
+    proof = bundle_verification(bundle_for(document), ask_node=live)
     more, anchored, revoked, anchor = _anchor_facts(document, proof, live=live)
     return _answer(
         steps=steps + proof.steps + more,
@@ -137,7 +130,7 @@ def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
         return _answer(
             steps=[step], report=None, sandbox=False, anchored=False, revoked=False, anchor=None
         )
-    proof = _proof_check(bundle, live=live)
+    proof = bundle_verification(bundle, ask_node=live)
     if not proof.ok:
         return _answer(
             steps=proof.steps, report=None, sandbox=False, anchored=False, revoked=False,

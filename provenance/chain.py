@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from web3 import Web3
 from web3.exceptions import Web3Exception
+
+from provenance.bundles import Verification, bundle_check, bundle_check_chain
+from provenance.signing import trusted_signers
 
 
 @dataclass(frozen=True)
@@ -33,3 +37,12 @@ def chain_status(*, rpc_url: str, timeout: float = 2.0) -> ChainStatus:
         return ChainStatus(ok=True, chain_id=w3.eth.chain_id, block_number=w3.eth.block_number)
     except (OSError, ValueError, Web3Exception) as error:
         return ChainStatus(ok=False, error=f"{type(error).__name__}: {error}"[:200])
+
+
+def bundle_verification(bundle: Any, *, ask_node: bool = True) -> Verification:
+    """Every offline check of a proof bundle against the platform's trusted signers, then, if
+    the bundle names an anchor and ``ask_node``, what the node at ``ETH_RPC_URL`` says."""
+    result = bundle_check(bundle, trusted_signers=trusted_signers())
+    if ask_node and isinstance(bundle, dict) and bundle.get("anchor"):
+        result = bundle_check_chain(bundle, w3=web3_get(), result=result)
+    return result

@@ -11,17 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from provenance.bundles import Verification, bundle_check, bundle_check_chain
-from provenance.chain import web3_get
+from provenance.chain import bundle_verification
 from provenance.selectors import bundle_for, document_get_by_uid, document_status
-from provenance.signing import trusted_signers
-
-
-def _verification(bundle: dict[str, Any]) -> Verification:
-    result = bundle_check(bundle, trusted_signers=trusted_signers())
-    if bundle["anchor"]:
-        result = bundle_check_chain(bundle, w3=web3_get(), result=result)
-    return result
 
 
 @require_GET
@@ -36,7 +27,7 @@ def verify_api(request: HttpRequest, uid: Any) -> JsonResponse:
             "status": bundle["status"],
             "expected_by": bundle["expected_by"],
             "anchor": bundle["anchor"],
-            "verification": _verification(bundle).to_dict(),
+            "verification": bundle_verification(bundle).to_dict(),
             "bundle_url": request.build_absolute_uri(
                 reverse("provenance:verify-bundle", args=[document.uid])
             ),
@@ -66,7 +57,7 @@ def verify_page(request: HttpRequest, uid: Any) -> HttpResponse:
         {
             "document": document,
             "status": document_status(document),
-            "server": _verification(bundle),
+            "server": bundle_verification(bundle),
             "rpc_url": settings.ETH_PUBLIC_RPC_URL,
         },
     )
