@@ -40,11 +40,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=authplatform.settings.production
 
-# tesseract reads serial codes in the worker (pytesseract calls the binary).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends tesseract-ocr \
-        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei \
-    && rm -rf /var/lib/apt/lists/*
+# The app's Debian packages (tesseract for serial codes, Pango and fonts for the PDF, libheif),
+# from the same list `make run` and `make test` install from.
+COPY scripts/system-packages.sh scripts/system-packages.txt /tmp/system-packages/
+RUN sh /tmp/system-packages/system-packages.sh app \
+    && rm -rf /var/lib/apt/lists/* /tmp/system-packages
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \

@@ -1,7 +1,9 @@
 # authplatform: build, run and test entry points.
 #
-#   make run     install if needed, migrate, load the demo data, start web + workers (+ chain)
-#   make test    install if needed, run pytest against a throwaway PostgreSQL + Redis
+#   make run     install if needed (system packages too), start PostgreSQL + Redis under var/,
+#                migrate, load the demo data, start web + workers (+ chain)
+#   make test    install if needed (system packages too), run pytest against a throwaway
+#                PostgreSQL + Redis
 #   make bench   speed figures: AI pre-screen, anchoring and verification (bench/*.py)
 #   make lint    ruff check + ruff format --check
 #   make lock    regenerate constraints.txt from pyproject.toml
@@ -26,9 +28,17 @@ NODE_HASH := $(shell cat package-lock.json 2>/dev/null | $(SHA256) | cut -c1-12)
 PY_STAMP := $(VENV)/.stamp-$(PY_HASH)
 NODE_STAMP := node_modules/.stamp-$(NODE_HASH)
 
-.PHONY: install run test lint lock clean bench
+.PHONY: install run test lint lock clean bench system-run system-test
 
 install: $(PY_STAMP) $(NODE_STAMP)
+
+# Debian packages, from the one list in scripts/system-packages.txt: installed with apt-get
+# as root or with `sudo -n`; otherwise the script prints the command to run and exits 2.
+system-run:
+	sh scripts/system-packages.sh app services
+
+system-test:
+	sh scripts/system-packages.sh app services test
 
 $(PY_STAMP):
 	@test -n "$(PYTHON)" || { echo "python3.11 (or python3) not found on PATH" >&2; exit 1; }
@@ -42,16 +52,11 @@ $(NODE_STAMP):
 	npm ci
 	touch $@
 
-# web and worker always; chain (a local ganache) only when ETH_RPC_URL does not name a
-# real node, in which case ETH_RPC_URL is pointed at the local one for every process.
-# Honcho hands PORT to the first process (web); it stops the whole group on Ctrl-C.
-run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_demo_model
-	@echo ""
-	@echo "  authplatform is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
-	@echo ""
+# scripts/runlocal.py starts PostgreSQL and Redis under var/ (unless DATABASE_URL / REDIS_URL
+# name servers of your own), runs the setup steps, then starts and watches the processes:
+# one that dies is restarted, and Ctrl-C stops everything. The chain (a local ganache) runs
+# only when ETH_RPC_URL does not name a real node; ETH_RPC_URL then points at the local one.
+run: system-run install
 	@procs="web worker anchorer"; \
 	if [ -z "$${ETH_RPC_URL:-}" ]; then \
 		procs="web worker anchorer chain"; \
@@ -59,16 +64,21 @@ run: install
 	fi; \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
-	PORT="$(PORT)"; CHAIN_PORT="$(CHAIN_PORT)"; \
-	export SITE_URL PATH PORT CHAIN_PORT; \
-	exec $(VENV)/bin/honcho start -f Procfile -e /dev/null -p "$(PORT)" $$procs
+	CHAIN_PORT="$(CHAIN_PORT)"; \
+	export SITE_URL PATH CHAIN_PORT; \
+	exec $(PY) scripts/runlocal.py --port "$(PORT)" \
+		--setup "python manage.py migrate --noinput" \
+		--setup "python manage.py load_demo" \
+		--setup "python manage.py ensure_demo_model" \
+		--setup "echo; echo '  authplatform is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)'; echo" \
+		$$procs
 
-test: install
+test: system-test install
 	$(PY) scripts/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # Speed figures quoted in closing notes come from here (PostgreSQL and Redis are started
 # the same way as for the tests).
-bench: install
+bench: system-test install
 	$(PY) scripts/testenv.py -- $(PY) bench/ml_inference.py $(BENCH_ARGS)
 	$(PY) scripts/testenv.py -- $(PY) bench/provenance.py
 	$(PY) scripts/testenv.py -- $(PY) bench/api.py

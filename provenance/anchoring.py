@@ -233,12 +233,10 @@ def anchor_tick(*, w3: Web3 | None = None, signer: TransactionSigner | None = No
 
 
 class _writer_lock:
-    """A session-level PostgreSQL advisory lock (a no-op elsewhere: SQLite has one writer)."""
+    """A session-level PostgreSQL advisory lock: one anchoring writer at a time."""
 
     def __enter__(self) -> bool:
         self.held = False
-        if connection.vendor != "postgresql":
-            return True
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [WRITER_LOCK])
             self.held = bool(cursor.fetchone()[0])

@@ -2,7 +2,7 @@
 # Local Ethereum node for `make run`: ganache (pinned in package.json) with its chain kept
 # in var/chain, so anchored reports survive restarts. Listens on 127.0.0.1:${CHAIN_PORT:-8545}.
 #
-# The node is exec'd, so this script's PID is ganache's PID and honcho can stop it. A
+# The node is exec'd, so this script's PID is ganache's PID and scripts/runlocal.py can stop it. A
 # previous node still shutting down holds the database lock, so wait for it first.
 set -eu
 

@@ -29,10 +29,10 @@ def endpoint_of_get(*, partner: Partner, sandbox: bool, uid: uuid.UUID) -> Webho
 def endpoints_subscribed(
     *, partner: Partner, event_type: str, sandbox: bool
 ) -> list[WebhookEndpoint]:
-    # Filtered here rather than with a JSON lookup, which SQLite (local runs) lacks; a
-    # partner has a handful of endpoints.
-    endpoints = WebhookEndpoint.objects.filter(partner=partner, sandbox=sandbox, active=True)
-    return [e for e in endpoints.order_by("id") if event_type in e.event_types]
+    endpoints = WebhookEndpoint.objects.filter(
+        partner=partner, sandbox=sandbox, active=True, event_types__contains=[event_type]
+    )
+    return list(endpoints.order_by("id"))
 
 
 def endpoint_deliveries(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:

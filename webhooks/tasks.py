@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -18,8 +19,10 @@ logger = logging.getLogger(__name__)
 # The sweeper leaves alone what is due since less than this: its own message is on the way.
 SWEEP_GRACE = timedelta(seconds=CLAIM_SECONDS)
 SWEEP_BATCH = 1000
-# Retries due within this are scheduled as delayed messages; later ones by the sweeper.
-SCHEDULE_AHEAD_SECONDS = 1800
+# Retries due within this are scheduled as delayed messages; later ones by the sweeper. A Redis
+# broker hands a message held past its visibility timeout to a worker again, so only waits
+# well inside that timeout are held as messages.
+SCHEDULE_AHEAD_SECONDS = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] / 2
 
 
 @shared_task(
@@ -36,8 +39,7 @@ def webhook_deliver(delivery_id: int) -> str:
     if delay is not None and delay <= SCHEDULE_AHEAD_SECONDS:
         # Eager (tests): this runs at once, finds the delivery not yet due, and returns.
         webhook_deliver.apply_async((delivery_id,), countdown=delay)
-    # Longer waits are left to the sweeper, which enqueues a delivery once it is due: a Redis
-    # broker hands a message held past its visibility timeout (1 h) to a worker again.
+    # Longer waits are left to the sweeper, which enqueues a delivery once it is due.
     logger.info("webhook delivery %s: %s", delivery_id, outcome)
     return outcome
 

@@ -1,7 +1,7 @@
 """PostgreSQL refuses any UPDATE or DELETE of an issued report, whatever the code path.
 
 ``Report.save`` already refuses in Python; this covers raw SQL, ``QuerySet.update`` and a
-future bug. SQLite (the embedded default of ``make run``) relies on the Python check alone.
+future bug.
 """
 
 from django.db import migrations
@@ -24,17 +24,7 @@ DROP FUNCTION IF EXISTS appraisals_report_immutable();
 """
 
 
-def _create(apps, schema_editor):  # noqa: ANN001, ANN202
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def _drop(apps, schema_editor):  # noqa: ANN001, ANN202
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("appraisals", "0004_expert_review")]
 
-    operations = [migrations.RunPython(_create, _drop)]
+    operations = [migrations.RunSQL(CREATE, DROP)]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 
 from appraisals.models import Dispute, Report, Review
@@ -55,12 +54,8 @@ def dispute_metrics() -> DisputeMetrics:
         overturned=Count("pk", filter=Q(outcome=Outcome.OVERTURNED)),
         breached=Count("pk", filter=Q(sla_breached_at__isnull=False)),
     )
-    median = p95 = None
-    if connection.vendor == "postgresql":
-        times = resolved.aggregate(
-            median=_Percentile(duration, 0.5), p95=_Percentile(duration, 0.95)
-        )
-        median, p95 = times["median"], times["p95"]
+    times = resolved.aggregate(median=_Percentile(duration, 0.5), p95=_Percentile(duration, 0.95))
+    median, p95 = times["median"], times["p95"]
     # Per expert: disputes of reports whose original opinion they signed, overturns, and how
     # long those disputes took.
     per_expert_rows = (
@@ -80,15 +75,14 @@ def dispute_metrics() -> DisputeMetrics:
         )
         .order_by("-overturned", "code")
     )
-    if connection.vendor == "postgresql":
-        took = ExpressionWrapper(
-            F("submission__reports__disputes__resolved_at")
-            - F("submission__reports__disputes__opened_at"),
-            output_field=DurationField(),
-        )
-        per_expert_rows = per_expert_rows.annotate(
-            median=_Percentile(took, 0.5), p95=_Percentile(took, 0.95)
-        )
+    took = ExpressionWrapper(
+        F("submission__reports__disputes__resolved_at")
+        - F("submission__reports__disputes__opened_at"),
+        output_field=DurationField(),
+    )
+    per_expert_rows = per_expert_rows.annotate(
+        median=_Percentile(took, 0.5), p95=_Percentile(took, 0.95)
+    )
     per_expert = list(per_expert_rows)
     for row in per_expert:
         row["overturn_rate"] = row["overturned"] / row["disputes"] if row["disputes"] else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import gettext as gnu_gettext
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,6 +36,7 @@ from appraisals.models import (
 from appraisals.services.reports import _notify_owner
 from appraisals.tests.factories import draft_for
 from members.models import Notification
+from tests.tools import require_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,7 @@ def _template_msgids(name: str) -> list[str]:
 
 
 def test_the_committed_mo_matches_the_po(tmp_path: Path) -> None:
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.skip("msgfmt (GNU gettext) is not installed, so the .po can't be compiled here")
+    msgfmt = require_tool("msgfmt", package="gettext")
     fresh = tmp_path / "django.mo"
     subprocess.run(
         [msgfmt, "--check-format", "-o", str(fresh), str(CATALOG_DIR / "django.po")], check=True

@@ -16,6 +16,7 @@ from PIL import Image, ImageCms, ImageFile
 
 from appraisals import uploads
 from appraisals.uploads import PhotoRejected, SanitizedPhoto, photo_sanitize
+from tests.tools import tool_missing
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -389,11 +390,11 @@ def test_webp_is_accepted() -> None:
 
 def test_heic_is_accepted() -> None:
     if not uploads.HEIF_SUPPORTED:
-        pytest.skip("pillow-heif is not installed")
+        tool_missing("pillow-heif", hint="pip install -c constraints.txt -e '.[dev]'")
     try:
         data = encode(marked_photo(), "HEIF", quality=95)
     except (KeyError, OSError, ValueError, RuntimeError) as error:
-        pytest.skip(f"this pillow-heif build can't encode HEIF: {error}")
+        tool_missing("a HEIF encoder", hint=f"this pillow-heif build can't encode: {error}")
 
     photo = sanitize(data)
 
@@ -418,7 +419,7 @@ def test_heic_without_a_decoder_asks_for_a_jpeg(monkeypatch: pytest.MonkeyPatch)
 
 def test_a_damaged_heic_is_reported_as_damaged() -> None:
     if not uploads.HEIF_SUPPORTED:
-        pytest.skip("pillow-heif is not installed")
+        tool_missing("pillow-heif", hint="pip install -c constraints.txt -e '.[dev]'")
 
     assert rejection(HEIC_HEADER + b"\x00" * 500).code == "corrupt"
 

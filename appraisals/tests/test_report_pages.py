@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,6 +17,7 @@ from appraisals.models import Feature, Report
 from appraisals.report_pages import report_radar
 from appraisals.services import reviews as review_services
 from appraisals.tests.reviewing import case_in_queue, expert, sign
+from tests.tools import require_tool
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -116,8 +116,8 @@ def test_the_qr_code_is_svg(report) -> None:  # noqa: ANN001
     assert ET.fromstring(response.content).tag == f"{SVG}svg"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (.ci/run)")
 def test_the_pdf_holds_the_verdict_the_findings_and_the_report_id(report, tmp_path) -> None:  # noqa: ANN001
+    require_tool("pdftotext", package="poppler-utils")
     response = Client().get(reverse("public:report-pdf", args=[report.public_token]))
     assert response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "report.pdf"
@@ -131,8 +131,8 @@ def test_the_pdf_holds_the_verdict_the_findings_and_the_report_id(report, tmp_pa
     assert report.sha256[:32] in text.replace("\n", "").replace(" ", "")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (.ci/run)")
 def test_the_page_and_the_pdf_come_in_chinese(report, tmp_path) -> None:  # noqa: ANN001
+    require_tool("pdftotext", package="poppler-utils")
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = client.get(reverse("public:report", args=[report.public_token])).content.decode()
     assert "正品" in html and 'lang="zh-hans"' in html

@@ -76,9 +76,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'authplatform.sqlite3'}"),
-}
+# PostgreSQL everywhere: `make run` starts its own under var/ and sets DATABASE_URL, the
+# tests start a throwaway one, production names its server. There is no SQLite fallback.
+if not env.str("DATABASE_URL", default=""):
+    raise environ.ImproperlyConfigured(
+        "DATABASE_URL is not set. `make run` and `make test` start their own PostgreSQL and "
+        "set it; elsewhere set DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/NAME."
+    )
+DATABASES = {"default": env.db("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise environ.ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database.")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,19 +167,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = PHOTOS_PER_BATCH
 # Quality check: the shortest side a photo may have. See ml/quality.py for the others.
 PHOTO_MIN_SHORT_SIDE = env.int("PHOTO_MIN_SHORT_SIDE", default=400)
 
-# Celery. The embedded default is kombu's filesystem transport under var/, so a laptop
-# needs no Redis; CELERY_BROKER_URL=redis://... switches to Redis.
-CELERY_BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR),
-        "data_folder_out": str(CELERY_BROKER_DIR),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        # Broadcast (remote control) messages; kombu's default is ./control in the cwd.
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-    }
+# Celery runs on Redis everywhere (`make run` starts its own under var/). Tasks are
+# acknowledged only after they ran; a worker killed mid-task leaves its task unacknowledged,
+# and Redis hands it out again once the visibility timeout passes. Every task may run twice
+# (docs/architecture.md), and no task runs longer than CELERY_TASK_TIME_LIMIT, so the
+# timeout only has to outlast the longest task.
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=300),
+}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -244,9 +248,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.RequestRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_USER_RATE", default="120/min")},
 }
-# The cache holds the API's rate-limit counters: Redis when REDIS_URL is set (production, so
-# every worker shares the count), else this process's memory.
-REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds the API's rate-limit counters: Redis when REDIS_URL is set (always, but in
+# a few unit tests that run without servers), so every worker shares the count.
 CACHES = {
     "default": (
         {"BACKEND": "authplatform.cache.RedisCache", "LOCATION": REDIS_URL}

@@ -1,4 +1,8 @@
-"""Settings for ``make run`` on a laptop: debug on, embedded defaults, console email."""
+"""Settings for ``make run`` on a laptop: debug on, console email, keys made on this machine.
+
+``scripts/runlocal.py`` starts PostgreSQL and Redis under var/ and sets DATABASE_URL and
+REDIS_URL; set them yourself to use servers of your own.
+"""
 
 import os
 import secrets
@@ -12,9 +16,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")
 for _folder in (
     VAR_DIR,
-    VAR_DIR / "broker",
-    VAR_DIR / "broker" / "processed",
-    VAR_DIR / "broker" / "control",
     VAR_DIR / "media",
     VAR_DIR / "staticfiles",
 ):

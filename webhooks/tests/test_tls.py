@@ -3,7 +3,6 @@ the connection goes to the address that was checked."""
 
 from __future__ import annotations
 
-import shutil
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import require_tool
 from webhooks import outbound
 from webhooks.tests.conftest import Receiver, running
 
@@ -18,8 +18,7 @@ from webhooks.tests.conftest import Receiver, running
 @pytest.fixture
 def certificate(tmp_path: Path) -> Path:
     """A self-signed certificate for ``localhost`` (its key beside it)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+    require_tool("openssl", package="openssl")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
          "-nodes", "-days", "1", "-subj", "/CN=localhost",
