@@ -259,8 +259,9 @@ def main(argv: list[str]) -> int:
     def on_signal(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    # SIGINT too: a shell that starts us in the background has it ignored, and we inherit that.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     status = 0
     try:
         for service in servers:

@@ -47,6 +47,8 @@ class Run:
                 [sys.executable, str(RUNLOCAL), "--var", str(tmp_path / "var"),
                  "--procfile", str(tmp_path / "Procfile"), *args],
                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                # As a shell starts a background job: SIGINT ignored, yet Ctrl-C must stop it.
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
             )  # fmt: skip
 
     def text(self) -> str:
