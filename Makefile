@@ -54,7 +54,8 @@ $(NODE_STAMP):
 
 # scripts/runlocal.py starts PostgreSQL and Redis under var/ (unless DATABASE_URL / REDIS_URL
 # name servers of your own), runs the setup steps, then starts and watches the processes:
-# one that dies is restarted, and Ctrl-C stops everything. The chain (a local ganache) runs
+# one that dies is restarted, and Ctrl-C stops everything. The demo model is trained beside
+# them on the first start, so the site serves meanwhile (cases wait for the model). The chain (a local ganache) runs
 # only when ETH_RPC_URL does not name a real node; ETH_RPC_URL then points at the local one.
 run: system-run install
 	@procs="web worker anchorer"; \
@@ -69,8 +70,8 @@ run: system-run install
 	exec $(PY) scripts/runlocal.py --port "$(PORT)" \
 		--setup "python manage.py migrate --noinput" \
 		--setup "python manage.py load_demo" \
-		--setup "python manage.py ensure_demo_model" \
 		--setup "echo; echo '  authplatform is running at http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)'; echo" \
+		--background-setup "python manage.py ensure_demo_model" \
 		$$procs
 
 test: system-test install

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """`make run`: the platform on this machine, with its own PostgreSQL and Redis under var/.
 
-Usage: scripts/runlocal.py [--var DIR] [--procfile FILE] [--port N]
-                           [--setup CMD]... [--max-quick-deaths N] PROCESS...
+Usage: scripts/runlocal.py [--var DIR] [--procfile FILE] [--port N] [--setup CMD]...
+                           [--background-setup CMD]... [--max-quick-deaths N] PROCESS...
 
 1. Starts PostgreSQL (data in VAR/postgres/data) and Redis (append-only file in VAR/redis),
    unless DATABASE_URL or REDIS_URL name servers of your own. Both keep their data across
    runs; the ports are chosen afresh each time and printed.
 2. Runs each --setup command in turn (migrate, demo data); one that fails stops the run.
+   Each --background-setup command (training the demo model) runs once beside the
+   processes, so the site serves meanwhile; its end is reported and it is not restarted.
 3. Starts the named PROCESSes from the Procfile and watches them. A process that dies is
    named with its exit status or signal and restarted after a pause that grows while it
    keeps dying quickly (1 s doubling to 30 s). If one dies N times in a row (default 5),
@@ -83,10 +85,13 @@ def parse_procfile(path: str) -> dict[str, str]:
 
 @dataclass
 class Unit:
-    """One watched thing: a Procfile process, or a server (PostgreSQL, Redis)."""
+    """One watched thing: a Procfile process, a server (PostgreSQL, Redis), or a one-off job
+    that runs beside them (``oneshot``: never restarted)."""
 
     name: str
     command: str = ""
+    oneshot: bool = False
+    done: bool = False
     service: Service | None = None
     proc: subprocess.Popen | None = None
     started_at: float = 0.0
@@ -149,6 +154,8 @@ class Supervisor:
         while not self.stopping:
             now = time.monotonic()
             for unit in self.units:
+                if unit.done:
+                    continue
                 if unit.restart_at is not None:
                     if now >= unit.restart_at:
                         self._restart(unit)
@@ -165,6 +172,13 @@ class Supervisor:
             unit.proc.wait()
             _kill_group(unit.proc.pid)  # orphans of a killed leader (pool children)
         lived = now - unit.started_at
+        if unit.oneshot:
+            unit.done = True
+            outcome = (
+                "finished" if unit.proc.returncode == 0 else f"failed: {unit.exit_description()}"
+            )
+            log(f"{unit.name} {outcome} after {lived:.0f} s")
+            return
         unit.quick_deaths = unit.quick_deaths + 1 if lived < QUICK_SECONDS else 1
         how = unit.exit_description()
         if unit.quick_deaths >= self.max_quick_deaths:
@@ -234,6 +248,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--procfile", default=os.path.join(ROOT, "Procfile"))
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--setup", action="append", default=[])
+    parser.add_argument("--background-setup", action="append", default=[])
     parser.add_argument("--max-quick-deaths", type=int, default=MAX_QUICK_DEATHS)
     parser.add_argument("processes", nargs="+")
     args = parser.parse_args(argv)
@@ -253,6 +268,10 @@ def main(argv: list[str]) -> int:
         servers.append(RedisService(os.path.join(args.var, "redis"), durable=True))
     units = [Unit(name=s.name, service=s) for s in servers]
     units += [Unit(name=name, command=procfile[name]) for name in args.processes]
+    units += [
+        Unit(name=f"setup{n}" if n else "setup", command=command, oneshot=True)
+        for n, command in enumerate(args.background_setup)
+    ]
     width = max(len(unit.name) for unit in units)
     supervisor = Supervisor(units, env, width, args.max_quick_deaths)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,12 +31,25 @@ COUNT_ROWS = (
 )
 
 
+def var_folder(tmp_path: Path) -> Path:
+    """The run's var/, kept per test but outside pytest's own temporary tree.
+
+    PostgreSQL runs as the postgres user, which must pass through every folder above it;
+    pytest resets its base folder to mode 0700 whenever another pytest starts.
+    """
+    link = tmp_path / "var"
+    if not link.exists():
+        link.symlink_to(tempfile.mkdtemp(prefix="authplatform-runlocal-", dir="/tmp"))
+    return link.resolve()
+
+
 class Run:
     """One scripts/runlocal.py, its output in a file."""
 
     def __init__(self, tmp_path: Path, procfile: str, *args: str, servers: bool) -> None:
         (tmp_path / "Procfile").write_text(procfile)
         self.log = tmp_path / f"runlocal-{time.monotonic_ns()}.log"
+        self.var = var_folder(tmp_path)
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
         if servers:
             env.pop("DATABASE_URL", None)
@@ -44,7 +59,7 @@ class Run:
             env.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, str(RUNLOCAL), "--var", str(tmp_path / "var"),
+                [sys.executable, str(RUNLOCAL), "--var", str(self.var),
                  "--procfile", str(tmp_path / "Procfile"), *args],
                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 # As a shell starts a background job: SIGINT ignored, yet Ctrl-C must stop it.
@@ -83,6 +98,7 @@ def runs() -> Iterator[list[Run]]:
         if run.proc.poll() is None:
             os.killpg(run.proc.pid, signal.SIGKILL)
             run.proc.wait()
+        shutil.rmtree(run.var, ignore_errors=True)
 
 
 def alive(pid: int) -> bool:
@@ -122,6 +138,20 @@ def test_it_stops_everything_when_a_process_keeps_dying(tmp_path: Path, runs: li
     assert "broken exited with status 3 and has died 2 times in a row" in output
     assert "stopping everything" in output and "broken | no config" in output
     assert not alive(web)
+
+
+def test_a_background_setup_runs_once_beside_the_processes(tmp_path: Path, runs: list[Run]) -> None:
+    run = Run(tmp_path, "web: exec sleep 600\n", "--background-setup", "sleep 1; echo trained",
+              "--background-setup", "exit 4", "web", servers=False)  # fmt: skip
+    runs.append(run)
+    web = run.pid_of("web")
+
+    run.wait_for_line(r"setup finished after \d+ s")
+    run.wait_for_line(r"setup1 failed: exited with status 4")
+    time.sleep(2)
+    assert "restarting" not in run.text() and "setup  | trained" in run.text()
+    assert alive(web)
+    assert run.interrupt() == 0
 
 
 def test_its_database_and_redis_keep_their_data_across_runs(
