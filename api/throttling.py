@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiKey
+from authplatform.client_address import client_ip
 
 
 class RequestRateThrottle(SimpleRateThrottle):
@@ -34,3 +35,8 @@ class RequestRateThrottle(SimpleRateThrottle):
         if request.user is not None and request.user.is_authenticated:
             return f"throttle_user_{request.user.pk}"
         return None  # unauthenticated requests are refused before they count
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own reads X-Forwarded-For its way (the whole header, which the client writes);
+        # any per-address count must see the address the sign-in lock-out sees.
+        return client_ip(request) or ""

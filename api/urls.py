@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import catalog, passports, reports, submissions
 
@@ -46,5 +46,7 @@ urlpatterns = [
     path("v1/disputes/<uuid:uid>/", passports.DisputeDetail.as_view(), name="dispute"),
     path("v1/webhooks/", include("webhooks.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script from its own URL, not inline, so
+    # the page runs under the Content-Security-Policy (authplatform/csp.py).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

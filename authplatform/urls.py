@@ -8,9 +8,6 @@ from django.views.static import serve
 from appraisals.views.submissions import home
 from authplatform.health import healthz
 
-admin.site.site_header = "authplatform — expert console"
-admin.site.site_title = "authplatform admin"
-
 urlpatterns = [
     path("", home, name="home"),
     path("submissions/", include("appraisals.urls")),

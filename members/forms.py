@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 
+from authplatform.client_address import client_ip
 from members.models import User
-from members.services import Lockout, login_failure_record, login_lockout_get
+from members.services import (
+    Lockout,
+    login_failure_record,
+    login_lockout_get,
+    login_success_record,
+)
 
 
 class SignupForm(forms.Form):
@@ -54,7 +62,11 @@ class SignupForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's sign-in form with lock-outs per account and per client address."""
+    """Django's sign-in form with lock-outs per account and per client address.
+
+    Every sign-in page uses it (the site's and the admin's, see ``AdminLoginForm``), so they
+    share one lock-out: each failure is recorded, and a success clears the account's failures.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -62,9 +74,9 @@ class LoginForm(AuthenticationForm):
         "try again.",
     }
 
-    def __init__(self, *args: Any, ip_address: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.ip_address = ip_address
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.ip_address = client_ip(request) if request is not None else None
         self.lockout: Lockout | None = None
         self.fields["username"].label = "Email"
 
@@ -75,8 +87,26 @@ class LoginForm(AuthenticationForm):
             # Checked before the password so a locked account can't be probed further.
             raise forms.ValidationError(self.lockout.message, code="locked")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
             if email:
                 login_failure_record(email=email, ip_address=self.ip_address)
             raise
+        user = self.get_user()
+        if user is not None:
+            login_success_record(email=user.email)
+        return cleaned
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The admin's sign-in: the site's lock-out, and the admin's own rule (staff only).
+
+    A right password for an account that may not enter the admin fails like a wrong one, and
+    is counted like one.
+    """
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "That email and password don't match a staff account. Check both "
+        "and try again.",
+    }

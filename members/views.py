@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,20 +17,11 @@ from django.views.i18n import set_language
 from members.forms import LoginForm, SignupForm
 from members.selectors import notification_list
 from members.services import (
-    login_success_record,
+    Lockout,
     notifications_mark_read,
     user_language_set,
     user_register,
 )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; X-Forwarded-For only counts behind our own proxy."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,23 +42,23 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "members/signup.html", {"form": form}, status=status)
 
 
+def lockout_respond(response: HttpResponse, lockout: Lockout) -> HttpResponse:
+    """A refused sign-in page says "locked" to machines too: 429 and when to come back."""
+    response.status_code = 429
+    response["Retry-After"] = str(int(lockout.retry_after.total_seconds()) + 1)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "members/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "ip_address": client_ip(self.request)}
-
-    def form_valid(self, form: LoginForm) -> HttpResponse:
-        login_success_record(email=form.get_user().email)
-        return super().form_valid(form)
-
     def form_invalid(self, form: LoginForm) -> HttpResponse:
         response = super().form_invalid(form)
-        response.status_code = 429 if form.lockout is not None else 400
         if form.lockout is not None:
-            response["Retry-After"] = str(int(form.lockout.retry_after.total_seconds()) + 1)
+            return lockout_respond(response, form.lockout)
+        response.status_code = 400
         return response
 
 

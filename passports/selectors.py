@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from members.models import User
@@ -58,9 +59,18 @@ def transfer_open(*, item: Item) -> Transfer | None:
     return item.transfers.filter(state=Transfer.State.PROPOSED).first()
 
 
-def transfer_get(*, token: str) -> Transfer:
+def transfer_get(*, token: str, user: User) -> Transfer:
+    """The transfer at ``token``, for its two parties only: the owner who proposed it and the
+    person it is addressed to (by their account's address, or the account that accepted it).
+
+    Anyone else gets 404, as if the link were wrong: the page names the addressee's email, and
+    holding a forwarded link is no reason to learn it.
+    """
     transfer = (
-        Transfer.objects.select_related("item__brand", "item__category").filter(token=token).first()
+        Transfer.objects.select_related("item__brand", "item__category")
+        .filter(token=token)
+        .filter(Q(from_user=user) | Q(to_user=user) | Q(to_email__iexact=user.email.strip()))
+        .first()
     )
     if transfer is None:
         raise Http404("No such transfer.")

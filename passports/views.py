@@ -95,7 +95,7 @@ def passport_owner(request: HttpRequest, uid: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def passport_transfer(request: HttpRequest, token: str) -> HttpResponse:
-    transfer = selectors.transfer_get(token=token)
+    transfer = selectors.transfer_get(token=token, user=request.user)
     errors: list[str] = []
     if request.method == "POST":
         try:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.parsers import JSONField
 from appraisals.models import Dispute, Report
 
 
@@ -61,7 +62,7 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class VerifyBundleRequestSerializer(serializers.Serializer):
-    bundle = serializers.JSONField(
+    bundle = JSONField(
         help_text="A proof bundle (authplatform.proof-bundle/1) or a signed report "
         "(authplatform.signed-document/1), as downloaded."
     )

@@ -124,8 +124,9 @@ class PhotoPut(APIView):
 
     The photo is sanitised and quality-checked as on the website. A photo that fails the
     check is kept but marked ``accepted: false`` with a reason and a hint per issue, and must
-    be retaken before submitting. A file we can't take at all is refused: 413 too large, 415
-    not a photo format we accept, 400 anything else (empty, damaged, not an image).
+    be retaken before submitting. A file we can't take at all is refused, and the slot keeps
+    the photo it had: 413 too large, 415 not a photo format we accept, 400 anything else
+    (empty, damaged, not an image, too small to be a photo).
     """
 
     required_scope = Scope.SUBMIT

@@ -23,6 +23,7 @@ from appraisals import permissions
 from appraisals.models import Compensation, Dispute, DisputeEvidence, PanelVote, Review, Verdict
 from appraisals.services import disputes as services
 from authplatform.errors import error_messages
+from authplatform.jsondepth import json_depth_check
 from provenance.admin import ReadOnly
 
 TRIAGE = permissions.TRIAGE_DISPUTE
@@ -51,6 +52,7 @@ class TriageForm(forms.Form):
         if not text:
             return None
         try:
+            json_depth_check(text)
             value = json.loads(text)
         except ValueError as error:
             raise ValidationError(f"Not valid JSON: {error}") from error

@@ -35,7 +35,7 @@ from appraisals.services.submissions import (
     submission_ensure_editable,
     submission_event_add,
 )
-from appraisals.uploads import PhotoRejected, photo_sanitize
+from appraisals.uploads import PhotoRejected, SanitizedPhoto, photo_sanitize
 from members.services import notification_send
 from ml.quality import QualityReport, QualityThresholds, assess_photo
 
@@ -44,6 +44,25 @@ Kind = SubmissionEvent.Kind
 
 def photo_quality_thresholds() -> QualityThresholds:
     return replace(QualityThresholds(), min_short_side=settings.PHOTO_MIN_SHORT_SIDE)
+
+
+def _refuse_if_too_small(clean: SanitizedPhoto) -> None:
+    """Refuse an image too small to be a photo of the item (an icon, a tracking pixel).
+
+    A photo between the floor and ``PHOTO_MIN_SHORT_SIDE`` is a real, if poor, photo: it is
+    stored and the quality check flags it for a retake, so the buyer sees it with the hint.
+    The floor never rises above ``PHOTO_MIN_SHORT_SIDE``, so nothing the quality check would
+    pass is refused here.
+    """
+    wanted = settings.PHOTO_MIN_SHORT_SIDE
+    if min(clean.width, clean.height) >= min(settings.PHOTO_MIN_ACCEPT_SIDE, wanted):
+        return
+    raise PhotoRejected(
+        "too_small",
+        f"This image is only {clean.width}×{clean.height} pixels: too small to show the item. "
+        f"Use your phone's main camera (at least {wanted} pixels on the short side), not a "
+        "screenshot or a thumbnail.",
+    )
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,7 @@ def submission_photo_upload(
     clean = photo_sanitize(
         data=data, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS
     )
+    _refuse_if_too_small(clean)
     report = assess_photo(clean.image, photo_quality_thresholds())
     stored_name = ""
     try:

@@ -21,7 +21,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with our own site: sign-in shares the site's lock-out.
+    "authplatform.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,15 +46,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "authplatform.middleware.RequestSizeLimitMiddleware",
+    "authplatform.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Parses form bodies before CsrfViewMiddleware's check does, to answer a body over a
+    # limit itself (with a message for the next page); before anything else reads the body.
+    "authplatform.middleware.RequestBodyLimitMiddleware",
+    "api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -71,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.notifications",
+                "authplatform.csp.csp_nonce",
             ],
         },
     },
@@ -112,8 +117,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
-# Only trust X-Forwarded-For when a reverse proxy we run sets it.
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# How many reverse proxies of ours stand in front of the app. 0: X-Forwarded-For is ignored
+# and the peer (REMOTE_ADDR) is the client; N: the client is the N-th X-Forwarded-For entry
+# from the right, the one our outermost proxy appended (authplatform/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise environ.ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 LANGUAGE_CODE = "en"
 # The buyer chooses; pages, PDFs and emails come in either.
@@ -166,6 +175,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = PHOTOS_PER_BATCH
 
 # Quality check: the shortest side a photo may have. See ml/quality.py for the others.
 PHOTO_MIN_SHORT_SIDE = env.int("PHOTO_MIN_SHORT_SIDE", default=400)
+# Below this short side an upload is refused outright and nothing is stored: an icon, a
+# tracking pixel or a placeholder, not a photo of the item. Between this and
+# PHOTO_MIN_SHORT_SIDE a photo is stored and flagged for a retake, so the buyer sees it with
+# the hint. Never above PHOTO_MIN_SHORT_SIDE in effect (appraisals/services/photos.py).
+PHOTO_MIN_ACCEPT_SIDE = env.int("PHOTO_MIN_ACCEPT_SIDE", default=100)
 
 # Celery runs on Redis everywhere (`make run` starts its own under var/). Tasks are
 # acknowledged only after they ran; a worker killed mid-task leaves its task unacknowledged,
@@ -238,6 +252,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with a bounded nesting depth (REQUEST_JSON_MAX_DEPTH); forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -257,6 +277,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# JSON from outside (API bodies, a bundle sent as a form field, the admin's JSON fields) may
+# nest at most this deep; deeper is refused before it is parsed (authplatform/jsondepth.py).
+REQUEST_JSON_MAX_DEPTH = env.int("REQUEST_JSON_MAX_DEPTH", default=64)
 # The most submissions one bulk call may create.
 API_BULK_MAX_ITEMS = env.int("API_BULK_MAX_ITEMS", default=100)
 # Webhooks to partners (webhooks/). An attempt gets this long in all, and reads at most this
@@ -273,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from swagger.io's online validator: the page loads nothing from elsewhere.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"VerdictEnum": "appraisals.models.reviews.Verdict"},
     "POSTPROCESSING_HOOKS": [
@@ -333,6 +358,10 @@ REPORT_SIGNING_TRUSTED_SIGNERS = env.list("REPORT_SIGNING_TRUSTED_SIGNERS", defa
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="authplatform <no-reply@localhost>")
+
+# Content-Security-Policy (authplatform/csp.py): origins images may also come from besides
+# our own, e.g. the bucket's when STORAGE_BACKEND=s3 serves the catalog's example images.
+CSP_EXTRA_IMG_SRC = env.list("CSP_EXTRA_IMG_SRC", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -32,9 +32,25 @@ vars().update(EMAIL_CONFIG)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DEMO_ACCOUNTS_ALLOWED = False
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=True)
+# docker-compose.yml puts one TLS-terminating proxy in front of `web`; set this to the number
+# of proxies in front of the app (each must append the peer it saw to X-Forwarded-For).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only. Plain HTTP is redirected, except the healthcheck, which docker-compose (and a
+# load balancer) calls on the container's own port without TLS.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading commits the domain and every subdomain to HTTPS in the browsers' built-in lists,
+# which is slow to undo: an owner's decision (hstspreload.org), so off unless asked for, and
+# Django's reminder of it (W021) is silenced while it is off.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]

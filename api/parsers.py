@@ -1,0 +1,46 @@
+"""JSON from partners with a bounded nesting depth (authplatform/jsondepth.py): the body's,
+and a JSON document sent as a form field."""
+
+from __future__ import annotations
+
+import io
+from typing import IO, Any
+
+from django.conf import settings
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import ParseError
+
+from authplatform.jsondepth import JSONTooDeep, json_depth_check
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing a body nested deeper than REQUEST_JSON_MAX_DEPTH before
+    ``json.loads`` sees it: 400 ``nesting_too_deep`` in the API's error shape."""
+
+    def parse(
+        self,
+        stream: IO[bytes],
+        media_type: str | None = None,
+        parser_context: dict[str, Any] | None = None,
+    ) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        body = stream.read()
+        try:
+            json_depth_check(body.decode(encoding))
+        except UnicodeDecodeError as error:
+            raise ParseError(f"JSON parse error - {error}") from error
+        except JSONTooDeep as error:
+            raise ParseError(str(error), code="nesting_too_deep") from error
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+class JSONField(serializers.JSONField):
+    """A JSON document in a form field, which the field itself parses: bounded like a body."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if getattr(data, "is_json_string", False):
+            try:
+                json_depth_check(data)
+            except JSONTooDeep as error:
+                raise serializers.ValidationError(str(error), code="nesting_too_deep") from error
+        return super().to_internal_value(data)
