@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # The schema extension, and the receivers that keep the caches honest.
-        from api import authentication, schema, verify_cache  # noqa: F401
+        from api import authentication, report_cache, schema  # noqa: F401

@@ -44,7 +44,7 @@ def submission_visible_get(*, request: Request, uid: Any) -> Submission:
 def reports_visible(*, request: Request) -> QuerySet[Report]:
     return Report.objects.filter(
         submission__owner=request_owner(request), submission__sandbox=request_sandbox(request)
-    ).select_related("submission", "superseded_by")
+    ).select_related("submission", "supersedes", "superseded_by")
 
 
 def report_visible_get(*, request: Request, uid: Any) -> Report:
@@ -52,6 +52,13 @@ def report_visible_get(*, request: Request, uid: Any) -> Report:
         return reports_visible(request=request).get(uid=uid)
     except (Report.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such report.") from error
+
+
+def report_visible_check(*, request: Request, owner_id: int, sandbox: bool) -> None:
+    """The rule of ``reports_visible`` for a report whose owner and mode are already known (a
+    cached body): anyone else gets the same 404. A submission's owner and mode never change."""
+    if owner_id != request_owner(request).pk or sandbox != request_sandbox(request):
+        raise Http404("No such report.")
 
 
 def disputes_visible(*, request: Request) -> QuerySet[Dispute]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -15,14 +17,14 @@ from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, error_body
 from api.models import Scope
-from api.selectors import report_visible_get, reports_visible
+from api.report_cache import answer_cache_put, answer_cached, answers_generation
+from api.selectors import report_visible_check, report_visible_get, reports_visible
 from api.serializers.reports import (
     ReportSerializer,
     VerificationSerializer,
     VerifyBundleRequestSerializer,
 )
 from api.verification import bundle_verify_any, report_verify
-from api.verify_cache import verify_cache_put, verify_cached, verify_generation
 from appraisals.models import Report, Verdict
 from appraisals.report_pages import report_pdf
 from appraisals.selectors.reports import report_provenance_document
@@ -55,8 +57,23 @@ class ReportDetail(generics.RetrieveAPIView):
     required_scope = Scope.REPORTS_READ
     serializer_class = ReportSerializer
 
-    def get_object(self) -> Report:
-        return report_visible_get(request=self.request, uid=self.kwargs["uid"])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The body is cached with whose report it is (api/report_cache.py), and that is checked
+        # against the request every time; only the owner's read, checked in the database,
+        # stores one. (A stranger's 404 comes sooner for a cached report than for an unknown
+        # id, but verify already tells anyone which ids exist.) The body's public_url is
+        # absolute, so each origin has its own; get_host() holds the host to ALLOWED_HOSTS.
+        name = f"{kwargs['uid']}@{request.scheme}://{request.get_host()}"
+        cached = answer_cached("read", name)
+        if cached is None:
+            generation = answers_generation()  # read before the rows: see api/report_cache.py
+            report = report_visible_get(request=request, uid=kwargs["uid"])
+            body = dict(self.get_serializer(report).data)
+            cached = (report.submission.owner_id, report.submission.sandbox, body)
+            answer_cache_put("read", name, cached, generation)
+        owner_id, sandbox, body = cached
+        report_visible_check(request=request, owner_id=owner_id, sandbox=sandbox)
+        return Response(body)
 
 
 def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -139,15 +156,15 @@ class VerifyReport(APIView):
     )
     def get(self, request: Request, uid: str) -> Response:
         live = request.query_params.get("live", "").lower() in ("1", "true", "yes")
-        if not live and (answer := verify_cached(str(uid))) is not None:
+        if not live and (answer := answer_cached("verify", str(uid))) is not None:
             return Response(answer)
-        generation = verify_generation()  # read before the rows: see api/verify_cache.py
+        generation = answers_generation()  # read before the rows: see api/report_cache.py
         report = get_object_or_404(
             Report.objects.select_related("superseded_by", "submission"), uid=uid
         )
         answer = report_verify(report=report, live=live)
         if not live:
-            verify_cache_put(str(uid), answer, generation)
+            answer_cache_put("verify", str(uid), answer, generation)
         return Response(answer)
 
 

@@ -1,0 +1,102 @@
+"""A cache of answers about reports, dropped whenever anything they depend on may change.
+
+Two answers are kept per report:
+
+- ``verify``: what verifying it by id answers. That rebuilds its commitment and checks every
+  proof and two signatures: about 10 ms.
+- ``read``: its body as its owner reads it (``GET /api/v1/reports/<id>/``), stored with whose
+  it is, so that the ownership check still runs on every request (api/views/reports.py).
+
+Either changes only when a batch moves (anchored, confirmed, re-anchored after a reorg: any
+``Batch`` save; a wiped devnet: the ``Deployment`` save) or a report version is issued (a
+correction supersedes and revokes the old one, whose body then names the new one). Any of
+these bumps one generation number in the cache, and an answer is served only if it was
+computed in the current generation: answer and generation come back in one cache round trip.
+A batch move retires report bodies it can't have changed; that costs one miss per report,
+while one generation keeps a single rule for every answer.
+
+Each process also holds an answer it served for ``HELD_SECONDS`` (its own changes clear the
+hold at once), so a revocation or correction made elsewhere shows everywhere within that
+second. With the in-process cache (no ``REDIS_URL``) other processes' bumps are not seen at
+all, so answers then expire after ``REPORT_CACHE_LOCAL_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from appraisals.models import Report
+from authplatform.hold import Hold
+from provenance.models import Batch, Deployment
+
+Kind = Literal["verify", "read"]
+
+GENERATION = "report-answers:generation"
+# An answer's life when nothing invalidates it; shorter when bumps can't reach this process.
+SHARED_SECONDS = 3600
+REPORT_CACHE_LOCAL_SECONDS = 5
+
+
+def _ttl() -> int:
+    return SHARED_SECONDS if settings.REDIS_URL else REPORT_CACHE_LOCAL_SECONDS
+
+
+# Answers this process served, for ``HELD_SECONDS`` (see the module docstring).
+HELD_SECONDS = 1.0
+_held: Hold[Any] = Hold(seconds=HELD_SECONDS)
+
+
+def answer_cached(kind: Kind, name: str) -> Any | None:
+    """The ``kind`` answer stored under ``name`` (a report id, with more where it varies)."""
+    key = f"report-answers:{kind}:{name}"
+    held = _held.get(key)
+    if held is not None:
+        return held
+    found = cache.get_many([GENERATION, key])
+    entry = found.get(key)
+    if entry is None or GENERATION not in found or entry[0] != found[GENERATION]:
+        return None
+    _held.put(key, entry[1])
+    return entry[1]
+
+
+def answer_cache_put(kind: Kind, name: str, answer: Any, generation: int) -> None:
+    """Store an answer computed from rows read after ``answers_generation()`` returned
+    ``generation``."""
+    cache.set(f"report-answers:{kind}:{name}", (generation, answer), _ttl())
+
+
+def answers_generation() -> int:
+    generation = cache.get(GENERATION)
+    if generation is None:
+        cache.add(GENERATION, time.time_ns(), None)
+        generation = cache.get(GENERATION, 0)
+    return int(generation)
+
+
+def _bump() -> None:
+    _held.clear()
+    # A missing generation restarts from the clock, never from a number an old answer holds.
+    if not cache.add(GENERATION, time.time_ns(), None):
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # evicted between add and incr
+            cache.add(GENERATION, time.time_ns(), None)
+
+
+@receiver(post_save, sender=Batch, dispatch_uid="api.report_cache.batch")
+@receiver(post_save, sender=Report, dispatch_uid="api.report_cache.report")
+# A retired deployment (a wiped devnet) moves its batches with a bulk update, no Batch saves.
+@receiver(post_save, sender=Deployment, dispatch_uid="api.report_cache.deployment")
+def _changed(sender: Any, **kwargs: Any) -> None:
+    # Now, and again after commit: a reader between the two computes from the old rows and
+    # stores under the first bump's generation, which the second one retires.
+    _bump()
+    transaction.on_commit(_bump)
