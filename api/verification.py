@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from appraisals.models import Report
 from appraisals.selectors.reports import report_provenance_document
 from provenance.bundles import BUNDLE_FORMAT as PROOF_FORMAT
-from provenance.bundles import Step, Verification
+from provenance.bundles import Step, Verification, outcome_of, revocation_code
 from provenance.chain import bundle_verification
 from provenance.models import Document
 from provenance.selectors import bundle_for, document_by_root, document_status
@@ -38,9 +38,20 @@ def _answer(
     anchored: bool,
     revoked: bool,
     anchor: Any,
+    proof: Verification | None = None,
 ) -> dict[str, Any]:
     newer = getattr(report, "superseded_by", None) if report is not None else None
     ok = all(step.ok for step in steps) and not revoked
+    revocation = proof.revocation if proof is not None else None
+    if revocation is None and newer is not None:
+        # Superseded in our records; the chain marks it revoked once the correction's batch
+        # is anchored.
+        revocation = {
+            "code": revocation_code(newer.uid),
+            "reason": None,
+            "superseded_by": str(newer.uid),
+            "revoked_at": None,
+        }
     if not ok:
         state = "revoked" if revoked and all(step.ok for step in steps) else "invalid"
     elif sandbox:
@@ -50,6 +61,14 @@ def _answer(
     else:
         state = "valid" if anchored else "pending_anchor"
     return {
+        # A sandbox report, never anchored, is pending at best.
+        "outcome": outcome_of(
+            failed=not all(step.ok for step in steps),
+            unreachable=proof is not None and proof.unreachable,
+            revoked=revoked or newer is not None,
+            anchored=anchored,
+            pending=not anchored,
+        ),
         "ok": ok,
         "status": state,
         "report": report.uid if report is not None else None,
@@ -58,6 +77,7 @@ def _answer(
         "anchored": anchored,
         "revoked": revoked,
         "superseded_by": newer.uid if newer is not None else None,
+        "revocation": revocation,
         "anchor": anchor,
         "steps": [{"name": s.name, "ok": s.ok, "detail": s.detail} for s in steps],
     }
@@ -106,6 +126,7 @@ def report_verify(*, report: Report, live: bool = False) -> dict[str, Any]:
         anchored=anchored,
         revoked=revoked,
         anchor=anchor,
+        proof=proof,
     )
 
 
@@ -131,10 +152,10 @@ def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
             steps=[step], report=None, sandbox=False, anchored=False, revoked=False, anchor=None
         )
     proof = bundle_verification(bundle, ask_node=live)
-    if not proof.ok:
+    if not all(step.ok for step in proof.steps):
         return _answer(
             steps=proof.steps, report=None, sandbox=False, anchored=False, revoked=False,
-            anchor=None,
+            anchor=None, proof=proof,
         )  # fmt: skip
     document = document_by_root(str(bundle.get("document_root")))
     more, anchored, revoked, anchor = _anchor_facts(document, proof, live=live)
@@ -145,6 +166,7 @@ def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
         anchored=anchored,
         revoked=revoked,
         anchor=anchor,
+        proof=proof,
     )
 
 

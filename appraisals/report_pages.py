@@ -28,6 +28,7 @@ from appraisals.models import (
     Review,
     SubmissionPhoto,
     Verdict,
+    serial_mask,
 )
 from appraisals.radar import RadarSeries, radar_svg
 from appraisals.selectors.reports import report_provenance_document
@@ -135,6 +136,9 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
     return {
         "report": report,
         "doc": document,
+        # A version issued before serials became private holds the serial: shown masked too.
+        "serial_hint": (document.get("item") or {}).get("serial_hint")
+        or serial_mask((document.get("item") or {}).get("serial") or ""),
         "verdict_label": _choice_label(Verdict, document["verdict"]["result"]),
         "condition_label": _choice_label(ConditionGrade, document["condition"]["grade"]),
         "findings": findings,

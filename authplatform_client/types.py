@@ -117,6 +117,9 @@ class Verification:
     superseded_by: str | None
     anchor: dict[str, Any] | None
     steps: list[Step]
+    # valid, pending, revoked, invalid or unchecked ("" from a server that predates it).
+    outcome: str = ""
+    revocation: dict[str, Any] | None = None
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Verification:

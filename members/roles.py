@@ -44,6 +44,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "members.change_user",
         "ml.change_modelversion",
         "passports.record_service",
+        # Two owners claiming one serial are flagged on the link proposals.
+        "passports.view_itemlinkproposal",
         "appraisals.triage_dispute",
         "appraisals.view_dispute",
         "appraisals.view_compensation",

@@ -1,10 +1,24 @@
-"""Passports in the admin, read-only: events are anchored and change only through services."""
+"""Passports in the admin, read-only: events are anchored and change only through services.
+
+Link proposals are the exception: an expert compares the two items' photos side by side on a
+proposal's page and confirms or rejects it there (``passports.services.item_link_confirm``).
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from passports.models import Item, PassportEvent, Transfer
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from appraisals import permissions
+from authplatform.errors import error_messages
+from passports import selectors, services
+from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
 from provenance.admin import ReadOnly, ReadOnlyInline
 
 
@@ -26,3 +40,112 @@ class TransferAdmin(ReadOnly):
     list_display = ["item", "to_email", "state", "created_at", "decided_at"]
     list_filter = ["state"]
     exclude = ["token"]
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(
+        max_length=500, label="Why they are different items", widget=forms.Textarea({"rows": 2})
+    )
+
+
+class OwnersDifferFilter(admin.SimpleListFilter):
+    title = "claim"
+    parameter_name = "owners"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("differ", "Two owners claim the serial"), ("same", "One owner")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() in ("differ", "same"):
+            return queryset.filter(owners_differ=self.value() == "differ")
+        return queryset
+
+
+@admin.register(ItemLinkProposal)
+class ItemLinkProposalAdmin(ReadOnly):
+    list_display = [
+        "__str__", "submission_reference", "state", "two_owners", "created_at", "decided_by",
+    ]  # fmt: skip
+    list_filter = ["state", OwnersDifferFilter]
+    list_select_related = ["item__brand", "item__category", "submission", "decided_by"]
+
+    def _may_see(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.has_perm(permissions.REVIEW) or user.has_perm("passports.view_itemlinkproposal")
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_see(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_see(request)
+
+    @admin.display(description="case")
+    def submission_reference(self, proposal: ItemLinkProposal) -> str:
+        return proposal.submission.reference
+
+    @admin.display(description="two owners", boolean=True)
+    def two_owners(self, proposal: ItemLinkProposal) -> bool:
+        return proposal.owners_differ
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        counts = selectors.proposals_open_counts()
+        title = (
+            f"Item link proposals: {counts['open']} waiting, {counts['owners_differ']} of them "
+            "two owners claiming one serial"
+        )
+        return super().changelist_view(request, {**(extra_context or {}), "title": title})
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not self._may_see(request):
+            raise PermissionDenied
+        proposal = get_object_or_404(
+            ItemLinkProposal.objects.select_related(
+                "item__brand", "item__category", "target__brand", "target__category"
+            ),
+            pk=object_id,
+        )
+        reject = RejectForm(request.POST if "reject" in request.POST else None)
+        errors: list[str] = []
+        if request.method == "POST":
+            try:
+                if "confirm" in request.POST:
+                    services.item_link_confirm(proposal=proposal, expert=request.user)
+                    messages.success(request, "Linked: the new case's item is this passport's.")
+                    return redirect("admin:passports_itemlinkproposal_change", proposal.pk)
+                if "reject" in request.POST and reject.is_valid():
+                    services.item_link_reject(
+                        proposal=proposal, expert=request.user, note=reject.cleaned_data["note"]
+                    )
+                    messages.success(request, "Rejected: each item keeps its own passport.")
+                    return redirect("admin:passports_itemlinkproposal_change", proposal.pk)
+                errors.append("Check the form.")
+            except (ValidationError, PermissionDenied) as error:
+                errors += error_messages(error)
+            proposal.refresh_from_db()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Link proposal: {proposal.item.brand} {proposal.item.category}",
+            "opts": self.model._meta,
+            "proposal": proposal,
+            "may_decide": proposal.state == ItemLinkProposal.State.PROPOSED
+            and request.user.has_perm(permissions.REVIEW),
+            "reject_form": reject,
+            "errors": errors,
+            **selectors.proposal_comparison(proposal=proposal),
+        }
+        return TemplateResponse(
+            request,
+            "admin/passports/link_proposal.html",
+            context,
+            status=400 if errors else 200,
+        )

@@ -1,10 +1,12 @@
-"""Item passports: an item, the events of its life, and ownership transfers.
+"""Item passports: an item, the events of its life, ownership transfers, and proposed links.
 
-An item is its category, brand and normalised serial; without a serial it is the item of
-one report until an expert links it to the passport it belongs to (``item_link``). Every
-event is a provenance document (anchored like a report) and names the one before it, so an
-item's history is a hash chain no one can reorder or trim without it showing. Nothing
-personal is in an event: owners are "owner 1", "owner 2"..., never names or emails.
+Every first report opens a passport of its own. A serial typed on a case never decides which
+item it is: a serial that matches another passport's only *proposes* the link
+(``ItemLinkProposal``), which an expert confirms after comparing the photos, and only when one
+person owns both (docs/provenance.md, "Item identity"). Every event is a provenance document
+(anchored like a report) and names the one before it, so an item's history is a hash chain no
+one can reorder or trim without it showing. Nothing personal is in an event: owners are
+"owner 1", "owner 2"..., never names or emails.
 """
 
 from __future__ import annotations
@@ -19,17 +21,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appraisals.models import serial_mask
+
 
 def _token() -> str:
     return secrets.token_urlsafe(18)  # 144 bits: the passport page's unguessable address
 
 
-def normalise_serial(serial: str) -> str:
-    """Upper case, without spaces, dashes, dots or slashes: how the same code is typed."""
-    return "".join(ch for ch in serial.upper() if ch.isalnum())
-
-
 class Item(models.Model):
+    """One physical item as we know it, with its public passport page.
+
+    ``serial`` is normalised and not unique: a typed serial is a claim, and two items (two
+    owners' cases) may carry the same one until an expert links them.
+    """
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     public_token = models.CharField(max_length=32, unique=True, default=_token)
     category = models.ForeignKey("appraisals.Category", on_delete=models.PROTECT)
@@ -44,30 +49,29 @@ class Item(models.Model):
     # Owners so far, counting the current one: events call them "owner N", nothing more.
     owner_number = models.PositiveIntegerField(default=1)
     stolen_since = models.DateTimeField(null=True, blank=True)
-    # A serial-less item an expert found to be another passport's item: its page leads there.
+    # An item an expert found to be another passport's item (a confirmed link proposal, or a
+    # serial-less item linked by hand): its page leads there.
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
+        indexes = [
+            models.Index(
                 fields=["category", "brand", "serial"],
                 condition=~Q(serial=""),
-                name="one_item_per_serial",
+                name="item_serial_idx",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.brand} {self.category} {self.serial or '(no serial)'}"
+        return f"{self.brand} {self.category} {self.serial_masked or '(no serial)'}"
 
     @property
     def serial_masked(self) -> str:
-        """What the public page shows: enough to match the tag in hand, not to copy it."""
-        if not self.serial:
-            return ""
-        return "•" * max(0, len(self.serial) - 3) + self.serial[-3:]
+        """What public pages show: enough to match the tag in hand, not to copy it."""
+        return serial_mask(self.serial)
 
 
 class PassportEvent(models.Model):
@@ -151,3 +155,59 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} -> {self.to_email} ({self.state})"
+
+
+class ItemLinkProposal(models.Model):
+    """A new case's item whose serial matches an existing passport: a link proposed, not made.
+
+    Created when the case's first report opens its own passport (``item``). An expert with the
+    review permission confirms it in the admin, with both items' photos side by side, and only
+    when one person owns both; or rejects it. ``owners_differ`` flags two owners claiming one
+    serial for staff: such a proposal can't be confirmed until the passport's owner transfers
+    it, and nothing is merged meanwhile.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for an expert"
+        CONFIRMED = "confirmed", "Confirmed: the same item"
+        REJECTED = "rejected", "Rejected: a different item"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="link_proposals")
+    target = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="link_claims")
+    # The case whose typed serial matched: its photos are compared with the passport's.
+    submission = models.ForeignKey(
+        "appraisals.Submission", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
+    # When proposed (and again when decided): the case's submitter isn't the passport's owner.
+    owners_differ = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "target"], name="one_proposal_per_pair"),
+            models.CheckConstraint(condition=~Q(item=models.F("target")), name="proposal_not_self"),
+            models.CheckConstraint(
+                condition=Q(state="proposed", decided_at__isnull=True)
+                | (~Q(state="proposed") & Q(decided_at__isnull=False)),
+                name="proposal_decided_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["owners_differ"], condition=Q(state="proposed"), name="proposal_open_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} -> passport {self.target_id} ({self.state})"

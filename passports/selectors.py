@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.http import Http404
 
+from appraisals.models import Submission
 from members.models import User
-from passports.models import Item, Transfer
+from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
 from provenance.selectors import document_statuses
 
 
@@ -41,18 +44,38 @@ def item_get_for_owner(*, uid: object, owner: User) -> Item:
     return item
 
 
+def item_ids_with_linked(*, item: Item) -> set[int]:
+    """The item and every item an expert linked into it (one query per level of links)."""
+    ids, frontier = {item.pk}, [item.pk]
+    while frontier:
+        frontier = list(
+            Item.objects.filter(merged_into__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return ids
+
+
 def passport_events(*, item: Item) -> list[dict[str, object]]:
-    """The item's events, oldest first, each with where its anchor stands (a fixed number of
-    queries, however long the history)."""
+    """The item's events and those of items linked into it, oldest first, each with where
+    its anchor stands (a fixed number of queries, however long the history)."""
     events = list(
-        item.events.select_related("document__batch__deployment").order_by("occurred_at", "id")
+        PassportEvent.objects.filter(item__in=item_ids_with_linked(item=item))
+        .select_related("document__batch__deployment")
+        .order_by("occurred_at", "id")
     )
     statuses = document_statuses([e.document for e in events])
     return [{"event": e, "proof": statuses[e.document_id]} for e in events]
 
 
 def items_of(*, owner: User) -> list[Item]:
-    return list(owner.items.select_related("category", "brand").order_by("-created_at"))
+    """The owner's passports; an item linked into another shows as that one."""
+    return list(
+        owner.items.filter(merged_into__isnull=True)
+        .select_related("category", "brand")
+        .order_by("-created_at")
+    )
 
 
 def transfer_open(*, item: Item) -> Transfer | None:
@@ -75,3 +98,42 @@ def transfer_get(*, token: str, user: User) -> Transfer:
     if transfer is None:
         raise Http404("No such transfer.")
     return transfer
+
+
+def proposal_comparison(*, proposal: ItemLinkProposal) -> dict[str, Any]:
+    """What an expert compares before linking: the photos of every case on the existing
+    passport (and items linked into it) beside the new case's, slot by slot."""
+    target_ids = PassportEvent.objects.filter(
+        item__in=item_ids_with_linked(item=proposal.target), report__isnull=False
+    ).values_list("report__submission_id", flat=True)
+    cases = list(
+        Submission.objects.filter(pk__in=target_ids)
+        .select_related("brand", "category", "product_model")
+        .prefetch_related("photos__slot")
+        .order_by("submitted_at", "id")
+    )
+    new_case = (
+        Submission.objects.select_related("brand", "category", "product_model")
+        .prefetch_related("photos__slot")
+        .get(pk=proposal.submission_id)
+    )
+    slots: dict[str, dict[str, Any]] = {}
+    for case in [*cases, new_case]:
+        for photo in case.photos.all():
+            row = slots.setdefault(
+                photo.slot.code,
+                {"label": photo.slot.name, "position": photo.slot.position, "old": [], "new": []},
+            )
+            side = "new" if case.pk == new_case.pk else "old"
+            row[side].append({"case": case, "photo": photo})
+    return {
+        "cases": cases,
+        "new_case": new_case,
+        "rows": sorted(slots.values(), key=lambda row: row["position"]),
+    }
+
+
+def proposals_open_counts() -> dict[str, int]:
+    """Open link proposals, and how many of them are two owners claiming one serial."""
+    open_ = ItemLinkProposal.objects.filter(state=ItemLinkProposal.State.PROPOSED)
+    return {"open": open_.count(), "owners_differ": open_.filter(owners_differ=True).count()}

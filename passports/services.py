@@ -18,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisals import permissions
-from appraisals.models import Dispute, Report, Submission
+from appraisals.models import Dispute, Report, Submission, serial_normalise
+from appraisals.services.disputes import submission_holder_pass
 from members.models import User
 from members.services import notification_send
-from passports.models import Item, PassportEvent, Transfer, normalise_serial
+from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
+from passports.selectors import item_ids_with_linked
 from provenance.canonical import utc_timestamp
 from provenance.documents import document_register
 
@@ -73,33 +75,53 @@ def _event_record(
 # --- appraisals ---------------------------------------------------------------------------
 
 
+def _current(item: Item) -> Item:
+    """The passport an item's history shows on: itself, or the one it was linked into."""
+    while item.merged_into_id is not None:
+        item = Item.objects.select_for_update().get(pk=item.merged_into_id)
+    return item
+
+
 def item_for_submission(*, submission: Submission) -> Item:
-    """The item a case is about: the one with its serial, or a new one (locked)."""
-    serial = normalise_serial(submission.serial_code or "")
-    if serial:
-        match = {"category": submission.category, "brand": submission.brand, "serial": serial}
-        item = Item.objects.select_for_update().filter(**match).first()
-        if item is not None:
-            return item
-        try:
-            with transaction.atomic():
-                return Item.objects.create(
-                    **match, product_model=submission.product_model, owner=submission.owner
-                )
-        except IntegrityError:
-            return Item.objects.select_for_update().get(**match)
-    return Item.objects.create(
+    """A case's own new item, owned by whoever submitted it.
+
+    A typed serial is the submitter's word, not proof: if other passports carry the same one,
+    each gets a link proposal for an expert to decide (``item_link_confirm``), flagged for
+    staff when the passport is someone else's. Nothing is linked here.
+    """
+    serial = serial_normalise(submission.serial_code or "")
+    item = Item.objects.create(
         category=submission.category,
         brand=submission.brand,
         product_model=submission.product_model,
+        serial=serial,
         owner=submission.owner,
     )
+    if serial:
+        matches = Item.objects.filter(
+            category=submission.category,
+            brand=submission.brand,
+            serial=serial,
+            merged_into__isnull=True,
+        ).exclude(pk=item.pk)
+        ItemLinkProposal.objects.bulk_create(
+            ItemLinkProposal(
+                item=item,
+                target=target,
+                submission=submission,
+                owners_differ=target.owner_id != submission.owner_id,
+            )
+            for target in matches.order_by("created_at", "id")
+        )
+    return item
 
 
 def passport_record_report(*, report: Report) -> PassportEvent | None:
     """Add a report (first version or correction) to its item's passport; idempotent.
 
-    A sandbox report has no passport: it is a partner's test and is never anchored.
+    A case's first report opens the case's own item; its corrections follow it, onto the
+    passport it was linked into if an expert linked it. A sandbox report has no passport: it
+    is a partner's test and is never anchored.
     """
     if report.submission.sandbox:
         return None
@@ -112,10 +134,9 @@ def passport_record_report(*, report: Report) -> PassportEvent | None:
             .filter(report__submission=report.submission)
             .first()
         )
-        item = earlier.item if earlier else item_for_submission(submission=report.submission)
-        if item.owner_id is None:
-            item.owner = report.submission.owner
-            item.save(update_fields=["owner"])
+        item = (
+            _current(earlier.item) if earlier else item_for_submission(submission=report.submission)
+        )
         verdict = report.get_verdict_display()
         summary = (
             f"Report corrected (version {report.version}): {verdict}"
@@ -132,40 +153,113 @@ def passport_record_report(*, report: Report) -> PassportEvent | None:
         )
 
 
-def item_link(*, source: Item, target: Item, expert: User) -> Item:
-    """An expert links a serial-less item (one report's) to the passport it belongs to.
+def _items_locked(*items: Item) -> list[Item]:
+    """The rows locked in id order, so two linking experts can't deadlock."""
+    rows = Item.objects.select_for_update().filter(pk__in=[i.pk for i in items]).order_by("pk")
+    locked = {row.pk: row for row in rows}
+    return [locked[i.pk] for i in items]
 
-    The source's events stay where they were anchored; the target gains an event naming them,
-    and the source's page leads to the target from now on.
-    """
-    if not expert.has_perm(permissions.REVIEW):
-        raise PermissionDenied("Only experts can link an item to a passport.")
+
+def _link(*, source: Item, target: Item, expert: User) -> Item:
+    """Link two locked items: checked, then the source's page leads to the target, which gains
+    an event naming the source's reports (their own events stay where they were anchored)."""
     if source.pk == target.pk:
         raise ValidationError("An item can't be linked to itself.")
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise ValidationError("One of these items is already linked to another passport.")
+    if (source.category_id, source.brand_id) != (target.category_id, target.brand_id):
+        raise ValidationError("The items differ in category or brand.")
+    if source.owner_id != target.owner_id:
+        # Linking would put one person's report on another person's passport. The passport's
+        # owner transfers it first (or staff settle who owns the item).
+        raise ValidationError(
+            "The two items have different owners: nothing is linked until one person owns both."
+        )
+    if source.stolen_since is not None or target.stolen_since is not None:
+        raise ValidationError("An item reported stolen can't be linked.")
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    reports = [
+        str(r) for r in source.events.exclude(report=None).values_list("report__uid", flat=True)
+    ]
+    _event_record(
+        item=target,
+        kind=Kind.APPRAISAL,
+        summary="An earlier appraisal of this item, linked by an expert",
+        actor=expert,
+        details={"linked_passport": str(source.uid), "reports": reports},
+    )
+    return target
+
+
+def item_link(*, source: Item, target: Item, expert: User) -> Item:
+    """An expert links a serial-less item (one report's) to the passport it belongs to."""
+    if not expert.has_perm(permissions.REVIEW):
+        raise PermissionDenied("Only experts can link an item to a passport.")
     with transaction.atomic():
-        source, target = (
-            Item.objects.select_for_update().get(pk=source.pk),
-            Item.objects.select_for_update().get(pk=target.pk),
-        )
+        source, target = _items_locked(source, target)
         if source.serial:
-            raise ValidationError("Only an item without a serial can be linked; serials decide.")
-        if source.merged_into_id is not None or target.merged_into_id is not None:
-            raise ValidationError("One of these items is already linked to another passport.")
-        if (source.category_id, source.brand_id) != (target.category_id, target.brand_id):
-            raise ValidationError("The items differ in category or brand.")
-        source.merged_into = target
-        source.save(update_fields=["merged_into"])
-        reports = [
-            str(r) for r in source.events.exclude(report=None).values_list("report__uid", flat=True)
-        ]
-        _event_record(
-            item=target,
-            kind=Kind.APPRAISAL,
-            summary="An earlier appraisal of this item, linked by an expert",
-            actor=expert,
-            details={"linked_passport": str(source.uid), "reports": reports},
+            raise ValidationError(
+                "An item with a serial is linked through its link proposal, after comparing "
+                "the photos."
+            )
+        return _link(source=source, target=target, expert=expert)
+
+
+def _proposal_open(proposal: ItemLinkProposal) -> ItemLinkProposal:
+    locked = ItemLinkProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.state != ItemLinkProposal.State.PROPOSED:
+        raise ValidationError(f"This proposal is already {locked.get_state_display().lower()}.")
+    return locked
+
+
+def item_link_confirm(*, proposal: ItemLinkProposal, expert: User) -> ItemLinkProposal:
+    """An expert who compared both items' photos confirms they are one item: linked, provided
+    one person owns both (otherwise refused, and the proposal stays flagged)."""
+    if not expert.has_perm(permissions.REVIEW):
+        raise PermissionDenied("Only experts can link an item to a passport.")
+    with transaction.atomic():
+        locked = _proposal_open(proposal)
+        source, target = _items_locked(locked.item, locked.target)
+        differ = source.owner_id != target.owner_id
+        if differ != locked.owners_differ:
+            locked.owners_differ = differ
+            locked.save(update_fields=["owners_differ"])
+        _link(source=source, target=target, expert=expert)
+        now = timezone.now()
+        locked.state, locked.decided_by, locked.decided_at = (
+            ItemLinkProposal.State.CONFIRMED,
+            expert,
+            now,
         )
-        return target
+        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        # The item has its passport now; its other proposals are moot.
+        locked.item.link_proposals.filter(state=ItemLinkProposal.State.PROPOSED).update(
+            state=ItemLinkProposal.State.REJECTED,
+            decided_by=expert,
+            decided_at=now,
+            note="Linked to another passport instead.",
+        )
+        return locked
+
+
+def item_link_reject(*, proposal: ItemLinkProposal, expert: User, note: str) -> ItemLinkProposal:
+    """An expert finds the two are different items (or can't tell): each keeps its passport."""
+    if not expert.has_perm(permissions.REVIEW):
+        raise PermissionDenied("Only experts can decide on a link proposal.")
+    note = " ".join(note.split())
+    if not 3 <= len(note) <= 500:
+        raise ValidationError({"note": "Say in 3 to 500 characters why they differ."})
+    with transaction.atomic():
+        locked = _proposal_open(proposal)
+        locked.state, locked.decided_by, locked.decided_at, locked.note = (
+            ItemLinkProposal.State.REJECTED,
+            expert,
+            timezone.now(),
+            note,
+        )
+        locked.save(update_fields=["state", "decided_by", "decided_at", "note"])
+        return locked
 
 
 def passport_record_dispute(*, dispute: Dispute) -> PassportEvent | None:
@@ -174,7 +268,7 @@ def passport_record_dispute(*, dispute: Dispute) -> PassportEvent | None:
     if origin is None:
         return None
     with transaction.atomic():
-        item = Item.objects.select_for_update().get(pk=origin.item_id)
+        item = _current(Item.objects.select_for_update().get(pk=origin.item_id))
         details: dict[str, Any] = {
             "dispute": str(dispute.uid),
             "outcome": dispute.outcome,
@@ -249,6 +343,8 @@ def transfer_propose(*, item: Item, owner: User, to_email: str) -> Transfer:
             raise PermissionDenied("Only the item's owner can transfer it.")
         if locked.stolen_since is not None:
             raise ValidationError("An item reported stolen can't be transferred.")
+        if locked.merged_into_id is not None:
+            raise ValidationError("This item was linked to another passport; transfer that one.")
         if to_email == owner.email.lower():
             raise ValidationError({"to_email": "That is your own address."})
         try:
@@ -276,6 +372,15 @@ def _transfer_notify(transfer: Transfer) -> None:
         return
     url = f"{settings.SITE_URL.rstrip('/')}{link}"
     transaction.on_commit(lambda: send_mail(subject, f"{body}\n\n{url}", None, [transfer.to_email]))
+
+
+def _submission_ids_on(item: Item) -> list[int]:
+    """The cases whose reports are on this passport, or on items linked into it."""
+    return list(
+        PassportEvent.objects.filter(item__in=item_ids_with_linked(item=item), report__isnull=False)
+        .values_list("report__submission_id", flat=True)
+        .distinct()
+    )
 
 
 def _open_transfer(token: str) -> Transfer:
@@ -306,6 +411,11 @@ def transfer_accept(*, token: str, user: User) -> Transfer:
         item.owner = user
         item.owner_number += 1
         item.save(update_fields=["owner", "owner_number"])
+        # The reports the previous owner held on this passport go with it, and with them the
+        # right to dispute and the guarantee; anyone else's report stays theirs.
+        submission_holder_pass(
+            submission_ids=_submission_ids_on(item), from_user=transfer.from_user, to_user=user
+        )
         _event_record(
             item=item,
             kind=Kind.TRANSFER,

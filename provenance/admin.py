@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from provenance.models import AnchorTransaction, Batch, Deployment, Document
+from provenance.models import AnchorTransaction, Batch, Deployment, Document, SigningKey
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -58,3 +58,10 @@ class DocumentAdmin(ReadOnly):
     list_filter = ["doc_type"]
     search_fields = ["doc_id", "root"]
     exclude = ["salts"]  # secret until the owner discloses a field
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnly):
+    """Kept by signing_keys_sync (docs/provenance.md: retiring a compromised key)."""
+
+    list_display = ["address", "valid_from", "retired_at", "created_at"]

@@ -44,6 +44,7 @@ from provenance.keys import TransactionSigner, anchor_signer_get
 from provenance.merkle import MerkleTree
 from provenance.models import AnchorTransaction, Batch, Deployment, Document, SenderNonce
 from provenance.signals import batch_confirmed
+from provenance.signing_keys import signing_keys_sync
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ def anchor_tick(*, w3: Web3 | None = None, signer: TransactionSigner | None = No
             if deployment is None:
                 report.error = f"No AnchorLog contract is deployed on chain {chain_id}."
                 return report
+            signing_keys_sync()
             if not w3.eth.get_code(to_checksum_address(deployment.address)):
                 deployment = _chain_reset(w3, deployment, signer)
             sealed = batch_seal(deployment=deployment)

@@ -23,6 +23,7 @@ from typing import Any
 
 # The largest integer an IEEE 754 double (and so JavaScript) represents exactly.
 MAX_SAFE_INTEGER = 2**53 - 1
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class CanonicalError(ValueError):
@@ -48,7 +49,14 @@ def canonical_json(document: Mapping[str, Any]) -> bytes:
 
 def utc_timestamp(moment: datetime) -> str:
     """A moment as our documents and bundles state it: UTC, whole seconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def utc_parse(text: Any) -> datetime:
+    """The moment a `utc_timestamp` states; ValueError for anything else."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a UTC timestamp")
+    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
 
 
 def canonical_value(value: Any, *, path: str = "$") -> bytes:

@@ -9,7 +9,7 @@ from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from provenance.bundles import Verification, bundle_check, bundle_check_chain
-from provenance.signing import trusted_signers
+from provenance.issuer import Issuer, issuer_from_metadata
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,19 @@ def chain_status(*, rpc_url: str, timeout: float = 2.0) -> ChainStatus:
         return ChainStatus(ok=False, error=f"{type(error).__name__}: {error}"[:200])
 
 
+def issuer_own() -> Issuer:
+    """Our own issuer metadata as pins: what the server holds every bundle to."""
+    from provenance.selectors import issuer_metadata
+
+    return issuer_from_metadata(issuer_metadata())
+
+
 def bundle_verification(bundle: Any, *, ask_node: bool = True) -> Verification:
-    """Every offline check of a proof bundle against the platform's trusted signers, then, if
-    the bundle names an anchor and ``ask_node``, what the node at ``ETH_RPC_URL`` says."""
-    result = bundle_check(bundle, trusted_signers=trusted_signers())
+    """Every offline check of a proof bundle against our own issuer metadata (our keys in
+    their windows, our contract), then, if the bundle names an anchor and ``ask_node``, what
+    the node at ``ETH_RPC_URL`` says."""
+    issuer = issuer_own()
+    result = bundle_check(bundle, issuer=issuer)
     if ask_node and isinstance(bundle, dict) and bundle.get("anchor"):
-        result = bundle_check_chain(bundle, w3=web3_get(), result=result)
+        result = bundle_check_chain(bundle, w3=web3_get(), result=result, issuer=issuer)
     return result

@@ -33,6 +33,9 @@ BATCH_LEAF_TYPES = ("bytes32",)
 SALT_BYTES = 16
 # Always disclosed: a verifier must know what kind of document it holds and which one.
 IDENTITY_FIELDS = ("type", "id")
+# A document that withdraws another (provenance.documents.document_revoke); its batch marks
+# the other one revoked on chain.
+REVOCATION_TYPE = "revocation"
 
 
 class CommitmentError(ValueError):

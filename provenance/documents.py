@@ -8,7 +8,7 @@ provenance record are saved together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,19 +16,29 @@ from django.db import IntegrityError, transaction
 from eth_utils import encode_hex
 
 from provenance.canonical import canonical_json
-from provenance.commitments import CommitmentError, document_commit, salts_new
+from provenance.commitments import (
+    IDENTITY_FIELDS,
+    REVOCATION_TYPE,
+    CommitmentError,
+    document_commit,
+    salts_new,
+)
 from provenance.models import Document
 from provenance.signing import signer_get
 
-REVOCATION_TYPE = "revocation"
 
-
-def document_register(*, body: Mapping[str, Any], revokes: str = "") -> Document:
+def document_register(
+    *, body: Mapping[str, Any], revokes: str = "", private: Sequence[str] = ()
+) -> Document:
     """Store ``body`` (with its ``type`` and ``id``) for anchoring; idempotent per type and id.
 
     Registering the same document again returns the stored one. A different body under the
     same type and id is refused: an anchored document never changes; a correction is a new
     document that revokes the old one.
+
+    ``private`` names leaf keys that are committed to like any other but left out of the
+    default disclosure (``provenance.selectors.bundle_for``): the owner may reveal them later
+    in a bundle of their choice.
     """
     try:
         # Checks the type, id and field names, and that every value is canonical JSON.
@@ -36,6 +46,9 @@ def document_register(*, body: Mapping[str, Any], revokes: str = "") -> Document
         commitment = document_commit(body, salts)
     except CommitmentError as error:
         raise ValidationError(f"This document can't be anchored: {error}") from error
+    hidden = sorted(set(private))
+    if set(hidden) & set(IDENTITY_FIELDS) or not set(hidden) <= set(salts):
+        raise ValidationError(f"Private fields must be leaves other than type and id: {hidden}")
     doc_type, doc_id = body["type"], body["id"]
     existing = Document.objects.filter(doc_type=doc_type, doc_id=doc_id).first()
     if existing is not None:
@@ -52,6 +65,7 @@ def document_register(*, body: Mapping[str, Any], revokes: str = "") -> Document
                 signer=signer.address,
                 signature=signer.sign_root(commitment.root),
                 revokes=revokes,
+                private_fields=hidden,
             )
     except IntegrityError:
         # Registered concurrently by someone else.

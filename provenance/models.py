@@ -91,6 +91,9 @@ class Document(models.Model):
     body = models.JSONField()
     # Leaf key -> 0x-hex 128-bit salt. Secret until the owner discloses a field.
     salts = models.JSONField()
+    # Leaf keys committed to but left out of the default disclosure (the verification page,
+    # its JSON, the public bundle): only a bundle of fields the owner picks reveals them.
+    private_fields = models.JSONField(default=list, blank=True)
     root = models.CharField(max_length=66, unique=True)
     signer = models.CharField(max_length=42)
     # The platform's EIP-191 signature over the document root.
@@ -165,3 +168,26 @@ class AnchorTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tx_hash} (nonce {self.nonce}, {self.state})"
+
+
+class SigningKey(models.Model):
+    """A report-signing key the platform has used, and when: the key list the issuer metadata
+    (/.well-known/authplatform-issuer.json) publishes, so a verifier can tell ours from others.
+
+    Kept by ``provenance.signing_keys.signing_keys_sync``.
+    """
+
+    address = models.CharField(max_length=42, unique=True)
+    # Nothing it signed was anchored earlier (whole seconds, as block times are). Null: unknown
+    # (a key from before these records); no lower bound then.
+    valid_from = models.DateTimeField(null=True, blank=True)
+    # Everything it signed was anchored by then. Null while it signs, or while its last
+    # documents wait for their batch. Set by hand, earlier, if the key is compromised.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [models.F("valid_from").asc(nulls_first=True), "id"]
+
+    def __str__(self) -> str:
+        return self.address

@@ -1,4 +1,4 @@
-"""Reading provenance: documents by id, and their proof bundles."""
+"""Reading provenance: documents by id, their proof bundles, and the issuer metadata."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from django.urls import reverse
 from eth_utils import decode_hex
 
 from provenance import commitments
-from provenance.bundles import bundle_build
+from provenance.bundles import BUNDLE_FORMAT, BUNDLE_SPEC, bundle_build
 from provenance.canonical import utc_timestamp
 from provenance.commitments import document_commit
-from provenance.models import AnchorTransaction, Batch, Document
+from provenance.issuer import ISSUER_FORMAT
+from provenance.models import AnchorTransaction, Batch, Deployment, Document, SigningKey
+from provenance.signing import signer_get, trusted_signers
 
 
 def document_get_by_uid(uid: Any) -> Document:
@@ -96,9 +98,21 @@ def anchor_of(
     }
 
 
+def document_public_fields(document: Document) -> list[str]:
+    """The leaf keys anyone may see: all but the document's private ones."""
+    private = set(document.private_fields)
+    return [key for key in document_fields(document) if key not in private]
+
+
 def bundle_for(document: Document, *, keys: Sequence[str] | None = None) -> dict[str, Any]:
-    """The document's proof bundle: every field, or only ``keys`` (plus type and id)."""
+    """The document's proof bundle: its public fields, or only ``keys`` (plus type and id).
+
+    Pages, public JSON and the API take the default; only the owner's own choice of ``keys``
+    may name a private field.
+    """
     anchor = anchor_of(document)
+    if keys is None:
+        keys = document_public_fields(document)
     return bundle_build(
         fields=_commitment(document).disclose(keys),
         document_root=document.root,
@@ -106,7 +120,21 @@ def bundle_for(document: Document, *, keys: Sequence[str] | None = None) -> dict
         signature=document.signature,
         anchor=anchor,
         expected_by=None if anchor else anchor_expected_by(document),
+        revocation=_revocation_bundle(document),
     )
+
+
+def _revocation_bundle(document: Document) -> dict[str, Any] | None:
+    """The bundle of the anchored document that revokes this one: the issuer's signed word,
+    carried in the revoked document's own bundle so an offline verifier learns why."""
+    if document.doc_type == commitments.REVOCATION_TYPE:
+        return None  # a revocation is never revoked
+    revocation = (
+        Document.objects.select_related("batch__deployment")
+        .filter(revokes=document.root, batch__state=Batch.State.CONFIRMED)
+        .first()
+    )
+    return bundle_for(revocation) if revocation is not None else None
 
 
 def document_statuses(documents: Sequence[Document]) -> dict[int, dict[str, Any]]:
@@ -135,3 +163,47 @@ def document_statuses(documents: Sequence[Document]) -> dict[int, dict[str, Any]
 
 def document_status(document: Document) -> dict[str, Any]:
     return document_statuses([document])[document.pk]
+
+
+def issuer_metadata() -> dict[str, Any]:
+    """What /.well-known/authplatform-issuer.json publishes for verifiers to pin: who we are,
+    the report-signing keys we accept with their validity windows (oldest first: the rotation
+    history), our AnchorLog contract on each chain, and the bundle format."""
+    current = signer_get().address
+    trusted = trusted_signers()
+    rows = {key.address: key for key in SigningKey.objects.filter(address__in=trusted)}
+    keys = []
+    for address in trusted:
+        row = rows.get(address)
+        valid_from = row.valid_from if row is not None else None
+        retired_at = row.retired_at if row is not None else None
+        if retired_at is not None:
+            status = "retired"
+        else:
+            # A key that no longer signs is "retiring" until its last documents are anchored.
+            status = "current" if address == current else "retiring"
+        keys.append(
+            {
+                "address": address,
+                "status": status,
+                "valid_from": utc_timestamp(valid_from) if valid_from else None,
+                "retired_at": utc_timestamp(retired_at) if retired_at else None,
+            }
+        )
+    keys.sort(key=lambda key: (key["valid_from"] or "", key["status"] == "current"))
+    deployments = Deployment.objects.filter(retired_at__isnull=True).order_by("chain_id")
+    return {
+        "format": ISSUER_FORMAT,
+        "name": settings.ISSUER_NAME,
+        "url": settings.SITE_URL,
+        "signing_keys": keys,
+        "contracts": [
+            {
+                "chain_id": deployment.chain_id,
+                "address": deployment.address,
+                "deployed_in_block": deployment.block_number,
+            }
+            for deployment in deployments
+        ],
+        "bundle": {"format": BUNDLE_FORMAT, "spec": BUNDLE_SPEC},
+    }

@@ -5,6 +5,8 @@ from provenance import views
 app_name = "provenance"
 
 urlpatterns = [
+    # A stable, public address (RFC 8615): verifiers save a copy and pin it.
+    path(".well-known/authplatform-issuer.json", views.issuer, name="issuer"),
     path("verify/<uuid:uid>", views.verify_api, name="verify-api"),
     path("verify/<uuid:uid>/", views.verify_page, name="verify-page"),
     path("verify/<uuid:uid>/bundle.json", views.verify_bundle, name="verify-bundle"),

@@ -1,8 +1,13 @@
-"""Verify a proof bundle: ``python -m provenance.verify bundle.json --rpc URL``.
+"""Verify a proof bundle: ``python -m provenance.verify bundle.json --rpc URL --issuer FILE``.
 
-Needs only the bundle and, for the on-chain part, any JSON-RPC endpoint of the chain it
-names: no database, no account, no other network. Exit status 0 when everything checks out,
-1 when a check fails or the document is revoked, 2 when the file can't be read.
+Needs only the bundle, for the on-chain part any JSON-RPC endpoint of the chain it names, and
+to know who issued it a pinned copy of the issuer's metadata (``--issuer``, saved from
+/.well-known/authplatform-issuer.json) or the issuer's contract (``--contract``): no database,
+no account, no other network.
+
+Exit status: 0 VALID, 1 INVALID, 2 the bundle or the issuer file can't be read (or bad
+arguments), 3 PENDING (not anchored yet), 4 REVOKED, 5 NOT CHECKED (no --rpc, or the node
+did not answer).
 """
 
 from __future__ import annotations
@@ -10,14 +15,37 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
+from typing import Any
 
-from provenance.bundles import bundle_check, bundle_check_chain
+from provenance.bundles import (
+    EXIT_CODES,
+    EXIT_USAGE,
+    LABELS,
+    Outcome,
+    Verification,
+    bundle_check,
+    bundle_check_chain,
+)
+from provenance.issuer import Issuer, IssuerError, contract_pinned, issuer_from_metadata
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m provenance.verify", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m provenance.verify",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("bundle", help="the proof bundle (JSON) to check")
     parser.add_argument("--rpc", help="a JSON-RPC URL of the chain; without it, offline only")
+    parser.add_argument(
+        "--issuer", metavar="FILE",
+        help="the issuer's metadata, pinned: its keys (with their validity) and contracts",
+    )  # fmt: skip
+    parser.add_argument(
+        "--contract", metavar="ADDRESS",
+        help="accept only bundles anchored in this contract",
+    )  # fmt: skip
     parser.add_argument(
         "--trust", action="append", default=[], metavar="ADDRESS",
         help="accept only signatures by this address (repeatable)",
@@ -25,28 +53,61 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     try:
-        with open(args.bundle, encoding="utf-8") as handle:
-            bundle = json.load(handle)
-    except (OSError, ValueError) as error:
-        print(f"cannot read {args.bundle}: {error}", file=sys.stderr)
-        return 2
-    result = bundle_check(bundle, trusted_signers=args.trust)
+        bundle = _json_read(args.bundle)
+        issuer = _issuer(args.issuer, args.contract)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    result = bundle_check(bundle, trusted_signers=args.trust, issuer=issuer)
     if args.rpc:
         from provenance.chain import web3_get
 
         w3 = web3_get(args.rpc, timeout=10)
-        result = bundle_check_chain(bundle, w3=w3, result=result)
+        result = bundle_check_chain(bundle, w3=w3, result=result, issuer=issuer)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        for step in result.steps:
-            print(f"[{'ok' if step.ok else 'FAIL'}] {step.name}: {step.detail}")
-        if result.revoked:
-            print("REVOKED: this document has been withdrawn or superseded.")
-        elif result.ok and not args.rpc and bundle.get("anchor"):
-            print("OK offline; pass --rpc URL to check the anchor on chain.")
-        print("VALID" if result.ok else "NOT VALID")
-    return 0 if result.ok else 1
+        _print(result, rpc=bool(args.rpc))
+    return EXIT_CODES[result.outcome]
+
+
+def _json_read(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from error
+
+
+def _issuer(path: str | None, contract: str | None) -> Issuer | None:
+    issuer = None
+    if path:
+        try:
+            issuer = issuer_from_metadata(_json_read(path))
+        except IssuerError as error:
+            raise ValueError(f"{path}: {error}") from error
+    if contract:
+        try:
+            address = contract_pinned(contract)
+        except ValueError as error:
+            raise ValueError(f"--contract: {error}") from error
+        issuer = replace(issuer or Issuer(), contract=address)
+    return issuer
+
+
+def _print(result: Verification, *, rpc: bool) -> None:
+    for step in result.steps:
+        print(f"[{'ok' if step.ok else 'FAIL'}] {step.name}: {step.detail}")
+    outcome = result.outcome
+    if not result.pinned:
+        print(
+            "WARNING: nothing pins the issuer, so the bundle's own word is taken for who signed "
+            "and anchored it; pass --issuer FILE (or --contract ADDRESS)."
+        )
+    if outcome is Outcome.UNCHECKED and not rpc:
+        print(f"{LABELS[outcome]}: {result.reason} Pass --rpc URL to check the anchor on chain.")
+    else:
+        print(f"{LABELS[outcome]}: {result.reason}")
 
 
 if __name__ == "__main__":

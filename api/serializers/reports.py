@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from api.parsers import JSONField
 from appraisals.models import Dispute, Report
+from provenance.bundles import Outcome
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -46,7 +47,25 @@ class StepSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class RevocationSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["superseded", "withdrawn"], allow_null=True,
+        help_text="superseded: a corrected version replaces it; withdrawn: nothing does.",
+    )  # fmt: skip
+    reason = serializers.CharField(allow_null=True, help_text="Why, as the issuer signed it.")
+    superseded_by = serializers.CharField(allow_null=True, help_text="The successor's id.")
+    revoked_at = serializers.CharField(
+        allow_null=True, help_text="When the chain marked it revoked (UTC); null until then."
+    )
+
+
 class VerificationSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[str(outcome) for outcome in Outcome],
+        help_text="valid; pending (not anchored yet: sandbox reports always); revoked; invalid "
+        "(the first failed step says why); unchecked (the chain node did not answer). The same "
+        "outcomes as `python -m provenance.verify` and the /verify pages.",
+    )
     ok = serializers.BooleanField(help_text="Every check passed and the report is not revoked.")
     status = serializers.ChoiceField(
         choices=["valid", "pending_anchor", "superseded", "revoked", "sandbox", "invalid"]
@@ -57,6 +76,9 @@ class VerificationSerializer(serializers.Serializer):
     anchored = serializers.BooleanField()
     revoked = serializers.BooleanField()
     superseded_by = serializers.UUIDField(allow_null=True)
+    revocation = RevocationSerializer(
+        allow_null=True, help_text="Why and by what it was revoked; null unless it was."
+    )
     anchor = serializers.JSONField(allow_null=True, help_text="Chain, contract, batch and block.")
     steps = StepSerializer(many=True)
 

@@ -189,6 +189,7 @@ def test_a_partner_goes_from_catalog_to_a_verified_report(server, receiver, chai
     assert confirmed["report"]["id"] == report_id
     verified = live.verify_report(report_id, live=True)
     assert verified.ok and verified.status == "valid" and verified.anchored
+    assert verified.outcome == "valid" and verified.revocation is None
     by_bundle = live.verify_bundle(live.report_bundle(report_id))
     assert by_bundle.ok and by_bundle.report == report_id
     _signed(receiver, live_endpoint.secret)

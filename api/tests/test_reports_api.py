@@ -49,6 +49,9 @@ def test_verify_by_id_and_by_bundle_and_a_tampered_bundle_fails(partner, rival, 
     assert {s["name"] for s in by_id["steps"]} >= {"signature", "fields", "anchor"}
     assert by_bundle["ok"] and by_bundle["report"] == str(report.uid)
     assert not tampered["ok"] and tampered["status"] == "invalid"
+    assert (by_id["outcome"], by_bundle["outcome"], tampered["outcome"]) == (
+        "pending", "pending", "invalid",
+    )  # fmt: skip
     assert not junk["ok"] and junk["steps"][0]["name"] == "format"
     # Reading the report itself stays the owner's.
     assert stranger.get(f"/api/v1/reports/{report.uid}/").status_code == 403  # no scope
@@ -114,6 +117,7 @@ def test_a_sandbox_case_is_signed_by_the_bot_and_never_anchored(  # noqa: ANN001
     assert report.verdict == "counterfeit" and report.document["sandbox"] is True
     verified = api_for(partner, "verify").get(f"/api/v1/verify/{report.uid}/").json()
     assert verified["ok"] and verified["status"] == "sandbox" and not verified["anchored"]
+    assert verified["outcome"] == "pending"  # never anchored: pending at best, never valid
     assert api.get(f"/api/v1/reports/{report.uid}/bundle/").status_code == 409
     assert not Item.objects.exists()  # no passport for a test item
     public = api.client.get(f"/r/{report.public_token}/").content.decode()
@@ -181,6 +185,9 @@ def test_a_cached_verification_never_hides_a_correction(partner, report) -> None
 
     after = api.get(f"/api/v1/verify/{report.uid}/").json()
     assert after["status"] == "superseded" and after["superseded_by"] == str(corrected.uid)
+    assert after["outcome"] == "revoked"
+    assert after["revocation"]["code"] == "superseded"
+    assert after["revocation"]["superseded_by"] == str(corrected.uid)
 
 
 def test_a_revoked_key_replays_nothing_and_a_secret_is_not_kept(partner, catalog) -> None:  # noqa: ANN001

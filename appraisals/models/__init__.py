@@ -25,6 +25,8 @@ from appraisals.models.submissions import (
     SubmissionPhoto,
     Tier,
     _photo_path,
+    serial_mask,
+    serial_normalise,
 )
 
 __all__ = [
@@ -58,4 +60,6 @@ __all__ = [
     "Tier",
     "_photo_path",
     "_slot_example_path",
+    "serial_mask",
+    "serial_normalise",
 ]

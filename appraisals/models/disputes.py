@@ -1,12 +1,13 @@
 """Disputes of a report and the authentication guarantee.
 
-A ``Dispute`` is opened by the report's holder (its item's current owner through the
-passport) within the window, with a reason, a description and evidence. Staff triage it: a
-clerical fix (a corrected report version), a rejection with a written reason, or a blind
-re-appraisal by two experts who took no part in the report (``Review`` seats in the dispute
-lane). When they disagree with the original, or with each other, a panel of three
-arbitrators in distinct roles votes; the majority decides. An overturn issues a corrected
-version (the original is revoked on chain) and creates a ``Compensation`` for the holder.
+A ``Dispute`` is opened by the report's holder (whoever submitted the case, or received it
+through an accepted transfer: ``Submission.holder``) within the window, with a reason, a
+description and evidence. Staff triage it: a clerical fix (a corrected report version), a
+rejection with a written reason, or a blind re-appraisal by two experts who took no part in the
+report (``Review`` seats in the dispute lane). When they disagree with the original, or with
+each other, a panel of three arbitrators in distinct roles votes; the majority decides. An
+overturn issues a corrected version (the original is revoked on chain) and creates a
+``Compensation`` for the holder.
 """
 
 from __future__ import annotations

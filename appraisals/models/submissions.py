@@ -23,6 +23,20 @@ class Tier(models.TextChoices):
 TIER_TURNAROUND = {Tier.STANDARD: timedelta(hours=24), Tier.EXPRESS: timedelta(hours=2)}
 
 
+def serial_normalise(serial: str) -> str:
+    """Upper case, without spaces, dashes, dots or slashes: how the same code is typed."""
+    return "".join(ch for ch in serial.upper() if ch.isalnum())
+
+
+def serial_mask(serial: str) -> str:
+    """What public pages show of a serial: its last 3 characters, enough to match the tag in
+    hand, not to copy it onto another case. Empty for no serial."""
+    compact = serial_normalise(serial)
+    if not compact:
+        return ""
+    return "•" * max(0, len(compact) - 3) + compact[-3:]
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Checking photos")
@@ -50,6 +64,16 @@ class Submission(models.Model):
         ProductModel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     serial_code = models.CharField(max_length=40, blank=True)
+    # Who holds the case's report, and with it the right to dispute it and the guarantee, when
+    # that is no longer the submitter: set only when an accepted transfer of the item passes it
+    # on (passports), never from another report's item. Null: the submitter holds it.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_submissions",
+    )
     # What the buyer says the item is worth: above ``ROUTING_HIGH_VALUE_EUR`` a second expert
     # reviews it, and the guarantee is capped by it.
     declared_value_eur = models.PositiveIntegerField(null=True, blank=True)

@@ -22,6 +22,16 @@ def report_get_public(*, token: str) -> Report:
     return report
 
 
+def report_signed_file_public(report: Report) -> bool:
+    """Whether anyone may download the signed document itself (canonical JSON, signed bundle).
+
+    Not a version issued before serials became private whose document holds one: it can't be
+    re-signed without it, so only its owner downloads it; anyone else checks it through its
+    proof bundle, whose default disclosure leaves the serial out.
+    """
+    return not (report.document.get("item") or {}).get("serial")
+
+
 def report_get_for_owner(*, token: str, owner: User) -> Report:
     report = report_get_public(token=token)
     if report.submission.owner_id != owner.pk:

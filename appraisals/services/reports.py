@@ -3,8 +3,12 @@
 The document is built from the deciding review (the senior's when there was one, otherwise
 the first expert's), lists every reviewer by pseudonymous ID, and holds only strings, ints,
 booleans and nulls so that its canonical JSON (RFC 8785) is the same in any language. Its
-SHA-256 is what the provenance issue anchors on chain; its top-level fields are the units of
-selective disclosure there, so each is self-contained.
+top-level fields are the units of selective disclosure on chain, so each is self-contained.
+
+The item's serial is not in the signed document, which anyone with the report's link reads:
+only its last characters are (``item.serial_hint``). The anchored commitment holds the serial
+as one more salted leaf, ``item.serial``, left out of every public disclosure, so the owner
+alone can prove it later (docs/provenance.md, "Item identity").
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from appraisals.models import (
     Submission,
     SubmissionEvent,
     Verdict,
+    serial_mask,
 )
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from appraisals.services.submissions import submission_event_add
@@ -44,7 +49,9 @@ from provenance.signing import signer_get
 
 Kind = SubmissionEvent.Kind
 DOCUMENT_TYPE = REPORT_DOCUMENT_TYPE
-DOCUMENT_SCHEMA = 1
+# 2: the serial left the signed document for a private leaf of the commitment.
+DOCUMENT_SCHEMA = 2
+SERIAL_FIELD = "item.serial"
 
 
 def _decimal(value: float | None, places: int = 3) -> str | None:
@@ -136,7 +143,7 @@ def report_document_build(
             "brand": submission.brand.name,
             "model": model.name if model else None,
             "model_reference": (model.reference or None) if model else None,
-            "serial": submission.serial_code or None,
+            "serial_hint": serial_mask(submission.serial_code) or None,
         },
         "verdict": {"result": deciding.verdict, "reason": deciding.verdict_reason or None},
         "findings": [
@@ -171,9 +178,37 @@ def report_document_build(
     }
 
 
+def report_commitment_body(document: dict[str, Any], serial: str | None) -> dict[str, Any]:
+    """What is anchored for a report: its signed document plus the serial (null for none) as
+    a private leaf, so every report's commitment has the same fields."""
+    return {**document, "item": {**document["item"], "serial": serial or None}}
+
+
+def _item_split(item: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """An item section as given (with a ``serial`` or not): the public one, and the serial."""
+    public = {key: value for key, value in item.items() if key != "serial"}
+    if "serial" not in item:
+        return public, None
+    serial = item["serial"] or None
+    public["serial_hint"] = serial_mask(serial or "") or None
+    return public, serial
+
+
+def _committed_serial(report: Report) -> str | None:
+    """The serial a version stands for: in its commitment, or in the document of a version
+    issued before serials became private."""
+    if "serial" in report.document.get("item", {}):
+        return report.document["item"]["serial"] or None
+    anchored = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(report.uid))
+    if anchored is not None:
+        return anchored.body.get("item", {}).get("serial") or None
+    return report.submission.serial_code or None
+
+
 def _sign_and_save(
     *,
     document: dict[str, Any],
+    serial: str | None,
     submission: Submission,
     supersedes: Report | None,
     issued_at: datetime,
@@ -183,7 +218,13 @@ def _sign_and_save(
     # Registered for anchoring in the same transaction: no report without its provenance
     # record. A correction revokes the version it replaces, on chain too. Sandbox reports are
     # never anchored.
-    anchored = None if submission.sandbox else document_register(body=document)
+    anchored = (
+        None
+        if submission.sandbox
+        else document_register(
+            body=report_commitment_body(document, serial), private=[SERIAL_FIELD]
+        )
+    )
     if supersedes is not None and anchored is not None:
         previous = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(supersedes.uid))
         if previous is not None:
@@ -243,7 +284,11 @@ def report_issue(*, submission: Submission, deciding: Review) -> Report:
         issued_at=now,
     )
     report = _sign_and_save(
-        document=document, submission=submission, supersedes=None, issued_at=now
+        document=document,
+        serial=submission.serial_code or None,
+        submission=submission,
+        supersedes=None,
+        issued_at=now,
     )
     submission.status = Status.COMPLETED
     submission.completed_at = now
@@ -299,7 +344,18 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
             raise ValidationError("This version was already superseded; correct the latest one.")
         now = _now()
         document = {**current.document, **changes}
+        # A new serial may come with the changes; otherwise the version keeps the one it
+        # corrects. Either way it leaves the signed document (a version issued before serials
+        # became private had it there).
+        serial = _committed_serial(current)
+        if isinstance(document.get("item"), dict):
+            document["item"], given = _item_split(document["item"])
+            if isinstance(changes.get("item"), dict) and "serial" in changes["item"]:
+                serial = given
+            if serial and not document["item"].get("serial_hint"):
+                document["item"]["serial_hint"] = serial_mask(serial)
         document.update(
+            schema=DOCUMENT_SCHEMA,
             id=str(uuid.uuid4()),
             version=current.version + 1,
             supersedes=str(current.uid),
@@ -309,7 +365,11 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
         if document["verdict"].get("result") not in Verdict.values:
             raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
         corrected = _sign_and_save(
-            document=document, submission=current.submission, supersedes=current, issued_at=now
+            document=document,
+            serial=serial,
+            submission=current.submission,
+            supersedes=current,
+            issued_at=now,
         )
         submission_event_add(
             current.submission,

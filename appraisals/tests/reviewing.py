@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from appraisals.models import Feature, FindingResult, Review, Status, Submission
+from appraisals.models import Feature, FindingResult, Report, Review, Status, Submission
 from appraisals.services import reviews as review_services
 from appraisals.services.submissions import submission_details_update, submission_submit
 from appraisals.tasks import submission_check_photos
@@ -91,3 +91,15 @@ def complete_opinion(
 def sign(seat: Review, who: User, verdict: str = "authentic", reason: str = "") -> Review:
     complete_opinion(seat, who)
     return review_services.review_sign(review=seat, expert=who, verdict=verdict, reason=reason)
+
+
+def report_signed_with_serial(
+    owner: User, category: Any, *, serial: str, verdict: str = "authentic"
+) -> Report:
+    """A case with a typed serial signed by one new expert: its report (the passport hook ran)."""
+    submission = to_expert_queue(queued_case(owner, category, serial=serial))
+    who = expert()
+    seat = review_services.review_take_next(expert=who)
+    assert seat is not None and seat.submission_id == submission.pk
+    sign(seat, who, verdict, reason="x" if verdict == "inconclusive" else "")
+    return Report.objects.get(submission=submission)

@@ -91,7 +91,13 @@ def test_a_clerical_error_is_fixed_by_a_corrected_version(report, buyer, staff) 
     dispute.refresh_from_db()
     assert (dispute.state, dispute.outcome) == (Dispute.State.RESOLVED, Outcome.CORRECTED)
     corrected = dispute.corrected_report
-    assert corrected.supersedes == report and corrected.document["item"]["serial"] == "AR1234"
+    assert corrected.supersedes == report and corrected.document["item"]["serial_hint"] == "•••234"
+    # The corrected serial is in the commitment, as a leaf only the owner may disclose.
+    anchored = Document.objects.get(doc_id=str(corrected.uid))
+    assert (
+        anchored.body["item"]["serial"] == "AR1234" and "serial" not in corrected.document["item"]
+    )
+    assert anchored.private_fields == ["item.serial"]
     original = Document.objects.get(doc_id=str(report.uid))
     assert Document.objects.filter(doc_type="revocation", revokes=original.root).exists()
     kinds = set(report.submission.events.values_list("kind", flat=True))

@@ -73,7 +73,9 @@ def test_the_report_page_says_where_its_anchor_stands(report) -> None:  # noqa: 
     page = Client().get(reverse("public:report", args=[report.public_token])).content.decode()
 
     document = Document.objects.get(doc_id=str(report.uid))
-    assert document.body == report.document
+    # The anchored commitment is the signed document plus the serial (none here), private.
+    assert document.body == {**report.document, "item": {**report.document["item"], "serial": None}}
+    assert document.private_fields == ["item.serial"]
     assert "Pending anchor, expected by" in page
     assert f'href="/verify/{document.uid}/"' in page
     passport = report.passport_events.get().item

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from appraisals.guides import GUIDES
-from appraisals.models import Feature
+from appraisals.models import Feature, Report
 from appraisals.report_pages import report_context, report_pdf, report_qr_svg
 from appraisals.selectors.reports import (
     report_get_for_owner,
     report_get_public,
     report_photo_get,
     report_provenance_document,
+    report_signed_file_public,
 )
 from appraisals.services.feedback import (
     nps_record,
@@ -37,26 +38,45 @@ from provenance.selectors import document_fields as provenance_document_fields
 from provenance.signing import bundle_build_from_parts
 
 
+def _signed_file_for(request: HttpRequest, report: Report) -> bool:
+    """Whether this reader may download the signed document (see report_signed_file_public)."""
+    return report_signed_file_public(report) or report.submission.owner_id == request.user.pk
+
+
+SIGNED_FILE_PRIVATE = (
+    "This report was issued before serials became private: its signed file holds the item's "
+    "full serial, so only its owner can download it. Its verification page proves the same "
+    "report without the serial."
+)
+
+
 @require_GET
 @vary_on_headers("Accept-Language", "Cookie")
 def report_public(request: HttpRequest, token: str) -> HttpResponse:
     report = report_get_public(token=token)
-    return render(request, "appraisals/report_public.html", report_context(report))
+    context = {**report_context(report), "signed_file": _signed_file_for(request, report)}
+    return render(request, "appraisals/report_public.html", context)
 
 
 @require_GET
+@vary_on_headers("Cookie")
 def report_document(request: HttpRequest, token: str) -> HttpResponse:
     """The exact canonical bytes that were signed: ``sha256sum`` of this file is the hash."""
     report = report_get_public(token=token)
+    if not _signed_file_for(request, report):
+        return HttpResponse(SIGNED_FILE_PRIVATE, status=403, content_type="text/plain")
     response = HttpResponse(canonical_json(report.document), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{report.reference}.json"'
     return response
 
 
 @require_GET
+@vary_on_headers("Cookie")
 def report_bundle(request: HttpRequest, token: str) -> HttpResponse:
     """Document, hash, signature and signer in one file, for ``manage.py verify_report``."""
     report = report_get_public(token=token)
+    if not _signed_file_for(request, report):
+        return HttpResponse(SIGNED_FILE_PRIVATE, status=403, content_type="text/plain")
     bundle = bundle_build_from_parts(
         document=report.document, signature=report.signature, signer=report.signer
     )

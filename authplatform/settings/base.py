@@ -354,6 +354,8 @@ ANCHOR_DEVNET_FUNDING = env.bool("ANCHOR_DEVNET_FUNDING", default=False)
 # of earlier keys stay trusted after a rotation, so the reports they signed still verify.
 REPORT_SIGNING_KEY = env.str("REPORT_SIGNING_KEY", default="")
 REPORT_SIGNING_TRUSTED_SIGNERS = env.list("REPORT_SIGNING_TRUSTED_SIGNERS", default=[])
+# The name the issuer metadata (/.well-known/authplatform-issuer.json) gives verifiers.
+ISSUER_NAME = env.str("ISSUER_NAME", default="authplatform")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

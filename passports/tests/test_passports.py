@@ -12,14 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from appraisals.models import Report
-from appraisals.services import reviews as review_services
 from appraisals.services.reports import report_correct
-from appraisals.tests.reviewing import expert, queued_case, sign, to_expert_queue
+from appraisals.tests.reviewing import expert, report_signed_with_serial
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
-from passports.models import Item, PassportEvent, Transfer
-from passports.services import transfer_accept, transfer_propose
+from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
+from passports.services import item_link_confirm, transfer_accept, transfer_propose
 from provenance.bundles import bundle_check
 from provenance.models import Document
 from provenance.selectors import bundle_for
@@ -29,12 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def _report(buyer: User, catalog: dict[str, Any], serial: str = "28451234") -> Report:
     """A case signed by one expert: the report is issued and the passport hook runs."""
-    submission = to_expert_queue(queued_case(buyer, catalog["handbag"], serial=serial))
-    who = expert()
-    seat = review_services.review_take_next(expert=who)
-    assert seat is not None
-    sign(seat, who, "authentic")
-    return Report.objects.get(submission=submission)
+    return report_signed_with_serial(buyer, catalog["handbag"], serial=serial)
 
 
 def test_a_report_opens_the_items_passport_with_an_anchored_event(buyer, catalog) -> None:  # noqa: ANN001
@@ -51,13 +45,23 @@ def test_a_report_opens_the_items_passport_with_an_anchored_event(buyer, catalog
     assert bundle_check(bundle_for(event.document)).ok
 
 
-def test_the_same_serial_typed_differently_is_the_same_item(buyer, catalog) -> None:  # noqa: ANN001
-    _report(buyer, catalog, serial="2845 1234")
-    _report(buyer, catalog, serial="2845-1234")
+def test_the_same_serial_typed_differently_proposes_a_link_to_the_same_item(buyer, catalog) -> None:  # noqa: ANN001, E501
+    first_report = _report(buyer, catalog, serial="2845 1234")
+    second_report = _report(buyer, catalog, serial="2845-1234")
 
-    item = Item.objects.get()
-    first, second = item.events.order_by("occurred_at", "id")
-    assert second.document.body["previous"] == first.document.root
+    first, second = Item.objects.order_by("id")
+    assert first.serial == second.serial == "28451234"
+    proposal = ItemLinkProposal.objects.get()
+    assert (proposal.item, proposal.target, proposal.owners_differ) == (second, first, False)
+    assert second.events.get().report == second_report and first.events.get().report == first_report
+
+    item_link_confirm(proposal=proposal, expert=expert())
+
+    second.refresh_from_db()
+    assert second.merged_into == first
+    link = first.events.order_by("id").last()
+    assert link.document.body["previous"] == first.events.order_by("id").first().document.root
+    assert link.document.body["reports"] == [str(second_report.uid)]
 
 
 def test_a_correction_is_a_new_event_on_the_same_passport(buyer, catalog) -> None:  # noqa: ANN001

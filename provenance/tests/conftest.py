@@ -157,3 +157,38 @@ def assert_each_anchored_once(w3: Any) -> None:
         assert w3.eth.get_block(block).hash.to_0x_hex() == batch.block_hash
         leaf = batch_leaf(bytes.fromhex(document.root[2:]))
         assert contract.functions.verify(document.batch_proof, batch.root, leaf).call()
+
+
+def reanchor_in_a_foreign_anchorlog(w3: Any, bundle: dict[str, Any]) -> dict[str, Any]:
+    """The auditor's attack: someone deploys their own AnchorLog on the same chain, anchors our
+    batch root there (a revoked document's, say) and rewrites the bundle's anchor to point at
+    it. Every anchor field is then true, of their contract; the revocation notice is dropped."""
+    import copy
+    from datetime import UTC, datetime
+
+    from provenance.canonical import utc_timestamp
+    from provenance.contracts import artifact_load
+
+    artifact = artifact_load()
+    attacker = w3.eth.accounts[1]
+    factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+    deployed = w3.eth.wait_for_transaction_receipt(
+        factory.constructor().transact({"from": attacker})
+    )
+    theirs = w3.eth.contract(address=deployed.contractAddress, abi=artifact["abi"])
+    root = bytes.fromhex(bundle["anchor"]["batch_root"][2:])
+    receipt = w3.eth.wait_for_transaction_receipt(
+        theirs.functions.anchor(root, b"\0" * 32, 1, []).transact({"from": attacker})
+    )
+    block = w3.eth.get_block(receipt.blockNumber)
+    forged = copy.deepcopy(bundle)
+    forged["revocation"] = None
+    forged["anchor"].update(
+        contract=deployed.contractAddress,
+        seq=1,
+        tx_hash=receipt.transactionHash.to_0x_hex(),
+        block_number=receipt.blockNumber,
+        block_hash=block.hash.to_0x_hex(),
+        anchored_at=utc_timestamp(datetime.fromtimestamp(block.timestamp, tz=UTC)),
+    )
+    return forged

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from provenance.documents import document_register
+from provenance.documents import document_register, document_revoke
 from provenance.models import Document
 from provenance.selectors import bundle_for
 from provenance.tests.conftest import Ganache, settle
@@ -36,8 +36,11 @@ def test_the_json_api_reports_the_anchor_and_every_check(
     assert body["status"] == "anchored"
     assert body["document"] == {"type": "report", "id": "r-page"}
     assert body["verification"]["ok"] is True
+    assert body["outcome"] == body["verification"]["outcome"] == "valid"
+    assert body["verification"]["pinned"] is True
+    # Our own issuer metadata is pinned: the signer is our key, the contract ours.
     assert [s["name"] for s in body["verification"]["steps"]] == [
-        "fields", "signature", "batch", "anchor", "revocation",
+        "fields", "signature", "batch", "issuer", "anchor", "block", "transaction", "revocation",
     ]  # fmt: skip
     assert body["anchor"]["chain_id"] == 1337
     bundle = client.get(f"/verify/{anchored.uid}/bundle.json")
@@ -55,6 +58,8 @@ def test_the_page_shows_the_anchor_and_loads_its_own_verifier(
     assert "js/verify.js" in page
     assert 'class="step step--ok"' in page
     assert 'class="step step--fail"' not in page
+    assert 'data-outcome="valid"' in page
+    assert 'data-issuer-url="/.well-known/authplatform-issuer.json"' in page
 
 
 def test_a_pending_document_says_when_to_expect_it(client: Client) -> None:
@@ -65,7 +70,25 @@ def test_a_pending_document_says_when_to_expect_it(client: Client) -> None:
 
     assert body["status"] == "pending" and body["expected_by"]
     assert body["verification"]["ok"] is True
+    assert body["outcome"] == "pending"
     assert "Pending anchor, expected by" in page
+    assert 'data-outcome="pending"' in page
+
+
+def test_a_revoked_document_says_so_with_its_reason_and_successor(
+    client: Client, anchored: Document, w3: Any
+) -> None:
+    document_revoke(document=anchored, reason="The serial was misread.", superseded_by="r-page-2")
+    settle(w3)
+
+    body = client.get(f"/verify/{anchored.uid}").json()
+    page = client.get(f"/verify/{anchored.uid}/").content.decode()
+
+    assert body["outcome"] == "revoked"
+    revocation = body["verification"]["revocation"]
+    assert revocation["code"] == "superseded" and revocation["superseded_by"] == "r-page-2"
+    assert revocation["reason"] == "The serial was misread." and revocation["revoked_at"]
+    assert 'data-outcome="revoked"' in page and "superseded by r-page-2" in page
 
 
 def test_the_chain_down_is_a_failed_step_not_an_error(
@@ -79,6 +102,8 @@ def test_the_chain_down_is_a_failed_step_not_an_error(
     failed = [s for s in response.json()["verification"]["steps"] if not s["ok"]]
     assert failed and failed[0]["name"] == "chain"
     assert "could not be asked" in failed[0]["detail"]
+    # A node that does not answer says nothing about the document: not checked, not invalid.
+    assert response.json()["outcome"] == "unchecked"
 
 
 def test_an_unknown_document_is_404(client: Client) -> None:

@@ -1,12 +1,14 @@
 /*
  * authplatform proof-bundle verifier, for the browser (the /verify/<id>/ page) and Node.
  *
- * It trusts nothing from our server but the bundle's bytes: it recomputes every field leaf
- * (keccak256 of the ABI-encoded (key, salt, keccak(canonical JSON value))), walks the field
- * proofs to the document root and the batch proof to the batch root (OpenZeppelin sorted
- * pairs), then asks the chain's JSON-RPC endpoint directly which block anchored that batch
- * root and whether the document was revoked. The platform's signature (secp256k1) is checked
- * by the server and by `python -m provenance.verify`; everything else is checked here.
+ * It trusts nothing from our server but the bundle's bytes and the issuer metadata (which
+ * contract is ours): it recomputes every field leaf (keccak256 of the ABI-encoded (key, salt,
+ * keccak(canonical JSON value))), walks the field proofs to the document root and the batch
+ * proof to the batch root (OpenZeppelin sorted pairs), then asks the chain's JSON-RPC
+ * endpoint directly about every anchor field (the contract's record, the block, the
+ * transaction and its log) and whether the document was revoked. The platform's signature
+ * (secp256k1) is checked by the server and by `python -m provenance.verify`; everything else
+ * is checked here. The outcome is one of those the CLI gives: valid, pending, revoked, invalid.
  *
  * Keccak-256 is implemented below (Keccak-f[1600] on 64-bit BigInt lanes) so the page needs
  * no third-party code.
@@ -175,32 +177,70 @@
     }, leaf);
   }
 
-  /** The checks that need no network. Returns [{name, ok, detail}]. */
-  function checkOffline(bundle) {
-    const steps = [];
-    const root = bundle.document_root;
+  /** Recompute every disclosed field to the document root; the first mismatch, or null. */
+  function fieldMismatch(bundle) {
     for (const field of bundle.fields || []) {
       const leaf = fieldLeaf(field.key, field.salt, field.value);
-      if (bytesToHex(processProof(leaf, field.proof)) !== root) {
-        steps.push({ name: "fields", ok: false, detail: `Field “${field.key}” does not match the document root.` });
-        return steps;
-      }
+      if (bytesToHex(processProof(leaf, field.proof)) !== bundle.document_root) return field.key;
+    }
+    return null;
+  }
+
+  /** The value of a disclosed field, or undefined. */
+  function disclosed(bundle, key) {
+    const field = (bundle.fields || []).find((f) => f.key === key);
+    return field ? field.value : undefined;
+  }
+
+  /**
+   * The checks that need no network. Returns [{name, ok, detail}]. ``issuer`` is the issuer
+   * metadata (/.well-known/authplatform-issuer.json), if known: the contract is pinned to it.
+   */
+  function checkOffline(bundle, issuer) {
+    const steps = [];
+    const root = bundle.document_root;
+    const mismatch = fieldMismatch(bundle);
+    if (mismatch !== null) {
+      steps.push({ name: "fields", ok: false, detail: `Field “${mismatch}” does not match the document root.` });
+      return steps;
     }
     steps.push({ name: "fields", ok: true, detail: `${bundle.fields.length} field(s) recomputed to document root ${root}.` });
     const anchor = bundle.anchor;
     if (!anchor) {
-      steps.push({ name: "batch", ok: true, detail: "Pending anchor" + (bundle.expected_by ? `, expected by ${bundle.expected_by}` : "") + "." });
-      return steps;
+      steps.push({ name: "batch", ok: true, detail: "Not anchored yet" + (bundle.expected_by ? ` (expected by ${bundle.expected_by})` : "") + "." });
+    } else {
+      const batchRoot = bytesToHex(processProof(batchLeaf(hexToBytes(root)), anchor.batch_proof));
+      if (batchRoot !== anchor.batch_root) {
+        steps.push({ name: "batch", ok: false, detail: `The document is not in batch ${anchor.seq}: the batch proof leads elsewhere.` });
+        return steps;
+      }
+      steps.push({ name: "batch", ok: true, detail: `The document is in batch ${anchor.seq} (${anchor.batch_root}).` });
+      if (issuer) {
+        const pinned = (issuer.contracts || []).find((c) => c.chain_id === anchor.chain_id);
+        if (!pinned || pinned.address.toLowerCase() !== String(anchor.contract).toLowerCase()) {
+          const which = pinned ? `the issuer's contract ${pinned.address}` : "the issuer's contract (it has none there)";
+          steps.push({ name: "issuer", ok: false, detail: `Anchored in ${anchor.contract} which is not ${which} for chain ${anchor.chain_id}.` });
+          return steps;
+        }
+        steps.push({ name: "issuer", ok: true, detail: `Anchored in ${anchor.contract}, the issuer's contract for chain ${anchor.chain_id}.` });
+      }
     }
-    const batchRoot = bytesToHex(processProof(batchLeaf(hexToBytes(root)), anchor.batch_proof));
-    const inBatch = batchRoot === anchor.batch_root;
-    steps.push({
-      name: "batch",
-      ok: inBatch,
-      detail: inBatch
-        ? `The document is in batch ${anchor.seq} (${anchor.batch_root}).`
-        : `The document is not in batch ${anchor.seq}: the batch proof leads elsewhere.`,
-    });
+    const notice = bundle.revocation;
+    if (notice) {
+      const revokes = disclosed(notice, "revokes.root");
+      if (fieldMismatch(notice) !== null || disclosed(notice, "type") !== "revocation" || revokes !== root) {
+        steps.push({ name: "notice", ok: false, detail: "The bundle's revocation notice does not match this document." });
+        return steps;
+      }
+      const successor = disclosed(notice, "superseded_by");
+      const reason = disclosed(notice, "reason");
+      steps.push({
+        // Why, as the notice says; that it is revoked is the chain's word (no secp256k1 here).
+        name: "notice",
+        ok: true,
+        detail: `Revoked (${successor ? "superseded" : "withdrawn"})` + (successor ? `; superseded by ${successor}` : "") + (reason ? `; reason: “${reason}”.` : "."),
+      });
+    }
     return steps;
   }
 
@@ -219,33 +259,85 @@
     return body.result;
   }
 
-  /** Ask the chain itself: which block anchored the batch root, and is the document revoked. */
+  function isoSeconds(seconds) {
+    return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  }
+
+  const ANCHORED_TOPIC = bytesToHex(keccak256(new TextEncoder().encode("Anchored(uint256,bytes32,bytes32)")));
+
+  /**
+   * Ask the chain itself about every anchor field: the contract's record of the batch root
+   * (sequence number, block, time), the block (hash, time), the transaction (in that block,
+   * successful, with the contract's Anchored log of the root), and whether the document was
+   * revoked.
+   */
   async function checkChain(bundle, rpcUrl) {
     const anchor = bundle.anchor;
     const steps = [];
+    const fail = (name, detail) => {
+      steps.push({ name, ok: false, detail });
+      return steps;
+    };
     const chainId = parseInt(await rpc(rpcUrl, "eth_chainId", []), 16);
     if (chainId !== anchor.chain_id) {
-      steps.push({ name: "chain", ok: false, detail: `The node is on chain ${chainId}; the bundle names chain ${anchor.chain_id}.` });
-      return steps;
+      return fail("chain", `The node is on chain ${chainId}; the bundle names chain ${anchor.chain_id}.`);
     }
     const call = (sig, arg) =>
       rpc(rpcUrl, "eth_call", [{ to: anchor.contract, data: selector(sig) + arg.slice(2) }, "latest"]);
     const record = hexToBytes(await call("anchor_of(bytes32)", anchor.batch_root));
+    if (record.length < 96) return fail("contract", `There is no AnchorLog at ${anchor.contract}.`);
     const number = (from) => BigInt(bytesToHex(record.slice(from, from + 32)));
     const [seq, timestamp, block] = [number(0), number(32), number(64)];
     if (seq === 0n || Number(seq) !== anchor.seq) {
-      steps.push({ name: "anchor", ok: false, detail: `Batch root ${anchor.batch_root} is not anchored as batch ${anchor.seq} in contract ${anchor.contract}.` });
-      return steps;
+      return fail("anchor", `Batch root ${anchor.batch_root} is not anchored as batch ${anchor.seq} in contract ${anchor.contract}.`);
     }
-    const when = new Date(Number(timestamp) * 1000).toISOString().replace(".000Z", "Z");
+    const when = isoSeconds(timestamp);
+    if (Number(block) !== anchor.block_number) {
+      return fail("anchor", `The contract anchored batch ${seq} in block ${block}; the bundle says block ${anchor.block_number}.`);
+    }
+    if (when !== anchor.anchored_at) {
+      return fail("anchor", `The contract anchored batch ${seq} at ${when}; the bundle says ${anchor.anchored_at}.`);
+    }
     steps.push({ name: "anchor", ok: true, detail: `Anchored on chain ${chainId} in block ${block} at ${when}.` });
+
+    const found = await rpc(rpcUrl, "eth_getBlockByNumber", ["0x" + block.toString(16), false]);
+    if (!found || found.hash !== anchor.block_hash) {
+      return fail("block", `Block ${block} on chain ${chainId} is ${found ? found.hash : "missing"}; the bundle says ${anchor.block_hash}.`);
+    }
+    if (isoSeconds(BigInt(found.timestamp)) !== anchor.anchored_at) {
+      return fail("block", `Block ${block} is from ${isoSeconds(BigInt(found.timestamp))}; the bundle says ${anchor.anchored_at}.`);
+    }
+    steps.push({ name: "block", ok: true, detail: `Block ${block} is ${found.hash}.` });
+
+    const receipt = await rpc(rpcUrl, "eth_getTransactionReceipt", [anchor.tx_hash]);
+    if (!receipt) return fail("transaction", `Transaction ${anchor.tx_hash} is not on chain ${chainId}.`);
+    if (parseInt(receipt.blockNumber, 16) !== anchor.block_number || receipt.blockHash !== anchor.block_hash) {
+      return fail("transaction", `Transaction ${anchor.tx_hash} is not in block ${anchor.block_number}.`);
+    }
+    const seqTopic = bytesToHex(word(seq));
+    const logged = parseInt(receipt.status, 16) === 1 && receipt.logs.some((log) =>
+      log.address.toLowerCase() === anchor.contract.toLowerCase() &&
+      log.topics[0] === ANCHORED_TOPIC && log.topics[1] === seqTopic && log.topics[2] === anchor.batch_root);
+    if (!logged) {
+      return fail("transaction", `Transaction ${anchor.tx_hash} does not log batch ${anchor.seq} from contract ${anchor.contract}.`);
+    }
+    steps.push({ name: "transaction", ok: true, detail: `Transaction ${anchor.tx_hash} logged batch ${anchor.seq}.` });
+
     const revokedAt = BigInt(await call("revoked_at(bytes32)", bundle.document_root));
     steps.push({
       name: "revocation",
-      ok: revokedAt === 0n,
-      detail: revokedAt === 0n ? "Not revoked." : `REVOKED on chain at ${new Date(Number(revokedAt) * 1000).toISOString()}.`,
+      ok: true,
+      revoked: revokedAt !== 0n,
+      detail: revokedAt === 0n ? "Not revoked." : `REVOKED on chain at ${isoSeconds(revokedAt)}.`,
     });
     return steps;
+  }
+
+  /** What the steps come to: "valid", "pending" (not anchored yet), "revoked" or "invalid". */
+  function outcome(bundle, steps) {
+    if (!steps.every((s) => s.ok)) return "invalid";
+    if (steps.some((s) => s.revoked)) return "revoked";
+    return bundle.anchor ? "valid" : "pending";
   }
 
   async function runOnPage(section) {
@@ -261,18 +353,20 @@
       }
     };
     try {
-      const bundle = await (await fetch(section.dataset.bundleUrl)).json();
-      let steps = checkOffline(bundle);
+      const [bundle, issuer] = await Promise.all(
+        [section.dataset.bundleUrl, section.dataset.issuerUrl].map(async (url) => (await fetch(url)).json()),
+      );
+      let steps = checkOffline(bundle, issuer);
       show(steps);
       if (steps.every((s) => s.ok) && bundle.anchor) {
         const chainSteps = await checkChain(bundle, section.dataset.rpcUrl);
         show(chainSteps);
         steps = steps.concat(chainSteps);
       }
-      const ok = steps.every((s) => s.ok);
-      verdict.textContent = ok ? (bundle.anchor ? verdict.dataset.ok : verdict.dataset.pending) : verdict.dataset.fail;
-      verdict.className = ok ? "verdict verdict--ok" : "verdict verdict--fail";
-      section.dataset.result = ok ? (bundle.anchor ? "valid" : "pending") : "invalid";
+      const result = outcome(bundle, steps);
+      verdict.textContent = verdict.dataset[result];
+      verdict.className = result === "valid" ? "verdict verdict--ok" : "verdict verdict--fail";
+      section.dataset.result = result;
     } catch (error) {
       verdict.textContent = `${verdict.dataset.error} ${error.message}`;
       verdict.className = "verdict verdict--fail";
@@ -280,7 +374,7 @@
     }
   }
 
-  const api = { keccak256, fieldLeaf, batchLeaf, processProof, canonical, checkOffline, checkChain, bytesToHex, hexToBytes };
+  const api = { keccak256, fieldLeaf, batchLeaf, processProof, canonical, checkOffline, checkChain, outcome, bytesToHex, hexToBytes };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {

@@ -23,6 +23,7 @@ from provenance.anchoring import (
     deployment_retire,
 )
 from provenance.chain import web3_get
+from provenance.signing_keys import signing_keys_sync
 
 
 class Command(BaseCommand):
@@ -43,6 +44,11 @@ class Command(BaseCommand):
                 if time.monotonic() >= deadline:
                     raise CommandError(f"The chain node does not answer: {error}") from error
                 time.sleep(0.5)
+        try:
+            # The issuer metadata names the report-signing key from now on.
+            signing_keys_sync()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         live = deployment_live(chain_id)
         if live is not None and w3.eth.get_code(to_checksum_address(live.address)):
             self.stdout.write(
