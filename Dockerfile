@@ -72,4 +72,4 @@ RUN mkdir -p /app/var/media \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "authplatform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5", "--no-control-socket"]
+CMD ["gunicorn", "authplatform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--keep-alive", "5", "--access-logfile", "-", "--graceful-timeout", "5", "--no-control-socket"]

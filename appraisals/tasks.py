@@ -45,7 +45,8 @@ def submission_check_photos(submission_id: int, round: int) -> str:
 @shared_task(
     autoretry_for=(PreScreenUnavailable, OperationalError, OSError),
     retry_backoff=5,
-    retry_backoff_max=300,
+    # Well inside the broker's visibility timeout with the time limit added (settings).
+    retry_backoff_max=120,
     retry_jitter=True,
     max_retries=20,
     soft_time_limit=120,

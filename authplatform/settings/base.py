@@ -184,12 +184,14 @@ PHOTO_MIN_ACCEPT_SIDE = env.int("PHOTO_MIN_ACCEPT_SIDE", default=100)
 # Celery runs on Redis everywhere (`make run` starts its own under var/). Tasks are
 # acknowledged only after they ran; a worker killed mid-task leaves its task unacknowledged,
 # and Redis hands it out again once the visibility timeout passes. Every task may run twice
-# (docs/architecture.md), and no task runs longer than CELERY_TASK_TIME_LIMIT, so the
-# timeout only has to outlast the longest task.
+# (docs/architecture.md). The timeout must outlast the longest a worker holds a message: a
+# retry's countdown (at most 120 s, appraisals/tasks.py) plus the task's hard time limit (at
+# most 180 s); a shorter one hands out messages that are still pending. Lost work is picked up
+# sooner by the stall sweepers below (bench/load.py measures both).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=300),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=600),
 }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_SERIALIZER = "json"
@@ -228,8 +230,9 @@ CELERY_BEAT_SCHEDULE = {
 # The anchoring writer has its own queue, served by one worker with concurrency 1 (Procfile
 # "anchorer"); a PostgreSQL advisory lock backs that up.
 CELERY_TASK_ROUTES = {"provenance.tasks.*": {"queue": "anchoring"}}
-# A submitted case whose photo re-check has not finished after this long is enqueued again.
-SUBMISSION_CHECK_STALL_SECONDS = env.int("SUBMISSION_CHECK_STALL_SECONDS", default=300)
+# A submitted case whose photo re-check has not finished after this long is enqueued again
+# (a killed worker, a lost message). Under load the check's p95 is about 8 s (bench/load.py).
+SUBMISSION_CHECK_STALL_SECONDS = env.int("SUBMISSION_CHECK_STALL_SECONDS", default=120)
 
 # AI pre-screen. Trained artifacts live here; the active one is chosen in the admin.
 ML_MODELS_DIR = Path(env.str("ML_MODELS_DIR", default=str(VAR_DIR / "models")))
@@ -321,7 +324,7 @@ GUARANTEE_CAP_EUR = {"standard": env.int("GUARANTEE_CAP_STANDARD_EUR", default=2
 # NPS is asked at most once per this many days per person.
 NPS_INTERVAL_DAYS = env.int("NPS_INTERVAL_DAYS", default=91)
 # A queued case with no pre-screen after this long is enqueued again (model missing, crash).
-PRESCREEN_STALL_SECONDS = env.int("PRESCREEN_STALL_SECONDS", default=300)
+PRESCREEN_STALL_SECONDS = env.int("PRESCREEN_STALL_SECONDS", default=120)
 
 # `manage.py load_demo` may create demo accounts with printed passwords (never in production).
 DEMO_ACCOUNTS_ALLOWED = True
