@@ -1,0 +1,58 @@
+"""scripts/system-packages.sh, the one list of Debian packages that make run, make test,
+.ci/run and the Dockerfile install from, run as a user who may not install."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT
+
+SCRIPT = ROOT / "scripts" / "system-packages.sh"
+
+
+def run_as_nobody(*roles: str, package_list: Path | None = None) -> subprocess.CompletedProcess:
+    if os.geteuid() != 0:
+        pytest.skip("switching to an unprivileged user needs root (CI runs as root)")
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+    if package_list is not None:
+        env["AUTHPLATFORM_SYSTEM_PACKAGES_LIST"] = str(package_list)
+    return subprocess.run(
+        ["runuser", "-u", "nobody", "--", "sh", str(SCRIPT), *roles],
+        env=env, capture_output=True, text=True, timeout=60, cwd="/",
+    )  # fmt: skip
+
+
+def test_it_prints_the_one_command_to_run_when_it_may_not_install() -> None:
+    # Outside pytest's own temporary folder, which only root may enter.
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", dir="/tmp") as listing:
+        listing.write("# a comment\nbash app # installed everywhere\nauthplatform-absent app\n")
+        listing.flush()
+        os.chmod(listing.name, 0o644)
+        result = run_as_nobody("app", package_list=Path(listing.name))
+
+    assert result.returncode == 2, result.stderr
+    assert "missing Debian packages: authplatform-absent" in result.stderr
+    assert (
+        "sudo apt-get update && sudo apt-get install -y --no-install-recommends "
+        "authplatform-absent\n" in result.stderr
+    )
+
+
+def test_it_does_nothing_when_every_package_is_installed() -> None:
+    # make test has installed them; an unprivileged run must then pass without asking.
+    result = run_as_nobody("app", "services", "test")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_an_unknown_role_is_refused() -> None:
+    result = subprocess.run(["sh", str(SCRIPT), "docs"], capture_output=True, text=True)
+
+    assert result.returncode == 2
+    assert "unknown role 'docs'" in result.stderr
