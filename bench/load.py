@@ -31,9 +31,11 @@ SIGKILLed, then the rest of its process group (its pool and beat, as systemd or 
 a unit's main process dies), and it is started again one second later; at 2/3 the same
 happens to the anchorer. The task messages Redis had handed to the killed process are listed
 with when their case moved on. After the load the script waits (bounded, `--drain-timeout`)
-until no case waits for the photo check or the pre-screen, every document is anchored and no
-task message is left unacknowledged, then checks every case and every anchor, and prints PASS
-or FAIL (exit status 1).
+until no case waits for the photo check or the pre-screen and every document is anchored,
+then checks every case and every anchor, and prints PASS or FAIL (exit status 1). A killed
+worker's task message may still sit unacknowledged in Redis then: its case was moved on by
+the stall sweeper, and Redis hands the message out again only after the visibility timeout
+(600 s), when it does nothing. Such messages are listed, and each must be redundant.
 """
 
 from __future__ import annotations
@@ -97,9 +99,9 @@ def _arguments() -> argparse.Namespace:
         "--drain-timeout",
         type=int,
         default=480,
-        help="seconds to wait after the load for the queues to drain (480: the 300 s after "
-        "which the stalled-case sweeper or Redis hands a killed worker's task out again, "
-        "their scans, and room)",
+        help="seconds to wait after the load for the queues to drain (480: the 120 s after "
+        "which the stalled-case sweeper hands a killed worker's case out again, its "
+        "one-minute scan, the experts' queue, and room)",
     )
     parser.add_argument("--no-faults", action="store_true", help="kill nothing")
     parser.add_argument(
@@ -470,14 +472,16 @@ def _faults(
 
 
 def _pending(broker: Any) -> dict[str, int]:
-    """What is still to happen without anyone: work in the queues, and anchors."""
+    """What is still to happen without anyone: work in the queues, and anchors.
+
+    Task messages a killed worker held are not waited for: the sweeper moves their cases on,
+    and Redis hands the messages out again only after its visibility timeout (checked after
+    the drain: each must be redundant by then).
+    """
     from appraisals.models import Status, Submission
     from provenance.models import Batch, Document
 
     return {
-        # Held by a killed worker: Redis hands them out again after the visibility timeout,
-        # and they must then do nothing (their case has moved on).
-        "unacknowledged task messages": broker.hlen("unacked"),
         "photo check": Submission.objects.filter(status=Status.SUBMITTED).count(),
         "pre-screen": Submission.objects.filter(status=Status.QUEUED).count(),
         "documents not anchored": Document.objects.exclude(
@@ -968,7 +972,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
               + "".join(f"\n  {what} of submission {pk}" for pk, what in again))  # fmt: skip
         leftover = _unacked(broker)
         print(f"unacknowledged messages still in Redis now: {len(leftover)}"
-              + (" (Redis hands them out again after the visibility timeout)" if leftover
+              + (" (redundant: no case waits for them any more; Redis hands them out again "
+                 "after the visibility timeout and they do nothing)" if leftover and drained
                  else ""))  # fmt: skip
         for row in leftover:
             print(f"  {row[0]}: {row[1]}{row[2]}")
