@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from eth_utils import encode_hex
 
 from provenance.canonical import canonical_json
@@ -24,7 +24,11 @@ from provenance.commitments import (
     salts_new,
 )
 from provenance.models import Document
+from provenance.signals import document_revoked
 from provenance.signing import signer_get
+
+# The transaction-level advisory lock that registers revocations one at a time ("revoke").
+REVOKE_LOCK = int.from_bytes(b"revoke", "big")
 
 
 def document_register(
@@ -98,4 +102,13 @@ def document_revoke(
         "reason": reason[:500],
         "superseded_by": superseded_by,
     }
-    return document_register(body=body, revokes=document.root)
+    with transaction.atomic():
+        # Held to the end of the caller's transaction: notices get their ids in commit order,
+        # so the revocation feed's cursor (docs/provenance.md) never skips one committed late.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REVOKE_LOCK])
+        known = Document.objects.filter(doc_type=REVOCATION_TYPE, doc_id=body["id"]).exists()
+        revocation = document_register(body=body, revokes=document.root)
+        if not known:
+            document_revoked.send(sender=Document, revocation=revocation)
+    return revocation

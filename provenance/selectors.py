@@ -1,4 +1,5 @@
-"""Reading provenance: documents by id, their proof bundles, and the issuer metadata."""
+"""Reading provenance: documents by id, their proof bundles, the issuer metadata, and the
+revocation notices the public feed lists."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from eth_utils import decode_hex
 
 from provenance import commitments
-from provenance.bundles import BUNDLE_FORMAT, BUNDLE_SPEC, bundle_build
+from provenance.bundles import BUNDLE_FORMAT, BUNDLE_SPEC, bundle_build, revocation_code
 from provenance.canonical import utc_timestamp
 from provenance.commitments import document_commit
 from provenance.issuer import ISSUER_FORMAT
@@ -206,4 +209,115 @@ def issuer_metadata() -> dict[str, Any]:
             for deployment in deployments
         ],
         "bundle": {"format": BUNDLE_FORMAT, "spec": BUNDLE_SPEC},
+        # Where every revocation is listed, signed by one of the keys above.
+        "revocations": {
+            "json": _absolute(reverse("provenance:revocations")),
+            "atom": _absolute(reverse("provenance:revocations-atom")),
+            "spec": "docs/provenance.md#revocation-feed",
+        },
     }
+
+
+def document_successor(document: Document) -> Document | None:
+    """The document that replaces ``document``: the one its revocation notice names as
+    ``superseded_by`` (of the same type), as soon as the notice is registered."""
+    # By the notice's id (indexed), which document_revoke derives from the revoked one's.
+    notice = Document.objects.filter(
+        doc_type=commitments.REVOCATION_TYPE, doc_id=f"{document.doc_type}:{document.doc_id}"
+    ).first()
+    superseded_by = notice.body.get("superseded_by") if notice is not None else None
+    if not isinstance(superseded_by, str) or not superseded_by:
+        return None
+    return Document.objects.filter(doc_type=document.doc_type, doc_id=superseded_by).first()
+
+
+def _revocation_notices() -> Any:
+    return Document.objects.filter(doc_type=commitments.REVOCATION_TYPE).select_related(
+        "batch__deployment"
+    )
+
+
+def revocations_after(*, after: Any, limit: int) -> list[Document]:
+    """Up to ``limit`` revocation notices registered after the notice ``after`` (None: from
+    the first), oldest first. Notices are registered one at a time, each holding a lock to the
+    end of its transaction (``documents.document_revoke``), so their ids follow commit order
+    and a reader's cursor never skips one. ValueError if ``after`` names no notice."""
+    notices = _revocation_notices()
+    if after is not None:
+        try:
+            cursor = Document.objects.filter(
+                doc_type=commitments.REVOCATION_TYPE, uid=after
+            ).values_list("pk", flat=True)
+            position = cursor.first()
+        except ValidationError as error:
+            raise ValueError(f"{after!r} is not a cursor of this feed") from error
+        if position is None:
+            raise ValueError(f"{after!r} is not a cursor of this feed")
+        notices = notices.filter(pk__gt=position)
+    return list(notices.order_by("pk")[:limit])
+
+
+def revocations_latest(*, limit: int) -> list[Document]:
+    """The ``limit`` newest revocation notices, newest first."""
+    return list(_revocation_notices().order_by("-pk")[:limit])
+
+
+def _verify_ref(document: Document | None, doc_type: str, doc_id: Any) -> dict[str, Any]:
+    uid = str(document.uid) if document is not None else None
+    return {
+        "type": doc_type,
+        "id": doc_id,
+        "verify_id": uid,
+        "verify_url": _absolute(reverse("provenance:verify-page", args=[uid])) if uid else None,
+    }
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def revocation_entries(notices: Sequence[Document]) -> list[dict[str, Any]]:
+    """What the public revocation feed says of each notice: ids, time, reason code, successor
+    and anchor, and nothing from the documents' bodies (no serial, name or price can show).
+    Two queries for any number of notices."""
+    wanted = Q(root__in=[notice.revokes for notice in notices])
+    for notice in notices:
+        successor_id = notice.body.get("superseded_by")
+        if isinstance(successor_id, str) and successor_id:
+            # The successor is of the revoked document's type: the (type, id) index finds it.
+            wanted |= Q(
+                doc_type=(notice.body.get("revokes") or {}).get("type"), doc_id=successor_id
+            )
+    related = Document.objects.filter(wanted).only("uid", "doc_type", "doc_id", "root")
+    by_root = {document.root: document for document in related}
+    by_id = {(document.doc_type, document.doc_id): document for document in by_root.values()}
+    tx_hashes = _included_tx_hashes(notices)
+    entries = []
+    for notice in notices:
+        revokes = notice.body.get("revokes") or {}
+        superseded_by = notice.body.get("superseded_by")
+        doc_type = revokes.get("type")
+        anchor = anchor_of(notice, tx_hashes=tx_hashes)
+        entries.append(
+            {
+                "id": str(notice.uid),
+                "revoked": {
+                    **_verify_ref(by_root.get(notice.revokes), doc_type, revokes.get("id")),
+                    "root": notice.revokes,
+                },
+                "revoked_at": utc_timestamp(notice.created_at),
+                "reason_code": revocation_code(superseded_by),
+                "successor": _verify_ref(by_id.get((doc_type, superseded_by)), doc_type,
+                                         superseded_by) if superseded_by else None,
+                "notice": {
+                    "root": notice.root,
+                    "verify_url": _absolute(reverse("provenance:verify-page", args=[notice.uid])),
+                },
+                "anchor": None if anchor is None else {
+                    key: anchor[key] for key in (
+                        "chain_id", "contract", "seq", "tx_hash", "block_number", "anchored_at"
+                    )
+                },
+            }
+        )  # fmt: skip
+    return entries

@@ -1,8 +1,9 @@
 """Public verification: a JSON API, a page that checks the proof in the browser, the bundle,
-and the issuer metadata a verifier pins."""
+the issuer metadata a verifier pins, and the feed of revocations."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -10,14 +11,22 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
 from provenance.chain import bundle_verification
 from provenance.issuer import WELL_KNOWN_PATH
+from provenance.revocations import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    revocation_feed_atom,
+    revocation_feed_page,
+)
 from provenance.selectors import (
     bundle_for,
     document_get_by_uid,
     document_status,
+    document_successor,
     issuer_metadata,
 )
 
@@ -42,6 +51,7 @@ def verify_api(request: HttpRequest, uid: Any) -> JsonResponse:
     document = document_get_by_uid(uid)
     bundle = bundle_for(document)
     verification = bundle_verification(bundle).to_dict()
+    successor = document_successor(document)
     return JsonResponse(
         {
             "document": bundle["document"],
@@ -51,6 +61,15 @@ def verify_api(request: HttpRequest, uid: Any) -> JsonResponse:
             "expected_by": bundle["expected_by"],
             "anchor": bundle["anchor"],
             "verification": verification,
+            # The document that replaces a superseded one, and where to verify it.
+            "successor": None
+            if successor is None
+            else {
+                "document": {"type": successor.doc_type, "id": successor.doc_id},
+                "verify_url": request.build_absolute_uri(
+                    reverse("provenance:verify-page", args=[successor.uid])
+                ),
+            },
             "bundle_url": request.build_absolute_uri(
                 reverse("provenance:verify-bundle", args=[document.uid])
             ),
@@ -81,7 +100,46 @@ def verify_page(request: HttpRequest, uid: Any) -> HttpResponse:
             "document": document,
             "status": document_status(document),
             "server": bundle_verification(bundle),
+            "successor": document_successor(document),
             "rpc_url": settings.ETH_PUBLIC_RPC_URL,
             "issuer_url": WELL_KNOWN_PATH,
         },
     )
+
+
+def _feed_response(request: HttpRequest, content: bytes, content_type: str) -> HttpResponse:
+    """Public, the same for everyone, and cheap to poll: a reader that sends the ETag back
+    gets 304 while nothing changed."""
+    etag = '"' + hashlib.sha256(content).hexdigest() + '"'
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=60"
+    response["Access-Control-Allow-Origin"] = "*"
+    return get_conditional_response(request, etag=etag, response=response) or response
+
+
+def _feed_error(message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": "invalid", "message": message}}, status=400)
+
+
+@require_GET
+def revocations(request: HttpRequest) -> HttpResponse:
+    """GET /verify/revocations.json?after=<cursor>&limit=<n>: a signed page of the feed."""
+    try:
+        limit = int(request.GET.get("limit", PAGE_SIZE))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        return _feed_error(f"limit is a whole number from 1 to {MAX_PAGE_SIZE}.")
+    try:
+        page = revocation_feed_page(after=request.GET.get("after") or None, limit=limit)
+    except ValueError as error:
+        return _feed_error(f"{error}: pass the id of an entry, or no cursor to start over.")
+    content = json.dumps(page, indent=1, ensure_ascii=False).encode()
+    return _feed_response(request, content, "application/json")
+
+
+@require_GET
+def revocations_atom(request: HttpRequest) -> HttpResponse:
+    """GET /verify/revocations.atom: the newest revocations for feed readers."""
+    return _feed_response(request, revocation_feed_atom(), "application/atom+xml; charset=utf-8")

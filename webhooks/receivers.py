@@ -1,4 +1,5 @@
-"""Domain events become webhook events for the partner that owns the submission.
+"""Domain events become webhook events for the partner that owns the submission, and a
+revocation (public, in the revocation feed) for every partner that follows them.
 
 Each receiver runs inside the transaction that changed the domain (``webhook_emit`` queues the
 deliveries on commit, so a rolled-back change sends nothing). A submission's owner is a
@@ -20,10 +21,12 @@ from api.serializers.submissions import photo_issues
 from appraisals.models import Dispute, Report, Submission, SubmissionPhoto
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from appraisals.signals import report_issued
-from provenance.models import Batch
-from provenance.signals import batch_confirmed
+from provenance.bundles import revocation_code
+from provenance.models import Batch, Document
+from provenance.selectors import revocation_entries
+from provenance.signals import batch_confirmed, document_revoked
 from webhooks.models import EventType
-from webhooks.services import webhook_emit
+from webhooks.services import webhook_broadcast, webhook_emit
 
 
 def _partner_of(owner_id: int) -> Partner | None:
@@ -115,8 +118,39 @@ def _report_issued(sender: Any, report: Report, **kwargs: Any) -> None:
             submission,
             EventType.REPORT_REVOKED,
             {"submission": _submission_ref(submission), "report": _report_ref(old),
-             "superseded_by": _report_ref(report), "reason": correction.get("reason", "")},
+             "superseded_by": _report_ref(report), "reason": correction.get("reason", ""),
+             "reason_code": revocation_code(report.uid)},
         )  # fmt: skip
+
+
+@receiver(document_revoked, dispatch_uid="webhooks.document_revoked")
+def _document_revoked(sender: Any, revocation: Document, **kwargs: Any) -> None:
+    """Every partner following ``report.revoked`` hears of a revoked report, with only what
+    the public revocation feed shows; the report's own partner gets its richer event above."""
+    revokes = revocation.body.get("revokes") or {}
+    if revokes.get("type") != REPORT_DOCUMENT_TYPE:
+        return
+    (entry,) = revocation_entries([revocation])
+    owner_id = (
+        Report.objects.filter(uid=revokes["id"])
+        .values_list("submission__owner_id", flat=True)
+        .first()
+    )
+    owner = _partner_of(owner_id) if owner_id is not None else None
+    successor = entry["successor"]
+    webhook_broadcast(
+        event_type=EventType.REPORT_REVOKED,
+        data={
+            "report": {"id": revokes["id"], "verify_url": entry["revoked"]["verify_url"]},
+            "superseded_by": None
+            if successor is None
+            else {"id": successor["id"], "verify_url": successor["verify_url"]},
+            "reason_code": entry["reason_code"],
+            "revocation": entry,
+        },
+        sandbox=False,
+        exclude_partner_ids=[owner.pk] if owner is not None else [],
+    )
 
 
 @receiver(batch_confirmed, dispatch_uid="webhooks.batch_confirmed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
@@ -33,6 +34,17 @@ def endpoints_subscribed(
         partner=partner, sandbox=sandbox, active=True, event_types__contains=[event_type]
     )
     return list(endpoints.order_by("id"))
+
+
+def endpoints_subscribed_everywhere(
+    *, event_type: str, sandbox: bool, exclude_partner_ids: Collection[int] = ()
+) -> list[WebhookEndpoint]:
+    """Every partner's active endpoints subscribed to ``event_type``, for an event about
+    public data that any partner may hear of (ordered by partner)."""
+    endpoints = WebhookEndpoint.objects.filter(
+        sandbox=sandbox, active=True, event_types__contains=[event_type]
+    ).exclude(partner_id__in=list(exclude_partner_ids))
+    return list(endpoints.select_related("partner").order_by("partner_id", "id"))
 
 
 def endpoint_deliveries(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:

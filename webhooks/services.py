@@ -18,7 +18,7 @@ from webhooks.models import (
     WebhookEvent,
     secret_generate,
 )
-from webhooks.selectors import endpoints_subscribed
+from webhooks.selectors import endpoints_subscribed, endpoints_subscribed_everywhere
 
 # A bound on fan-out: each event is sent once per endpoint.
 MAX_ENDPOINTS_PER_PARTNER = 20
@@ -55,6 +55,7 @@ TEST_DATA: dict[str, dict[str, Any]] = {
         "report": _REPORT,
         "superseded_by": {**_REPORT, "id": "00000000-0000-4000-8000-000000000004", "version": 2},
         "reason": "A clerical error was corrected.",
+        "reason_code": "superseded",
     },
     "anchor.confirmed": {
         "submission": _SUBMISSION,
@@ -181,6 +182,38 @@ def webhook_emit(
         )
         _deliver_after_commit([d.pk for d in deliveries])
     return event
+
+
+def webhook_broadcast(
+    *, event_type: str, data: dict[str, Any], sandbox: bool, exclude_partner_ids: list[int]
+) -> list[WebhookEvent]:
+    """Send ``event_type`` to every partner's endpoints that subscribed to it, but those of
+    ``exclude_partner_ids`` (who hear of it in a richer event of their own). ``data`` must be
+    public: every subscribed partner receives the same. One event per partner, so each sees
+    only its own deliveries."""
+    if event_type not in EventType.values:
+        raise ValueError(f"Unknown webhook event type: {event_type}")
+    endpoints = endpoints_subscribed_everywhere(
+        event_type=event_type, sandbox=sandbox, exclude_partner_ids=exclude_partner_ids
+    )
+    by_partner: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in endpoints:
+        by_partner.setdefault(endpoint.partner_id, []).append(endpoint)
+    events = []
+    with transaction.atomic():
+        for partner_endpoints in by_partner.values():
+            event = WebhookEvent.objects.create(
+                partner=partner_endpoints[0].partner,
+                event_type=event_type,
+                sandbox=sandbox,
+                data=data,
+            )
+            deliveries = WebhookDelivery.objects.bulk_create(
+                [WebhookDelivery(event=event, endpoint=endpoint) for endpoint in partner_endpoints]
+            )
+            _deliver_after_commit([d.pk for d in deliveries])
+            events.append(event)
+    return events
 
 
 def webhook_test_send(*, endpoint: WebhookEndpoint, event_type: str) -> WebhookDelivery:

@@ -376,4 +376,27 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
             Kind.REPORT_ISSUED,
             f"{corrected.reference} (corrects {current.reference})",
         )
+        _notify_holder_revoked(current, corrected)
     return corrected
+
+
+def _notify_holder_revoked(revoked: Report, corrected: Report) -> None:
+    """The report's current holder (its submitter, or whoever received it by transfer) hears
+    that the version they may have shown someone is revoked, and where its successor is."""
+    # Imported here: the disputes service corrects reports through this module.
+    from appraisals.services.disputes import report_holder
+
+    holder = report_holder(corrected)
+    with translation.override(holder.language):
+        notification_send(
+            user=holder,
+            subject=_("%(reference)s is revoked: a corrected report replaces it")
+            % {"reference": revoked.reference},
+            body=_(
+                "Report %(revoked)s was corrected and is revoked: anyone who verifies it is "
+                "told so and pointed to the corrected report %(corrected)s. Share the "
+                "corrected one from now on."
+            )
+            % {"revoked": revoked.reference, "corrected": corrected.reference},
+            link=reverse("public:report", args=[corrected.public_token]),
+        )
