@@ -8,23 +8,26 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
-
 from tests.servers import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
 
 
 def run_as_nobody(*roles: str, package_list: Path | None = None) -> subprocess.CompletedProcess:
-    if os.geteuid() != 0:
-        pytest.skip("switching to an unprivileged user needs root (CI runs as root)")
+    """The script as a user who may not install: ``nobody`` when we are root; otherwise this
+    user, with a ``sudo`` first on PATH that refuses, as one that asks for a password does."""
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
     if package_list is not None:
         env["AUTHPLATFORM_SYSTEM_PACKAGES_LIST"] = str(package_list)
-    return subprocess.run(
-        ["runuser", "-u", "nobody", "--", "sh", str(SCRIPT), *roles],
-        env=env, capture_output=True, text=True, timeout=60, cwd="/",
-    )  # fmt: skip
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "nobody", "--", "sh", str(SCRIPT), *roles]
+    else:
+        refusing = Path(tempfile.mkdtemp(prefix="authplatform-nosudo-"))
+        (refusing / "sudo").write_text("#!/bin/sh\nexit 1\n")
+        (refusing / "sudo").chmod(0o755)
+        env["PATH"] = f"{refusing}:{env['PATH']}"
+        command = ["sh", str(SCRIPT), *roles]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, cwd="/")
 
 
 def test_it_prints_the_one_command_to_run_when_it_may_not_install() -> None:
