@@ -97,7 +97,6 @@ class Unit:
     started_at: float = 0.0
     quick_deaths: int = 0
     restart_at: float | None = None
-    restarts: int = 0
     last_lines: list[str] = field(default_factory=list)
 
     def alive(self) -> bool:
@@ -196,7 +195,6 @@ class Supervisor:
         unit.restart_at = now + pause
 
     def _restart(self, unit: Unit) -> None:
-        unit.restarts += 1
         try:
             self.start(unit)
         except (StartupError, OSError) as error:
