@@ -44,7 +44,7 @@ from provenance.keys import TransactionSigner, anchor_signer_get
 from provenance.merkle import MerkleTree
 from provenance.models import AnchorTransaction, Batch, Deployment, Document, SenderNonce
 from provenance.signals import batch_confirmed
-from provenance.signing_keys import signing_keys_sync
+from provenance.signing_keys import MAX_KEY_CHANGES, batch_key_changes, signing_keys_sync
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def contract_deploy(*, w3: Web3, signer: TransactionSigner | None = None) -> Dep
             address=receipt.contractAddress,
             block_number=receipt.blockNumber,
             deployer=signer.address,
+            source_sha256=artifact_load()["source_sha256"],
         )
         SenderNonce.objects.update_or_create(
             chain_id=chain_id, address=signer.address, defaults={"next_nonce": nonce + 1}
@@ -163,13 +164,17 @@ def batch_seal(*, deployment: Deployment, force: bool = False) -> Batch | None:
         due = len(waiting) >= limit or age.total_seconds() >= settings.ANCHOR_BATCH_MAX_WAIT_SECONDS
         if not (due or force):
             return None
-        documents, revokes = [], []
+        documents, revokes, signers = [], [], set()
         for document in waiting:
             if document.revokes:
                 if len(revokes) == MAX_REVOCATIONS_PER_BATCH:
                     break
                 revokes.append(document.revokes)
+            if document.signer not in signers and len(signers) == MAX_KEY_CHANGES:
+                break
+            signers.add(document.signer)
             documents.append(document)
+        authorises, retires = batch_key_changes(deployment=deployment, signers=signers)
         last = (
             Batch.objects.filter(deployment=deployment)
             .exclude(state=State.ABANDONED)
@@ -184,6 +189,8 @@ def batch_seal(*, deployment: Deployment, force: bool = False) -> Batch | None:
             prev_root=last.root if last else ZERO_ROOT,
             size=len(documents),
             revokes=revokes,
+            authorises=authorises,
+            retires=retires,
         )
         for index, document in enumerate(documents):
             document.batch = batch
@@ -215,6 +222,8 @@ def anchor_tick(*, w3: Web3 | None = None, signer: TransactionSigner | None = No
             signing_keys_sync()
             if not w3.eth.get_code(to_checksum_address(deployment.address)):
                 deployment = _chain_reset(w3, deployment, signer)
+            elif deployment.source_sha256 != artifact_load()["source_sha256"]:
+                deployment = _contract_outdated(w3, deployment, signer)
             sealed = batch_seal(deployment=deployment)
             report.sealed = sealed.seq if sealed else None
             head = w3.eth.block_number
@@ -300,13 +309,16 @@ def _sign(
             decode_hex(batch.prev_root),
             batch.seq,
             [decode_hex(r) for r in batch.revokes],
+            [to_checksum_address(a) for a in batch.authorises],
+            [to_checksum_address(a) for a in batch.retires],
         ],
     )
     max_fee, priority = fees or _fees(w3)
     with transaction.atomic():
         if nonce is None:
             nonce = _nonce_take(w3, chain_id, signer.address)
-        gas = 120_000 + 30_000 * len(batch.revokes)
+        changes = len(batch.revokes) + len(batch.authorises) + len(batch.retires)
+        gas = 120_000 + 30_000 * changes
         raw = signer.sign_transaction(
             {
                 "type": 2,
@@ -520,6 +532,20 @@ def deployment_retire(deployment: Deployment) -> None:
         )
         batches.update(state=State.ABANDONED)
         SenderNonce.objects.filter(chain_id=deployment.chain_id).delete()
+
+
+def _contract_outdated(w3: Web3, deployment: Deployment, signer: TransactionSigner) -> Deployment:
+    """The live contract runs older code than the committed source (one without on-chain
+    signing keys, say): on a devnet it is replaced and everything anchored again in the new
+    one; elsewhere anchoring waits for an operator to deploy it."""
+    if not settings.ANCHOR_DEVNET_FUNDING:
+        raise ChainUnavailable(
+            f"The AnchorLog contract at {deployment.address} runs older code than "
+            "provenance/contracts/AnchorLog.vy; deploy the new one with "
+            "`manage.py deploy_anchor_contract --replace`."
+        )
+    logger.warning("AnchorLog %s runs outdated code; replacing it", deployment.address)
+    return _chain_reset(w3, deployment, signer)
 
 
 def _chain_reset(w3: Web3, deployment: Deployment, signer: TransactionSigner) -> Deployment:

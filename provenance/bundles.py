@@ -5,9 +5,10 @@ field proofs, the document root and the platform's signature over it, once ancho
 proof and where the batch is on chain, and once revoked the issuer's signed revocation notice.
 `bundle_check` verifies it offline (no database, no settings, no network); `bundle_check_chain`
 holds every anchor field against the chain through any JSON-RPC endpoint: the contract's record
-of the batch, the block (number, hash, time), the transaction and its ``Anchored`` log, and
-whether the document was revoked. An `Issuer` (provenance.issuer) pins the keys and contract a
-bundle must name; without one, a bundle is taken at its own word about who issued it.
+of the batch and of the signing key, the block (number, hash, time), the transaction and its
+``Anchored`` log, and whether the document was revoked. An `Issuer` (provenance.issuer) pins
+the keys and contract a bundle must name; without one, a bundle is taken at its own word about
+who issued it.
 
 Every check is a `Step` with a plain-language line, so the CLI, the JSON API and the page say
 the same things, and a failure says what failed. The checks end in one `Outcome`.
@@ -486,8 +487,10 @@ def bundle_check_chain(
     Each anchor field is held against the chain: the contract's record of the batch (sequence
     number, block, time), the block at that number (hash, time), and the transaction's
     receipt (in that block, successful, with the contract's ``Anchored`` log of the batch
-    root). A bundle with no anchor is asked about only if the issuer pins a contract on the
-    node's chain: whether that contract marked the document revoked.
+    root), and the contract's record of the signing key (``signer_window``: authorised for
+    that batch, not retired before it). A bundle with no anchor is asked about only if the
+    issuer pins a contract on the node's chain: whether that contract retired its key or
+    marked the document revoked.
     """
     from web3.exceptions import BadFunctionCallOutput, ContractLogicError, Web3Exception
 
@@ -504,7 +507,7 @@ def bundle_check_chain(
             address = issuer.contract_for(chain_id) if issuer is not None else None
             if address is not None:
                 contract = _contract_at(w3, address, chain_id, result, artifact_load()["abi"])
-                if contract is not None:
+                if contract is not None and _check_signer(contract, None, result):
                     _check_revoked(contract, root, result)
             return result
         if chain_id != anchor.chain_id:
@@ -519,6 +522,7 @@ def bundle_check_chain(
             return result
         _ = (
             _check_record(contract, anchor, result)
+            and _check_signer(contract, anchor, result)
             and _check_block(w3, anchor, result)
             and _check_transaction(w3, anchor, result)
             and _check_revoked(contract, root, result)
@@ -586,6 +590,52 @@ def _check_record(contract: Any, anchor: _Anchor, result: Verification) -> bool:
         f"Anchored on chain {anchor.chain_id} in block "
         f"{block_number} at {_when(timestamp)}, batch {seq}, contract "
         f"{anchor.contract}.",
+    )
+
+
+def _check_signer(contract: Any, anchor: _Anchor | None, result: Verification) -> bool:
+    """The contract's own record of the signing key: authorised for the bundle's batch, and
+    not retired before it (with no anchor: not retired at all, as a retired key signs nothing
+    new). This holds signer to contract without trusting the issuer's web server."""
+    first, last = contract.functions.signer_window(result.signer).call()
+    address = contract.address
+    if first == 0:
+        return result.add(
+            "signer",
+            False,
+            f"Signed by {result.signer}, a key contract {address} never authorised.",
+        )
+    if anchor is None:
+        if last:
+            return result.add(
+                "signer",
+                False,
+                f"Signed by {result.signer}, a key contract {address} retired after batch "
+                f"{last}; a retired key signs no new documents.",
+            )
+        return result.add(
+            "signer", True, f"Signed by {result.signer}, a key contract {address} authorises."
+        )
+    if anchor.seq < first:
+        return result.add(
+            "signer",
+            False,
+            f"Signed by {result.signer}, which contract {address} authorised from batch "
+            f"{first} on, but anchored in batch {anchor.seq}.",
+        )
+    if last and anchor.seq > last:
+        return result.add(
+            "signer",
+            False,
+            f"Signed by {result.signer}, which contract {address} retired after batch "
+            f"{last}, but anchored in batch {anchor.seq}: the key was no longer ours to sign.",
+        )
+    window = f"batches {first}–{last}" if last else f"batch {first} on"
+    return result.add(
+        "signer",
+        True,
+        f"The contract authorised {result.signer} to sign for {window}, batch {anchor.seq} "
+        "included.",
     )
 
 

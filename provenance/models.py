@@ -25,8 +25,11 @@ class Deployment(models.Model):
     block_number = models.PositiveBigIntegerField()
     deployer = models.CharField(max_length=42)
     created_at = models.DateTimeField(default=timezone.now)
-    # Set when the contract is found gone (a devnet reset); its documents are anchored again.
+    # Set when the contract is found gone (a devnet reset), or when it runs older code than
+    # the committed source (see `source_sha256`); its documents are anchored again.
     retired_at = models.DateTimeField(null=True, blank=True)
+    # The SHA-256 of the AnchorLog source it was compiled from ("": before these records).
+    source_sha256 = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -61,6 +64,10 @@ class Batch(models.Model):
     size = models.PositiveIntegerField()
     # Document roots this batch marks revoked on chain.
     revokes = models.JSONField(default=list, blank=True)
+    # Report-signing keys (addresses) the batch transaction authorises in the contract, and
+    # those it retires there (provenance.signing_keys.batch_key_changes).
+    authorises = models.JSONField(default=list, blank=True)
+    retires = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.SEALED)
     block_number = models.PositiveBigIntegerField(null=True, blank=True)
     block_hash = models.CharField(max_length=66, blank=True)

@@ -7,6 +7,9 @@
         duplicate, a gap or a fork reverts. A root's record (sequence, time, block) lives in
         storage, not only in the event, because nodes prune old logs. Nothing is ever updated
         or deleted; a batch may also mark earlier documents revoked, once and for good.
+        The same batch transaction authorises report-signing keys and retires them, so a
+        verifier holding only this contract's address can check that a document's signer was
+        the issuer's key for that batch: `signer_window` is the range of batches it signs for.
 @dev    A record is packed into one storage word to keep a batch near the cost of a single
         new slot: seq in bits 0-63, timestamp in bits 64-127, block number in bits 128-191.
 """
@@ -20,12 +23,21 @@ event Revoked:
     document_root: indexed(bytes32)
     seq: indexed(uint256)
 
+event SignerAuthorised:
+    signer: indexed(address)
+    seq: indexed(uint256)
+
+event SignerRetired:
+    signer: indexed(address)
+    seq: indexed(uint256)
+
 event OwnershipTransferred:
     previous_owner: indexed(address)
     new_owner: indexed(address)
 
 MAX_PROOF: constant(uint256) = 64
 MAX_REVOKE: constant(uint256) = 64
+MAX_SIGNERS: constant(uint256) = 8
 MASK_64: constant(uint256) = 2**64 - 1
 
 owner: public(address)
@@ -35,6 +47,9 @@ last_root: public(bytes32)
 records: HashMap[bytes32, uint256]
 # document root -> time it was revoked; zero means not revoked
 revoked_at: public(HashMap[bytes32, uint256])
+# signing key -> packed (first batch it signs for, bits 0-63; last batch, bits 64-127, zero
+# while it is not retired); zero means never authorised
+signers: HashMap[address, uint256]
 
 
 @deploy
@@ -44,11 +59,21 @@ def __init__():
 
 
 @external
-def anchor(root: bytes32, prev_root: bytes32, seq: uint256, revoked: DynArray[bytes32, MAX_REVOKE]):
+def anchor(
+    root: bytes32,
+    prev_root: bytes32,
+    seq: uint256,
+    revoked: DynArray[bytes32, MAX_REVOKE],
+    authorised: DynArray[address, MAX_SIGNERS],
+    retired: DynArray[address, MAX_SIGNERS],
+):
     """
     @notice Append `root` as batch number `seq`, after `prev_root`, and mark the document
             roots in `revoked` as revoked (superseded or withdrawn reports). The revocation
             documents saying why are in the batch itself. Revocation is final.
+            Keys in `authorised` may sign documents from this batch on; keys in `retired`
+            signed their last documents in an earlier batch and sign none from this one on.
+            A key is authorised once and retired once, for good.
     """
     assert msg.sender == self.owner, "AnchorLog: not the owner"
     assert root != empty(bytes32), "AnchorLog: empty root"
@@ -63,6 +88,18 @@ def anchor(root: bytes32, prev_root: bytes32, seq: uint256, revoked: DynArray[by
         if self.revoked_at[document_root] == 0:
             self.revoked_at[document_root] = block.timestamp
             log Revoked(document_root=document_root, seq=seq)
+    for signer: address in authorised:
+        assert signer != empty(address), "AnchorLog: empty signer"
+        assert self.signers[signer] == 0, "AnchorLog: signer already authorised"
+        self.signers[signer] = seq
+        log SignerAuthorised(signer=signer, seq=seq)
+    for signer: address in retired:
+        window: uint256 = self.signers[signer]
+        assert window != 0, "AnchorLog: signer never authorised"
+        assert window >> 64 == 0, "AnchorLog: signer already retired"
+        assert window < seq, "AnchorLog: signer retired in the batch that authorises it"
+        self.signers[signer] = window | ((seq - 1) << 64)
+        log SignerRetired(signer=signer, seq=seq)
 
 
 @external
@@ -84,6 +121,17 @@ def anchor_of(root: bytes32) -> (uint256, uint256, uint256):
     """
     record: uint256 = self.records[root]
     return record & MASK_64, (record >> 64) & MASK_64, (record >> 128) & MASK_64
+
+
+@view
+@external
+def signer_window(signer: address) -> (uint256, uint256):
+    """
+    @notice (first, last) batch numbers whose documents `signer` may have signed: first is
+            zero if the key was never authorised here, last is zero while it is not retired.
+    """
+    window: uint256 = self.signers[signer]
+    return window & MASK_64, (window >> 64) & MASK_64
 
 
 @pure

@@ -178,7 +178,10 @@ def reanchor_in_a_foreign_anchorlog(w3: Any, bundle: dict[str, Any]) -> dict[str
     theirs = w3.eth.contract(address=deployed.contractAddress, abi=artifact["abi"])
     root = bytes.fromhex(bundle["anchor"]["batch_root"][2:])
     receipt = w3.eth.wait_for_transaction_receipt(
-        theirs.functions.anchor(root, b"\0" * 32, 1, []).transact({"from": attacker})
+        # They authorise our signing key in their contract too: it only takes their own key.
+        theirs.functions.anchor(
+            root, b"\0" * 32, 1, [], [bundle["signature"]["signer"]], []
+        ).transact({"from": attacker})
     )
     block = w3.eth.get_block(receipt.blockNumber)
     forged = copy.deepcopy(bundle)

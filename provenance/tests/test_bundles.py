@@ -63,7 +63,7 @@ def test_a_full_bundle_verifies_offline_and_on_chain(w3: Web3) -> None:
     assert online.ok and online.anchored and not online.revoked, online.steps
     assert online.outcome is Outcome.VALID
     assert [s.name for s in online.steps] == [
-        "fields", "signature", "batch", "anchor", "block", "transaction", "revocation",
+        "fields", "signature", "batch", "anchor", "signer", "block", "transaction", "revocation",
     ]  # fmt: skip
     anchor = next(s for s in online.steps if s.name == "anchor")
     assert f"chain 1337 in block {bundle['anchor']['block_number']}" in anchor.detail

@@ -53,9 +53,9 @@ def test_the_committed_artifact_is_what_the_source_compiles_to() -> None:
 
 def test_batches_form_a_hash_chain(chain) -> None:  # noqa: ANN001
     w3, contract, owner, *_ = chain
-    tx = contract.functions.anchor(_root(1), ZERO, 1, []).transact({"from": owner})
+    tx = contract.functions.anchor(_root(1), ZERO, 1, [], [], []).transact({"from": owner})
     receipt = w3.eth.wait_for_transaction_receipt(tx)
-    contract.functions.anchor(_root(2), _root(1), 2, []).transact({"from": owner})
+    contract.functions.anchor(_root(2), _root(1), 2, [], [], []).transact({"from": owner})
 
     seq, timestamp, block = contract.functions.anchor_of(_root(1)).call()
     assert seq == 1
@@ -72,14 +72,18 @@ def test_batches_form_a_hash_chain(chain) -> None:  # noqa: ANN001
 def test_a_duplicate_a_gap_or_a_fork_reverts(chain) -> None:  # noqa: ANN001
     _, contract, owner, *_ = chain
     anchor = contract.functions.anchor
-    anchor(_root(1), ZERO, 1, []).transact({"from": owner})
+    anchor(_root(1), ZERO, 1, [], [], []).transact({"from": owner})
 
-    _reverts(lambda: anchor(_root(1), _root(1), 2, []).transact({"from": owner}), "already")
-    _reverts(lambda: anchor(_root(2), _root(1), 3, []).transact({"from": owner}), "sequence")
-    _reverts(lambda: anchor(_root(2), ZERO, 1, []).transact({"from": owner}), "sequence")
+    _reverts(lambda: anchor(_root(1), _root(1), 2, [], [], []).transact({"from": owner}), "already")
+    _reverts(
+        lambda: anchor(_root(2), _root(1), 3, [], [], []).transact({"from": owner}), "sequence"
+    )
+    _reverts(lambda: anchor(_root(2), ZERO, 1, [], [], []).transact({"from": owner}), "sequence")
     # Seq 2 again, but after another root than the last: a fork.
-    _reverts(lambda: anchor(_root(2), _root(9), 2, []).transact({"from": owner}), "previous")
-    _reverts(lambda: anchor(ZERO, _root(1), 2, []).transact({"from": owner}), "empty")
+    _reverts(
+        lambda: anchor(_root(2), _root(9), 2, [], [], []).transact({"from": owner}), "previous"
+    )
+    _reverts(lambda: anchor(ZERO, _root(1), 2, [], [], []).transact({"from": owner}), "empty")
     assert contract.functions.last_seq().call() == 1
 
 
@@ -87,7 +91,9 @@ def test_only_the_owner_anchors_and_it_can_rotate_its_key(chain) -> None:  # noq
     _, contract, owner, stranger, successor = chain
     anchor = contract.functions.anchor
 
-    _reverts(lambda: anchor(_root(1), ZERO, 1, []).transact({"from": stranger}), "not the owner")
+    _reverts(
+        lambda: anchor(_root(1), ZERO, 1, [], [], []).transact({"from": stranger}), "not the owner"
+    )
     _reverts(
         lambda: contract.functions.transfer_ownership(stranger).transact({"from": stranger}),
         "not the owner",
@@ -95,8 +101,10 @@ def test_only_the_owner_anchors_and_it_can_rotate_its_key(chain) -> None:  # noq
     contract.functions.transfer_ownership(successor).transact({"from": owner})
 
     assert contract.functions.owner().call() == successor
-    _reverts(lambda: anchor(_root(1), ZERO, 1, []).transact({"from": owner}), "not the owner")
-    anchor(_root(1), ZERO, 1, []).transact({"from": successor})
+    _reverts(
+        lambda: anchor(_root(1), ZERO, 1, [], [], []).transact({"from": owner}), "not the owner"
+    )
+    anchor(_root(1), ZERO, 1, [], [], []).transact({"from": successor})
     assert contract.functions.last_seq().call() == 1
 
 
@@ -105,16 +113,16 @@ def test_a_batch_revokes_documents_once_and_for_good(chain) -> None:  # noqa: AN
     document = Web3.keccak(text="document")
 
     _reverts(
-        lambda: contract.functions.anchor(_root(1), ZERO, 1, [document]).transact(
+        lambda: contract.functions.anchor(_root(1), ZERO, 1, [document], [], []).transact(
             {"from": stranger}
         ),
         "not the owner",
     )
     assert contract.functions.revoked_at(document).call() == 0
-    tx = contract.functions.anchor(_root(1), ZERO, 1, [document]).transact({"from": owner})
+    tx = contract.functions.anchor(_root(1), ZERO, 1, [document], [], []).transact({"from": owner})
     first = contract.functions.revoked_at(document).call()
     receipt = w3.eth.get_transaction_receipt(tx)
-    contract.functions.anchor(_root(2), _root(1), 2, [document]).transact({"from": owner})
+    contract.functions.anchor(_root(2), _root(1), 2, [document], [], []).transact({"from": owner})
 
     assert first == w3.eth.get_block(receipt.blockNumber).timestamp
     assert contract.functions.revoked_at(document).call() == first
@@ -143,3 +151,48 @@ def test_verify_on_chain_agrees_with_python(chain, size: int) -> None:  # noqa: 
             expected = proof_valid(root=root, leaf=leaf, proof=path)
             assert contract.functions.verify(path, root, leaf).call() is expected
         assert contract.functions.verify(proof, tree.root, tree.leaf(index)).call() is True
+
+
+def test_a_batch_authorises_and_retires_signing_keys_for_good(chain) -> None:  # noqa: ANN001
+    w3, contract, owner, stranger, successor = chain
+    anchor = contract.functions.anchor
+    window = contract.functions.signer_window
+    old_key, new_key = stranger, successor
+
+    assert window(old_key).call() == [0, 0]
+    _reverts(
+        lambda: anchor(_root(1), ZERO, 1, [], [old_key], []).transact({"from": stranger}),
+        "not the owner",
+    )
+    tx = anchor(_root(1), ZERO, 1, [], [old_key], []).transact({"from": owner})
+    (event,) = contract.events.SignerAuthorised().process_receipt(
+        w3.eth.get_transaction_receipt(tx), errors=DISCARD
+    )
+    assert (event.args.signer, event.args.seq) == (old_key, 1)
+    assert window(old_key).call() == [1, 0]
+    # Authorised once; retired only after the batch that authorised it, once.
+    _reverts(
+        lambda: anchor(_root(2), _root(1), 2, [], [old_key], []).transact({"from": owner}),
+        "already authorised",
+    )
+    _reverts(
+        lambda: anchor(_root(2), _root(1), 2, [], [new_key], [new_key]).transact({"from": owner}),
+        "retired in the batch that authorises it",
+    )
+    _reverts(
+        lambda: anchor(_root(2), _root(1), 2, [], [], [owner]).transact({"from": owner}),
+        "never authorised",
+    )
+    anchor(_root(2), _root(1), 2, [], [new_key], []).transact({"from": owner})
+    tx = anchor(_root(3), _root(2), 3, [], [], [old_key]).transact({"from": owner})
+    (event,) = contract.events.SignerRetired().process_receipt(
+        w3.eth.get_transaction_receipt(tx), errors=DISCARD
+    )
+    assert (event.args.signer, event.args.seq) == (old_key, 3)
+
+    assert window(old_key).call() == [1, 2]  # signed for batches 1 and 2, none from 3 on
+    assert window(new_key).call() == [2, 0]
+    _reverts(
+        lambda: anchor(_root(4), _root(3), 4, [], [], [old_key]).transact({"from": owner}),
+        "already retired",
+    )

@@ -40,7 +40,8 @@ def test_the_json_api_reports_the_anchor_and_every_check(
     assert body["verification"]["pinned"] is True
     # Our own issuer metadata is pinned: the signer is our key, the contract ours.
     assert [s["name"] for s in body["verification"]["steps"]] == [
-        "fields", "signature", "batch", "issuer", "anchor", "block", "transaction", "revocation",
+        "fields", "signature", "batch", "issuer", "anchor", "signer", "block", "transaction",
+        "revocation",
     ]  # fmt: skip
     assert body["anchor"]["chain_id"] == 1337
     bundle = client.get(f"/verify/{anchored.uid}/bundle.json")

@@ -1,10 +1,12 @@
 """Deploy the AnchorLog contract on the configured chain and record its address.
 
-    manage.py deploy_anchor_contract [--wait SECONDS]
+    manage.py deploy_anchor_contract [--wait SECONDS] [--replace]
 
 Idempotent: if this chain already has a live contract (its code is still there), it says so
-and changes nothing. ``--wait`` waits for the node to come up first (``make run`` starts the
-node and the anchoring worker together).
+and changes nothing. A live contract compiled from an older AnchorLog source is replaced only
+with ``--replace``: it is retired, and every document it anchored is anchored again in the
+new one (the issuer metadata lists only the live contract). ``--wait`` waits for the node to
+come up first (``make run`` starts the node and the anchoring worker together).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from provenance.anchoring import (
     deployment_retire,
 )
 from provenance.chain import web3_get
+from provenance.contracts import artifact_load
 from provenance.signing_keys import signing_keys_sync
 
 
@@ -32,8 +35,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the node")
         parser.add_argument("--rpc", default=None, help="the node's URL (default ETH_RPC_URL)")
+        parser.add_argument(
+            "--replace", action="store_true",
+            help="replace a live contract compiled from an older source",
+        )  # fmt: skip
 
-    def handle(self, *args: Any, wait: float, rpc: str | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, wait: float, rpc: str | None, replace: bool, **options: Any
+    ) -> None:
         w3 = web3_get(rpc)
         deadline = time.monotonic() + wait
         while True:
@@ -51,13 +60,17 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         live = deployment_live(chain_id)
         if live is not None and w3.eth.get_code(to_checksum_address(live.address)):
-            self.stdout.write(
-                f"AnchorLog is already deployed on chain {chain_id} at {live.address}"
-            )
-            return
+            current = live.source_sha256 == artifact_load()["source_sha256"]
+            if current or not replace:
+                self.stdout.write(
+                    f"AnchorLog is already deployed on chain {chain_id} at {live.address}"
+                    + ("" if current else " (older code: pass --replace to replace it)")
+                )
+                return
         try:
             if live is not None:
-                # The chain was reset: its documents are batched again on the new contract.
+                # The chain was reset, or the contract is outdated: its documents are batched
+                # again on the new contract.
                 deployment_retire(live)
             deployment = contract_deploy(w3=w3)
         except (ImproperlyConfigured, Web3Exception, RuntimeError) as error:
