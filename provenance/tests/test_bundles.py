@@ -274,9 +274,12 @@ def test_the_pages_own_verifier_agrees_with_python(w3: Web3, ganache: Ganache) -
     anchored_at = _tampered(bundle_for(good), "anchored_at", _later(bundle_for(good)))
     tx_hash = _tampered(bundle_for(good), "tx_hash", _other_tx(w3, bundle_for(good)))
     elsewhere = _tampered(bundle_for(good), "contract", "0x" + "12" * 20)
+    # A stated signer the contract never authorised (the page can't recover the real one).
+    unauthorised = bundle_for(good)
+    unauthorised["signature"]["signer"] = "0x" + "34" * 20
     cases = [
         selective, changed, foreign, bundle_for(revoked), pending, block_hash, anchored_at,
-        tx_hash, elsewhere,
+        tx_hash, elsewhere, unauthorised,
     ]  # fmt: skip
 
     done = subprocess.run(
@@ -295,8 +298,8 @@ def test_the_pages_own_verifier_agrees_with_python(w3: Web3, ganache: Ganache) -
         return next(s["detail"] for s in result["offline"] + result["chain"] if not s["ok"])
 
     assert oks(results[0]) == [("fields", True), ("batch", True), ("issuer", True),
-                               ("anchor", True), ("block", True), ("transaction", True),
-                               ("revocation", True)]  # fmt: skip
+                               ("anchor", True), ("signer", True), ("block", True),
+                               ("transaction", True), ("revocation", True)]  # fmt: skip
     assert results[0]["outcome"] == "valid"
     block = selective["anchor"]["block_number"]
     assert f"in block {block} at" in results[0]["chain"][0]["detail"]
@@ -309,8 +312,9 @@ def test_the_pages_own_verifier_agrees_with_python(w3: Web3, ganache: Ganache) -
     assert oks(results[4]) == [("fields", True), ("batch", True)]
     assert results[4]["outcome"] == "pending"
     assert "Not anchored yet" in results[4]["offline"][1]["detail"]
-    assert [r["outcome"] for r in results[5:]] == ["invalid"] * 4
+    assert [r["outcome"] for r in results[5:]] == ["invalid"] * 5
     assert "the bundle says 0xabab" in failed(results[5])
     assert "the bundle says" in failed(results[6])
     assert "is not in block" in failed(results[7])
     assert "which is not the issuer's contract" in failed(results[8])
+    assert failed(results[9]).endswith("never authorised.")

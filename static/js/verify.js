@@ -267,9 +267,9 @@
 
   /**
    * Ask the chain itself about every anchor field: the contract's record of the batch root
-   * (sequence number, block, time), the block (hash, time), the transaction (in that block,
-   * successful, with the contract's Anchored log of the root), and whether the document was
-   * revoked.
+   * (sequence number, block, time), its record of the signing key (signer_window), the block
+   * (hash, time), the transaction (in that block, successful, with the contract's Anchored log
+   * of the root), and whether the document was revoked.
    */
   async function checkChain(bundle, rpcUrl) {
     const anchor = bundle.anchor;
@@ -299,6 +299,19 @@
       return fail("anchor", `The contract anchored batch ${seq} at ${when}; the bundle says ${anchor.anchored_at}.`);
     }
     steps.push({ name: "anchor", ok: true, detail: `Anchored on chain ${chainId} in block ${block} at ${when}.` });
+
+    // The contract's record of the signing key: the batches it signs for. The page takes the
+    // bundle's stated signer (the server and the command-line verifiers recover it).
+    const signer = String((bundle.signature || {}).signer || "").toLowerCase();
+    if (!/^0x[0-9a-f]{40}$/.test(signer)) return fail("signer", "The bundle names no signer.");
+    const keyWindow = hexToBytes(await call("signer_window(address)", "0x" + signer.slice(2).padStart(64, "0")));
+    const first = BigInt(bytesToHex(keyWindow.slice(0, 32)));
+    const last = BigInt(bytesToHex(keyWindow.slice(32, 64)));
+    if (first === 0n) return fail("signer", `Signed by ${signer}, a key contract ${anchor.contract} never authorised.`);
+    if (seq < first || (last !== 0n && seq > last)) {
+      return fail("signer", `Signed by ${signer}, which contract ${anchor.contract} authorised only for batches ${first}–${last || "…"}, not batch ${seq}.`);
+    }
+    steps.push({ name: "signer", ok: true, detail: `The contract authorised ${signer} for batch ${seq}.` });
 
     const found = await rpc(rpcUrl, "eth_getBlockByNumber", ["0x" + block.toString(16), false]);
     if (!found || found.hash !== anchor.block_hash) {
