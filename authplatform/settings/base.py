@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "events",
     "members",
     "appraisals",
     "provenance",
@@ -222,11 +223,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.webhooks_deliver_due",
         "schedule": 60.0,
     },
+    "deliver-due-events": {
+        "task": "events.tasks.events_dispatch_due",
+        "schedule": 15.0,
+    },
     "purge-idempotency-records": {
         "task": "api.tasks.idempotency_records_purge",
         "schedule": 3600.0,
     },
 }
+# Domain events (events/): a failing subscriber is retried after 2, 4, 8 … seconds, at most
+# EVENTS_RETRY_MAX_SECONDS apart, and held for staff after EVENTS_MAX_ATTEMPTS attempts.
+EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", default=10)
+EVENTS_RETRY_MAX_SECONDS = env.int("EVENTS_RETRY_MAX_SECONDS", default=300)
 # The anchoring writer has its own queue, served by one worker with concurrency 1 (Procfile
 # "anchorer"); a PostgreSQL advisory lock backs that up.
 CELERY_TASK_ROUTES = {"provenance.tasks.*": {"queue": "anchoring"}}

@@ -1,0 +1,45 @@
+"""Delivering the outbox: at once after the emitting transaction commits, and a sweep for what
+is due again (retries, deliveries that waited for an earlier one, lost messages)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from events.models import Delivery
+from events.selectors import deliveries_due
+from events.services import delivery_run
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, max_retries=5,
+             soft_time_limit=60, time_limit=90, acks_late=True)  # fmt: skip
+def event_dispatch(event_id: int) -> dict[str, str]:
+    """Deliver one event to each of its subscribers (those that are next in order)."""
+    ids = Delivery.objects.filter(event_id=event_id).values_list("pk", flat=True)
+    return {str(pk): delivery_run(delivery_id=pk) for pk in ids}
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, max_retries=5,
+             soft_time_limit=60, time_limit=90, acks_late=True)  # fmt: skip
+def delivery_dispatch(delivery_id: int) -> str:
+    return delivery_run(delivery_id=delivery_id)
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def events_dispatch_due() -> int:
+    """Run every delivery that is due, in event order; the number delivered."""
+    delivered = 0
+    ids = list(deliveries_due(before=timezone.now()).values_list("pk", flat=True)[:SWEEP_BATCH])
+    for delivery_id in ids:
+        if delivery_run(delivery_id=delivery_id) == "delivered":
+            delivered += 1
+    if ids:
+        logger.info("events sweep: %s of %s due deliveries delivered", delivered, len(ids))
+    return delivered
