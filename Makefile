@@ -5,7 +5,7 @@
 #   make test    install if needed (system packages too), run pytest against a throwaway
 #                PostgreSQL + Redis
 #   make bench   speed figures: AI pre-screen, anchoring and verification (bench/*.py)
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check, the dependency contracts, mypy
 #   make lock    regenerate constraints.txt from pyproject.toml
 #   make clean   remove var/ and test artefacts (keeps .venv and node_modules)
 #
@@ -87,6 +87,8 @@ bench: system-test install
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/depgraph.py --check
 	$(VENV)/bin/mypy
 
 # Resolves pyproject.toml afresh in a scratch venv, so removed dependencies drop out too.

@@ -11,6 +11,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+# The shape itself is the project core's, so the body-limit middleware answers /api/ alike.
+from authplatform.errors import error_body
+
+__all__ = ["ErrorSerializer", "api_exception", "error_body", "validation_error_body"]
+
 
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -22,20 +27,6 @@ class ErrorSerializer(serializers.Serializer):
     """The shape of every error response."""
 
     error = ErrorDetailSerializer()
-
-
-def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": _fields(detail)}}
-
-
-def _fields(detail: Any) -> dict[str, list[str]]:
-    if isinstance(detail, dict):
-        return {
-            key: [str(m) for m in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-            if key != "non_field_errors"
-        }
-    return {}
 
 
 def api_exception(exc: Exception) -> Exception:

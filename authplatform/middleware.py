@@ -25,7 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 
-from api.errors import error_body
+from authplatform.errors import error_body
 
 LIMITS = (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")

@@ -1,15 +1,17 @@
-"""Top-level URL map: the public site, the buyer's submissions, accounts and the admin."""
+"""Top-level URL map: the public site, the buyer's submissions, accounts and the admin.
+
+The composition root: it names the apps' URL modules by string and imports no app's views.
+"""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from appraisals.views.submissions import home
 from authplatform.health import healthz
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include("appraisals.urls_home")),
     path("submissions/", include("appraisals.urls")),
     path("account/", include("members.urls")),
     path("staff/", include("appraisals.urls_staff")),

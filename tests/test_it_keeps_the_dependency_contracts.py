@@ -1,0 +1,30 @@
+"""The dependency contracts (pyproject.toml, [tool.importlinter]) hold, and the dependency
+graph in docs/architecture.md is the code's. Both run here so that `make test` and CI enforce
+them, not only `make lint`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.servers import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def test_the_import_contracts_are_kept() -> None:
+    done = subprocess.run(
+        [str(BIN / "lint-imports"), "--no-cache"],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def test_the_documented_dependency_graph_is_the_codes() -> None:
+    done = subprocess.run(
+        [sys.executable, "scripts/depgraph.py", "--check"],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
