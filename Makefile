@@ -4,7 +4,7 @@
 #                migrate, load the demo data, start web + workers (+ chain)
 #   make test    install if needed (system packages too), run pytest against a throwaway
 #                PostgreSQL + Redis
-#   make bench   speed figures: AI pre-screen, anchoring and verification (bench/*.py)
+#   make bench   speed figures: AI pre-screen, anchoring, the API and both verifiers (bench/*.py)
 #   make lint    ruff check + ruff format --check, the dependency contracts, mypy
 #   make lock    regenerate constraints.txt from pyproject.toml
 #   make clean   remove var/ and test artefacts (keeps .venv and node_modules)
@@ -83,6 +83,7 @@ bench: system-test install
 	$(PY) scripts/testenv.py -- $(PY) bench/ml_inference.py $(BENCH_ARGS)
 	$(PY) scripts/testenv.py -- $(PY) bench/provenance.py
 	$(PY) scripts/testenv.py -- $(PY) bench/api.py
+	$(PY) scripts/testenv.py -- $(PY) bench/verifiers.py
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

@@ -39,7 +39,7 @@ from provenance.signing import SigningError, root_signer_recover
 
 BUNDLE_FORMAT = "authplatform.proof-bundle/1"
 # Where the format is specified, as the issuer metadata links it.
-BUNDLE_SPEC = "docs/provenance.md#proof-bundle-format"
+BUNDLE_SPEC = "docs/bundle-spec.md"
 SIGNATURE_SCHEME = "EIP-191 personal_sign (secp256k1) over the 32-byte document root"
 ANCHORED_TOPIC = keccak(text="Anchored(uint256,bytes32,bytes32)")
 
@@ -338,6 +338,8 @@ def _check_fields(bundle: Mapping[str, Any], root: bytes, result: Verification) 
             "fields", False, f"The bundle hides {', '.join(missing)}, which must show."
         )
     identity = bundle.get("document") or {}
+    if not isinstance(identity, Mapping):
+        return result.add("fields", False, "The bundle's document is not an object.")
     if any(identity.get(name) != disclosed[name] for name in IDENTITY_FIELDS):
         return result.add(
             "fields", False, "The bundle's document type or id differs from its fields."

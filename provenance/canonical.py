@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import numbers
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 # The largest integer an IEEE 754 double (and so JavaScript) represents exactly.
 MAX_SAFE_INTEGER = 2**53 - 1
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_UTC_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 class CanonicalError(ValueError):
@@ -53,9 +55,10 @@ def utc_timestamp(moment: datetime) -> str:
 
 
 def utc_parse(text: Any) -> datetime:
-    """The moment a `utc_timestamp` states; ValueError for anything else."""
-    if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a UTC timestamp")
+    """The moment a `utc_timestamp` states, exactly ``YYYY-MM-DDTHH:MM:SSZ`` in ASCII digits;
+    ValueError for anything else (strptime alone would take ``2026-1-5T9:0:0z``)."""
+    if not isinstance(text, str) or not _UTC_TEXT.fullmatch(text):
+        raise ValueError(f"{text!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
     return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
 
 

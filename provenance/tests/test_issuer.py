@@ -63,7 +63,7 @@ def test_the_issuer_metadata_is_public_json_at_a_well_known_address(
     ]
     assert body["bundle"] == {
         "format": BUNDLE_FORMAT,
-        "spec": "docs/provenance.md#proof-bundle-format",
+        "spec": "docs/bundle-spec.md",
     }
     # It is what a verifier pins, and our own bundles pass it.
     pins = issuer_from_metadata(body)
