@@ -10,7 +10,11 @@ urlpatterns = [
     # The public revocation feed (docs/provenance.md, "Revocation feed").
     path("verify/revocations.json", views.revocations, name="revocations"),
     path("verify/revocations.atom", views.revocations_atom, name="revocations-atom"),
+    # The proof bundle format, readable without our repository (docs/bundle-spec.md).
+    path("verify/bundle-spec.md", views.bundle_spec, name="bundle-spec"),
     path("verify/<uuid:uid>", views.verify_api, name="verify-api"),
     path("verify/<uuid:uid>/", views.verify_page, name="verify-page"),
     path("verify/<uuid:uid>/bundle.json", views.verify_bundle, name="verify-bundle"),
+    # Only a photo whose hash the document's public proof discloses (provenance.presenters).
+    path("verify/<uuid:uid>/photo/<str:sha256>.jpg", views.verify_photo, name="verify-photo"),
 ]

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
+from provenance.canonical import utc_parse
 from provenance.chain import bundle_verification
 from provenance.issuer import WELL_KNOWN_PATH
+from provenance.presenters import document_photo_open, document_summary
 from provenance.revocations import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -91,20 +95,73 @@ def verify_bundle(request: HttpRequest, uid: Any) -> HttpResponse:
 
 @require_GET
 def verify_page(request: HttpRequest, uid: Any) -> HttpResponse:
+    """GET /verify/<id>/: for people. First the outcome and what the document is about (from
+    its public disclosure only: provenance.presenters), then, folded, every check, the browser's
+    own and how to check it on one's own machine."""
     document = document_get_by_uid(uid)
     bundle = bundle_for(document)
+    server = bundle_verification(bundle)
+    issuer = issuer_metadata()
+    revocation = server.revocation or {}
     return render(
         request,
         "provenance/verify.html",
         {
             "document": document,
             "status": document_status(document),
-            "server": bundle_verification(bundle),
+            "server": server,
+            "summary": document_summary(bundle),
+            "issuer_name": issuer["name"],
+            "issuer_key": document.signer,
+            "issuer_key_published": any(
+                key["address"].lower() == document.signer.lower() for key in issuer["signing_keys"]
+            ),
+            "anchored_at": _moment(bundle["anchor"]["anchored_at"]) if bundle["anchor"] else None,
+            "expected_by": _moment(bundle["expected_by"]),
+            "revoked_at": _moment(revocation.get("revoked_at")),
+            "revocation_reason": revocation.get("reason") or "",
             "successor": document_successor(document),
             "rpc_url": settings.ETH_PUBLIC_RPC_URL,
             "issuer_url": WELL_KNOWN_PATH,
         },
     )
+
+
+def _moment(text: Any) -> datetime | None:
+    """A bundle's UTC timestamp as a datetime for the page to word; None if absent or odd."""
+    try:
+        return utc_parse(text)
+    except ValueError:
+        return None
+
+
+@require_GET
+def verify_photo(request: HttpRequest, uid: Any, sha256: str) -> FileResponse:
+    """GET /verify/<id>/photo/<sha256>.jpg: a photo the document's public proof discloses by
+    its hash, and no other (404), whatever else the issuer holds."""
+    document = document_get_by_uid(uid)
+    image = document_photo_open(bundle_for(document), sha256)
+    if image is None:
+        raise Http404("No such photo.")
+    response = FileResponse(image, content_type="image/jpeg")
+    # Short: an owner who later keeps the photos private should not wait long for caches.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def bundle_spec(request: HttpRequest) -> HttpResponse:
+    """GET /verify/bundle-spec.md: the proof bundle format (docs/bundle-spec.md), so anyone
+    who holds a bundle can read how to check it without our repository."""
+    path = Path(settings.BASE_DIR) / "docs" / "bundle-spec.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise Http404("The specification is not published here.") from error
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _feed_response(request: HttpRequest, content: bytes, content_type: str) -> HttpResponse:
