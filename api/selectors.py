@@ -1,6 +1,7 @@
 """Whose data a request may see: a partner key sees its organisation's submissions of its own
-mode (sandbox or live); a signed-in website user sees their own. Anything else is a 404, so
-existence never leaks."""
+mode (sandbox or live); a signed-in website user sees their own. Disputes follow the report's
+holder instead (appraisals/selectors/custody.py). Anything else is a 404, so existence never
+leaks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rest_framework.request import Request
 
 from api.models import ApiKey, Partner
 from appraisals.models import Dispute, Report, Submission
+from appraisals.selectors.custody import disputes_followed_by
 
 
 def request_partner(request: Request) -> Partner | None:
@@ -62,10 +64,13 @@ def report_visible_check(*, request: Request, owner_id: int, sandbox: bool) -> N
 
 
 def disputes_visible(*, request: Request) -> QuerySet[Dispute]:
-    return Dispute.objects.filter(
-        report__submission__owner=request_owner(request),
-        report__submission__sandbox=request_sandbox(request),
-    ).select_related("report")
+    """Disputes by the chain of custody, not by who submitted the case: those of the reports
+    the request's account holds now and those it opened (``disputes_followed_by``)."""
+    return (
+        disputes_followed_by(user=request_owner(request))
+        .filter(report__submission__sandbox=request_sandbox(request))
+        .select_related("report")
+    )
 
 
 def dispute_visible_get(*, request: Request, uid: Any) -> Dispute:

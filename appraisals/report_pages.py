@@ -31,7 +31,9 @@ from appraisals.models import (
     serial_mask,
 )
 from appraisals.radar import RadarSeries, radar_svg
-from appraisals.selectors.reports import report_provenance_document
+from appraisals.selectors.custody import report_dispute_opened_by, submission_held_by
+from appraisals.selectors.reports import report_proof_fields, report_provenance_document
+from appraisals.services.disputes import dispute_window_closes
 from provenance.selectors import document_status
 
 # How an expert's finding reads on the radar: consistent is the outer ring.
@@ -150,8 +152,11 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
             {**r, "role_label": stage_labels.get(r["role"], r["role"])}
             for r in document.get("reviewers", [])
         ],
+        # The submitter's name, if they chose to show it, while the report is still theirs:
+        # once it has passed on with the item, naming them as its owner would be untrue.
         "owner_name": report.submission.owner.full_name
         if report.submission.show_owner_name
+        and submission_held_by(report.submission, report.submission.owner)
         else "",
         "superseded_by": superseded_by,
         "provenance": document_status(anchored) if anchored else None,
@@ -161,6 +166,20 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         ),
         "for_pdf": for_pdf,
         "language": translation.get_language(),
+    }
+
+
+def report_holder_context(report: Report | None, user: Any) -> dict[str, Any]:
+    """What the signed-in reader may do with the report (the case page and the report page):
+    as its holder, dispute it and share a partial proof; and follow the dispute they opened."""
+    if report is None or not getattr(user, "is_authenticated", False):
+        return {}
+    is_holder = submission_held_by(report.submission, user)
+    return {
+        "is_holder": is_holder,
+        "dispute": report_dispute_opened_by(report=report, user=user),
+        "dispute_closes": dispute_window_closes(report),
+        "proof_fields": report_proof_fields(report) if is_holder else [],
     }
 
 

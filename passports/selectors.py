@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from appraisals.models import Submission
+from appraisals.models import Report, Submission
+from appraisals.selectors.custody import held_by
 from members.models import User
 from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
 from provenance.selectors import document_statuses
@@ -55,6 +56,25 @@ def item_ids_with_linked(*, item: Item) -> set[int]:
         )
         ids.update(frontier)
     return ids
+
+
+def submission_ids_on(*, item: Item) -> QuerySet[PassportEvent, int]:
+    """The cases whose reports are on this passport, or on items linked into it."""
+    return (
+        PassportEvent.objects.filter(item__in=item_ids_with_linked(item=item), report__isnull=False)
+        .values_list("report__submission_id", flat=True)
+        .distinct()
+    )
+
+
+def reports_held_on(*, item: Item, user: User) -> QuerySet[Report]:
+    """The current versions of this passport's reports that ``user`` holds: its owner page
+    links them, and on a report's page its holder disputes it and shares partial proofs."""
+    return Report.objects.filter(
+        held_by(user, path="submission__"),
+        submission_id__in=submission_ids_on(item=item),
+        superseded_by__isnull=True,
+    ).order_by("issued_at", "id")
 
 
 def passport_events(*, item: Item) -> list[dict[str, object]]:

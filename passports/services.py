@@ -23,7 +23,7 @@ from appraisals.services.disputes import submission_holder_pass
 from members.models import User
 from members.services import notification_send
 from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
-from passports.selectors import item_ids_with_linked
+from passports.selectors import submission_ids_on
 from provenance.canonical import utc_timestamp
 from provenance.documents import document_register
 
@@ -374,15 +374,6 @@ def _transfer_notify(transfer: Transfer) -> None:
     transaction.on_commit(lambda: send_mail(subject, f"{body}\n\n{url}", None, [transfer.to_email]))
 
 
-def _submission_ids_on(item: Item) -> list[int]:
-    """The cases whose reports are on this passport, or on items linked into it."""
-    return list(
-        PassportEvent.objects.filter(item__in=item_ids_with_linked(item=item), report__isnull=False)
-        .values_list("report__submission_id", flat=True)
-        .distinct()
-    )
-
-
 def _open_transfer(token: str) -> Transfer:
     transfer = (
         Transfer.objects.select_for_update().select_related("item").filter(token=token).first()
@@ -414,7 +405,9 @@ def transfer_accept(*, token: str, user: User) -> Transfer:
         # The reports the previous owner held on this passport go with it, and with them the
         # right to dispute and the guarantee; anyone else's report stays theirs.
         submission_holder_pass(
-            submission_ids=_submission_ids_on(item), from_user=transfer.from_user, to_user=user
+            submission_ids=list(submission_ids_on(item=item)),
+            from_user=transfer.from_user,
+            to_user=user,
         )
         _event_record(
             item=item,

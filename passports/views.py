@@ -87,6 +87,7 @@ def passport_owner(request: HttpRequest, uid: Any) -> HttpResponse:
             "form": form,
             "errors": errors,
             "open_transfer": selectors.transfer_open(item=item),
+            "held_reports": selectors.reports_held_on(item=item, user=request.user),
         },
         status=400 if action is not None else 200,
     )

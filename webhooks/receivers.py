@@ -1,5 +1,6 @@
-"""Domain events become webhook events for the partner that owns the submission, and a
-revocation (public, in the revocation feed) for every partner that follows them.
+"""Domain events become webhook events for the partner that owns the submission (a dispute's
+for the partners that follow it: who opened it and who holds the report), and a revocation
+(public, in the revocation feed) for every partner that follows them.
 
 Each receiver runs inside the transaction that changed the domain (``webhook_emit`` queues the
 deliveries on commit, so a rolled-back change sends nothing). A submission's owner is a
@@ -20,6 +21,7 @@ from api.models import Partner
 from api.serializers.submissions import photo_issues
 from appraisals.models import Dispute, Report, Submission, SubmissionPhoto
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
+from appraisals.selectors.custody import dispute_follower_ids
 from appraisals.signals import report_issued
 from provenance.bundles import revocation_code
 from provenance.models import Batch, Document
@@ -180,11 +182,20 @@ def _dispute_saved(sender: Any, instance: Dispute, created: bool, **kwargs: Any)
         return
     instance._webhook_loaded = (None, instance.state)  # noqa: SLF001
     report = instance.report
-    _emit(
-        report.submission,
-        EventType.DISPUTE_UPDATED,
-        {"dispute": {"id": str(instance.uid), "state": instance.state,
-                     "previous_state": previous, "outcome": instance.outcome or None,
-                     "url": _url("api:dispute", instance.uid)},
-         "report": _report_ref(report)},
-    )  # fmt: skip
+    data = {
+        "dispute": {"id": str(instance.uid), "state": instance.state,
+                    "previous_state": previous, "outcome": instance.outcome or None,
+                    "url": _url("api:dispute", instance.uid)},
+        "report": _report_ref(report),
+    }  # fmt: skip
+    # Whoever the API shows the dispute to: who opened it and who holds the report now, not
+    # the partner that submitted the case once the report has passed on with its item.
+    for user_id in dispute_follower_ids(dispute=instance):
+        partner = _partner_of(user_id)
+        if partner is not None:
+            webhook_emit(
+                partner=partner,
+                event_type=EventType.DISPUTE_UPDATED,
+                data=data,
+                sandbox=report.submission.sandbox,
+            )

@@ -9,7 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.parsers import JSONField
+from api.selectors import request_owner
 from appraisals.models import Dispute, Report
+from appraisals.selectors.custody import report_signed_file_for
 from provenance.bundles import Outcome
 
 
@@ -21,7 +23,7 @@ class ReportSerializer(serializers.ModelSerializer):
     supersedes = serializers.SlugRelatedField(slug_field="uid", read_only=True, allow_null=True)
     superseded_by = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
-    document = serializers.JSONField(help_text="The canonical document, as signed.")
+    document = serializers.SerializerMethodField()
 
     class Meta:
         model = Report
@@ -35,6 +37,18 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_superseded_by(self, report: Report) -> Any:
         newer = getattr(report, "superseded_by", None)
         return newer.uid if newer is not None else None
+
+    @extend_schema_field(
+        serializers.JSONField(
+            allow_null=True,
+            help_text="The canonical document, as signed. Null for a report issued before "
+            "serials became private (its document holds the full serial) once it has passed "
+            "to another holder with its item.",
+        )
+    )
+    def get_document(self, report: Report) -> Any:
+        account = request_owner(self.context["request"])
+        return report.document if report_signed_file_for(report=report, user=account) else None
 
     def get_public_url(self, report: Report) -> str:
         url = reverse("public:report", args=[report.public_token])

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +19,12 @@ from rest_framework.views import APIView
 from api.errors import ErrorSerializer, error_body
 from api.models import Scope
 from api.report_cache import answer_cache_put, answer_cached, answers_generation
-from api.selectors import report_visible_check, report_visible_get, reports_visible
+from api.selectors import (
+    report_visible_check,
+    report_visible_get,
+    reports_visible,
+    request_owner,
+)
 from api.serializers.reports import (
     ReportSerializer,
     VerificationSerializer,
@@ -27,7 +33,12 @@ from api.serializers.reports import (
 from api.verification import bundle_verify_any, report_verify
 from appraisals.models import Report, Verdict
 from appraisals.report_pages import report_pdf
-from appraisals.selectors.reports import report_provenance_document
+from appraisals.selectors.custody import report_signed_file_for
+from appraisals.selectors.reports import (
+    SIGNED_FILE_PRIVATE,
+    report_provenance_document,
+    report_signed_file_public,
+)
 from provenance.canonical import canonical_json
 from provenance.selectors import bundle_for
 
@@ -70,7 +81,10 @@ class ReportDetail(generics.RetrieveAPIView):
             report = report_visible_get(request=request, uid=kwargs["uid"])
             body = dict(self.get_serializer(report).data)
             cached = (report.submission.owner_id, report.submission.sandbox, body)
-            answer_cache_put("read", name, cached, generation)
+            # A signed file that holds a serial goes to the report's holder only, and a
+            # transfer changes who that is without touching the report: never cached.
+            if report_signed_file_public(report):
+                answer_cache_put("read", name, cached, generation)
         owner_id, sandbox, body = cached
         report_visible_check(request=request, owner_id=owner_id, sandbox=sandbox)
         return Response(body)
@@ -83,6 +97,11 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 
 
 _NOT_YOURS = OpenApiResponse(ErrorSerializer, description="Not one of your reports.")
+_HELD_ELSEWHERE = OpenApiResponse(
+    ErrorSerializer,
+    description="Its signed file holds the item's full serial, and the report has passed to "
+    "another holder with its item.",
+)
 
 
 class ReportDocument(APIView):
@@ -90,9 +109,17 @@ class ReportDocument(APIView):
 
     required_scope = Scope.REPORTS_READ
 
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, 404: _NOT_YOURS})
+    @extend_schema(
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            403: _HELD_ELSEWHERE,
+            404: _NOT_YOURS,
+        }
+    )
     def get(self, request: Request, uid: str) -> HttpResponse:
         report = report_visible_get(request=request, uid=uid)
+        if not report_signed_file_for(report=report, user=request_owner(request)):
+            raise PermissionDenied(SIGNED_FILE_PRIVATE)
         return _download(
             canonical_json(report.document), "application/json", f"{report.reference}.json"
         )

@@ -115,7 +115,8 @@ class SubmissionTimeline(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[SubmissionEvent]:
         return submission_events(
-            submission=submission_visible_get(request=self.request, uid=self.kwargs["uid"])
+            submission=submission_visible_get(request=self.request, uid=self.kwargs["uid"]),
+            viewer=request_owner(self.request),
         )
 
 

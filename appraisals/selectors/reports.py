@@ -1,4 +1,5 @@
-"""Read-side queries of issued reports: by public token (anyone) or for their owner."""
+"""Read-side queries of issued reports: by public token (anyone) or for their submitter (for
+their holder: appraisals/selectors/custody.py)."""
 
 from __future__ import annotations
 
@@ -22,17 +23,26 @@ def report_get_public(*, token: str) -> Report:
     return report
 
 
+SIGNED_FILE_PRIVATE = (
+    "This report was issued before serials became private: its signed file holds the item's "
+    "full serial, so only the report's current holder can download it. Its verification page "
+    "proves the same report without the serial."
+)
+
+
 def report_signed_file_public(report: Report) -> bool:
     """Whether anyone may download the signed document itself (canonical JSON, signed bundle).
 
     Not a version issued before serials became private whose document holds one: it can't be
-    re-signed without it, so only its owner downloads it; anyone else checks it through its
-    proof bundle, whose default disclosure leaves the serial out.
+    re-signed without it, so only its holder downloads it (``report_signed_file_for``); anyone
+    else checks it through its proof bundle, whose default disclosure leaves the serial out.
     """
     return not (report.document.get("item") or {}).get("serial")
 
 
 def report_get_for_owner(*, token: str, owner: User) -> Report:
+    """A report of the user's own case, for what stays with the submitter after a transfer
+    (their feedback, their name); what the holder may do is in appraisals/selectors/custody.py."""
     report = report_get_public(token=token)
     if report.submission.owner_id != owner.pk:
         raise Http404("No report at this address.")
@@ -66,7 +76,7 @@ def report_provenance_document(report: Report) -> Document | None:
 
 
 def report_proof_fields(report: Report | None) -> list[dict[str, object]]:
-    """The report's fields the owner may reveal in a partial proof (type and id always are)."""
+    """The report's fields its holder may reveal in a partial proof (type and id always are)."""
     document = report_provenance_document(report) if report is not None else None
     if document is None:
         return []

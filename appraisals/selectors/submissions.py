@@ -19,6 +19,7 @@ from appraisals.models import (
     SubmissionEvent,
     SubmissionPhoto,
 )
+from appraisals.selectors.custody import disputes_unfollowed_on
 from members.models import User
 
 
@@ -82,8 +83,14 @@ def submission_slot_get(*, submission: Submission, slot_code: str) -> PhotoSlot:
         raise Http404("No such photo slot.") from error
 
 
-def submission_events(*, submission: Submission) -> QuerySet[SubmissionEvent]:
-    return submission.events.order_by("created_at", "id")
+def submission_events(*, submission: Submission, viewer: User) -> QuerySet[SubmissionEvent]:
+    """The case's timeline as its submitter ``viewer`` sees it: without the steps of disputes
+    they don't follow, such as one the report's next holder opened after a transfer."""
+    events = submission.events.order_by("created_at", "id")
+    hidden = disputes_unfollowed_on(submission=submission, user=viewer)
+    for reference in sorted(dispute.reference for dispute in hidden.only("uid")):
+        events = events.exclude(kind__startswith="dispute", message__startswith=f"{reference}:")
+    return events
 
 
 def submissions_stalled(*, older_than: timedelta) -> QuerySet[Submission]:

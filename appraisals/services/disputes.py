@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
@@ -35,6 +34,7 @@ from appraisals.models import (
     SubmissionEvent,
     Verdict,
 )
+from appraisals.selectors.custody import held_by, report_holder
 from appraisals.services.photos import photo_quality_thresholds
 from appraisals.services.reports import report_correct
 from appraisals.services.submissions import submission_event_add
@@ -51,26 +51,14 @@ DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_FILES = 12
 
 
-def report_holder(report: Report) -> User:
-    """Who holds a report, with its right to dispute and its guarantee: whoever submitted the
-    case, or whoever received it through an accepted transfer (``submission_holder_pass``).
-
-    Never read from an item's owner: an item may carry other people's reports, and who owns
-    it says nothing about who holds this one.
-    """
-    # Read now, not from a case loaded earlier: a transfer may have been accepted since.
-    submission = Submission.objects.select_related("holder", "owner").get(pk=report.submission_id)
-    return submission.holder or submission.owner
-
-
 def submission_holder_pass(*, submission_ids: list[int], from_user: User, to_user: User) -> int:
     """An accepted transfer passes on the reports ``from_user`` holds among these cases (the
     reports of the item changing hands); reports held by anyone else stay theirs. Returns how
     many cases changed hands. Called by passports inside the transfer's transaction."""
     if from_user.pk == to_user.pk:
         return 0
-    held = Q(holder=from_user) | Q(holder__isnull=True, owner=from_user)
-    return Submission.objects.filter(held, pk__in=submission_ids).update(holder=to_user)
+    held = Submission.objects.filter(held_by(from_user), pk__in=submission_ids)
+    return held.update(holder=to_user)
 
 
 def _first_issued(report: Report) -> datetime:

@@ -103,3 +103,19 @@ def report_signed_with_serial(
     assert seat is not None and seat.submission_id == submission.pk
     sign(seat, who, verdict, reason="x" if verdict == "inconclusive" else "")
     return Report.objects.get(submission=submission)
+
+
+def reports_signed_as_before_private_serials(monkeypatch: Any, *, serial: str) -> None:
+    """From now on in the test, reports are signed as they were before serials became private:
+    the full ``serial`` in the signed document, no hint (their provenance records still keep
+    it private, as the migration made them)."""
+    from appraisals.services import reports as report_services
+
+    build = report_services.report_document_build
+
+    def as_before(**kwargs: Any) -> dict[str, Any]:
+        document = build(**kwargs)
+        item = {k: v for k, v in document["item"].items() if k != "serial_hint"}
+        return {**document, "schema": 1, "item": {**item, "serial": serial}}
+
+    monkeypatch.setattr(report_services, "report_document_build", as_before)

@@ -12,16 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from appraisals.models import Dispute, DisputeEvidence
-from appraisals.selectors.reports import report_get_public
+from appraisals.selectors.custody import report_get_for_holder
 from appraisals.services.disputes import (
     DOCUMENT_MAX_BYTES,
     dispute_evidence_add,
     dispute_open,
     dispute_window_closes,
-    report_holder,
 )
 from authplatform.errors import error_messages
 
@@ -53,16 +53,25 @@ def _add_files(request: HttpRequest, dispute: Dispute) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dispute_new(request: HttpRequest, token: str) -> HttpResponse:
-    report = report_get_public(token=token)
-    if report_holder(report).pk != request.user.pk:
-        raise Http404("No report of yours at this address.")
+    report = report_get_for_holder(token=token, user=request.user)
     open_dispute = report.disputes.exclude(state=Dispute.State.RESOLVED).first()
-    if open_dispute is not None:
+    if open_dispute is not None and open_dispute.opened_by_id == request.user.pk:
         return redirect("appraisals:dispute-detail", uid=open_dispute.uid)
     closes = dispute_window_closes(report)
     form = DisputeForm(request.POST or None)
     errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if open_dispute is not None:
+        # Opened by an earlier holder before the report came to this one: its page is theirs,
+        # its outcome is this holder's, and the report takes one open dispute at a time.
+        errors = [
+            _(
+                "This report already has an open dispute (%(reference)s), opened before it came "
+                "to you. Its outcome applies to the report you now hold; you can open a dispute "
+                "of your own once it is resolved."
+            )
+            % {"reference": open_dispute.reference}
+        ]
+    elif request.method == "POST" and form.is_valid():
         try:
             dispute = dispute_open(report=report, user=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
@@ -82,6 +91,7 @@ def dispute_new(request: HttpRequest, token: str) -> HttpResponse:
             "errors": errors,
             "window_closes": closes,
             "window_open": timezone.now() <= closes,
+            "open_elsewhere": open_dispute is not None,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -1,6 +1,7 @@
 """Public pages: a report at its unguessable URL (page, PDF, canonical JSON, signed bundle,
 QR code, photos) and the per-feature guides. No login; no personal data unless the owner
-opted in. The owner's own actions on a report (CSAT, NPS, showing their name) are here too.
+opted in. The submitter's own actions on a report (CSAT, NPS, showing their name) and the
+holder's (partial proofs; appraisals/selectors/custody.py) are here too.
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from appraisals.guides import GUIDES
-from appraisals.models import Feature, Report
-from appraisals.report_pages import report_context, report_pdf, report_qr_svg
+from appraisals.models import Feature
+from appraisals.report_pages import (
+    report_context,
+    report_holder_context,
+    report_pdf,
+    report_qr_svg,
+)
+from appraisals.selectors.custody import report_get_for_holder, report_signed_file_for
 from appraisals.selectors.reports import (
+    SIGNED_FILE_PRIVATE,
     report_get_for_owner,
     report_get_public,
     report_photo_get,
     report_provenance_document,
-    report_signed_file_public,
 )
 from appraisals.services.feedback import (
     nps_record,
@@ -38,23 +45,15 @@ from provenance.selectors import document_fields as provenance_document_fields
 from provenance.signing import bundle_build_from_parts
 
 
-def _signed_file_for(request: HttpRequest, report: Report) -> bool:
-    """Whether this reader may download the signed document (see report_signed_file_public)."""
-    return report_signed_file_public(report) or report.submission.owner_id == request.user.pk
-
-
-SIGNED_FILE_PRIVATE = (
-    "This report was issued before serials became private: its signed file holds the item's "
-    "full serial, so only its owner can download it. Its verification page proves the same "
-    "report without the serial."
-)
-
-
 @require_GET
 @vary_on_headers("Accept-Language", "Cookie")
 def report_public(request: HttpRequest, token: str) -> HttpResponse:
     report = report_get_public(token=token)
-    context = {**report_context(report), "signed_file": _signed_file_for(request, report)}
+    context = {
+        **report_context(report),
+        **report_holder_context(report, request.user),
+        "signed_file": report_signed_file_for(report=report, user=request.user),
+    }
     return render(request, "appraisals/report_public.html", context)
 
 
@@ -63,7 +62,7 @@ def report_public(request: HttpRequest, token: str) -> HttpResponse:
 def report_document(request: HttpRequest, token: str) -> HttpResponse:
     """The exact canonical bytes that were signed: ``sha256sum`` of this file is the hash."""
     report = report_get_public(token=token)
-    if not _signed_file_for(request, report):
+    if not report_signed_file_for(report=report, user=request.user):
         return HttpResponse(SIGNED_FILE_PRIVATE, status=403, content_type="text/plain")
     response = HttpResponse(canonical_json(report.document), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{report.reference}.json"'
@@ -75,7 +74,7 @@ def report_document(request: HttpRequest, token: str) -> HttpResponse:
 def report_bundle(request: HttpRequest, token: str) -> HttpResponse:
     """Document, hash, signature and signer in one file, for ``manage.py verify_report``."""
     report = report_get_public(token=token)
-    if not _signed_file_for(request, report):
+    if not report_signed_file_for(report=report, user=request.user):
         return HttpResponse(SIGNED_FILE_PRIVATE, status=403, content_type="text/plain")
     bundle = bundle_build_from_parts(
         document=report.document, signature=report.signature, signer=report.signer
@@ -174,12 +173,12 @@ def report_owner_name(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def report_proof_bundle(request: HttpRequest, token: str) -> HttpResponse:
-    """The owner's proof bundle revealing only the fields they tick (type and id always).
+    """The holder's proof bundle revealing only the fields they tick (type and id always).
 
     Anyone can check it with ``python -m provenance.verify`` or the verification page's
     script; the fields left out stay hidden behind their salts.
     """
-    report = report_get_for_owner(token=token, owner=request.user)
+    report = report_get_for_holder(token=token, user=request.user)
     document = report_provenance_document(report)
     if document is None:
         raise Http404("This report has no provenance record.")

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
-from appraisals.models import Brand, Category, Report, ReportFeedback, Status, Submission
-from appraisals.selectors.reports import report_latest_for_submission, report_proof_fields
-from appraisals.services.disputes import dispute_window_closes, report_holder
+from appraisals.models import Brand, Category, ReportFeedback, Status, Submission
+from appraisals.report_pages import report_holder_context
+from appraisals.selectors.reports import report_latest_for_submission
 from appraisals.services.feedback import nps_due
 from appraisals.services.photos import (
     submission_photo_delete,
@@ -368,10 +368,10 @@ def submission_review(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "appraisals/step_review.html", context, status=status)
 
 
-def _status_context(submission: Submission) -> dict[str, object]:
+def _status_context(request: HttpRequest, submission: Submission) -> dict[str, object]:
     return {
         "submission": submission,
-        "events": selectors.submission_events(submission=submission),
+        "events": selectors.submission_events(submission=submission, viewer=request.user),
         # Keep polling while something is still expected to happen without the buyer: fast
         # during the photo check (seconds), slower while the case waits in a queue.
         "live": submission.status in (Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT),
@@ -385,7 +385,7 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     report = report_latest_for_submission(submission_id=submission.pk)
     context = {
-        **_status_context(submission),
+        **_status_context(request, submission),
         "photos": selectors.submission_photos(submission=submission),
         "resume_url": _next_step_url(submission) if submission.is_editable else None,
         "report": report,
@@ -394,24 +394,15 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "nps_due": report is not None and nps_due(user=request.user),
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
-        "proof_fields": report_proof_fields(report),
-        **_dispute_context(report, request.user),
+        **report_holder_context(report, request.user),
     }
     return render(request, "appraisals/submission_detail.html", context)
-
-
-def _dispute_context(report: Report | None, user: object) -> dict[str, object]:
-    if report is None:
-        return {}
-    return {
-        "dispute": report.disputes.order_by("-opened_at").first(),
-        "is_holder": report_holder(report).pk == getattr(user, "pk", None),
-        "dispute_closes": dispute_window_closes(report),
-    }
 
 
 @login_required
 @require_GET
 def submission_timeline(request: HttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
-    return render(request, "appraisals/partials/timeline.html", _status_context(submission))
+    return render(
+        request, "appraisals/partials/timeline.html", _status_context(request, submission)
+    )
