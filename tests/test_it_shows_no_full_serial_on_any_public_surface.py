@@ -20,8 +20,10 @@ from django.urls import reverse
 from api.tests.conftest import api_for, partner_make
 from appraisals.models import Report
 from appraisals.selectors.reports import report_provenance_document
-from appraisals.services import reports as report_services
-from appraisals.tests.reviewing import report_signed_with_serial
+from appraisals.tests.reviewing import (
+    report_signed_with_serial,
+    reports_signed_as_before_private_serials,
+)
 from members.models import User
 from provenance.bundles import bundle_check
 from provenance.selectors import bundle_for
@@ -120,14 +122,7 @@ def test_an_older_report_with_the_serial_in_its_signed_file_keeps_that_file_to_i
 ) -> None:
     # A report as issued before serials became private: the full serial in the signed
     # document. Its provenance record marks the serial private, as the migration does.
-    build = report_services.report_document_build
-
-    def as_before(**kwargs: Any) -> dict[str, Any]:
-        document = build(**kwargs)
-        item = {k: v for k, v in document["item"].items() if k != "serial_hint"}
-        return {**document, "schema": 1, "item": {**item, "serial": TYPED}}
-
-    monkeypatch.setattr(report_services, "report_document_build", as_before)
+    reports_signed_as_before_private_serials(monkeypatch, serial=TYPED)
     report = report_signed_with_serial(buyer, catalog["handbag"], serial=TYPED)
     assert report.document["item"]["serial"] == TYPED
 
