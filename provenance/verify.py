@@ -1,13 +1,14 @@
-"""Verify a proof bundle: ``python -m provenance.verify bundle.json --rpc URL --issuer FILE``.
+"""Verify a proof bundle: ``python -m provenance.verify bundle.json --rpc URL --issuer URL``.
 
 Needs only the bundle, for the on-chain part any JSON-RPC endpoint of the chain it names, and
-to know who issued it a pinned copy of the issuer's metadata (``--issuer``, saved from
+to know who issued it a pinned copy of the issuer's metadata (``--issuer``: the issuer's site,
+fetched once and pinned in the pin store, or a saved copy of
 /.well-known/authplatform-issuer.json) or the issuer's contract (``--contract``): no database,
 no account, no other network.
 
-Exit status: 0 VALID, 1 INVALID, 2 the bundle or the issuer file can't be read (or bad
-arguments), 3 PENDING (not anchored yet), 4 REVOKED, 5 NOT CHECKED (no --rpc, or the node
-did not answer).
+Exit status: 0 VALID, 1 INVALID, 2 the bundle or the issuer metadata can't be read, fetched
+or pinned (or bad arguments), 3 PENDING (not anchored yet), 4 REVOKED, 5 NOT CHECKED (no
+--rpc, or the node did not answer).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from provenance.bundles import (
@@ -28,6 +30,7 @@ from provenance.bundles import (
     bundle_check_chain,
 )
 from provenance.issuer import Issuer, IssuerError, contract_pinned, issuer_from_metadata
+from provenance.pins import is_issuer_url, issuer_pin, pin_store_default
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", help="the proof bundle (JSON) to check")
     parser.add_argument("--rpc", help="a JSON-RPC URL of the chain; without it, offline only")
     parser.add_argument(
-        "--issuer", metavar="FILE",
-        help="the issuer's metadata, pinned: its keys (with their validity) and contracts",
+        "--issuer", metavar="FILE|URL",
+        help="the issuer's metadata, pinned: its keys (with their validity) and contracts; a "
+        "saved copy, or the issuer's https:// site, fetched on first use and pinned",
+    )  # fmt: skip
+    parser.add_argument(
+        "--pins", metavar="DIR",
+        help="the pin store for --issuer URL (default: $AUTHPLATFORM_PINS, else "
+        "$XDG_CONFIG_HOME/authplatform/pins or ~/.config/authplatform/pins)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--refresh-pin", action="store_true",
+        help="fetch the --issuer URL again; refuse a change to a pinned contract or key",
+    )  # fmt: skip
+    parser.add_argument(
+        "--accept-issuer-change", action="store_true",
+        help="with --refresh-pin: pin the new metadata even if it changes the pinned one",
     )  # fmt: skip
     parser.add_argument(
         "--contract", metavar="ADDRESS",
@@ -54,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         bundle = _json_read(args.bundle)
-        issuer = _issuer(args.issuer, args.contract)
+        issuer = _issuer(args)
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
@@ -79,13 +96,29 @@ def _json_read(path: str) -> Any:
         raise ValueError(f"cannot read {path}: {error}") from error
 
 
-def _issuer(path: str | None, contract: str | None) -> Issuer | None:
+def _issuer(args: argparse.Namespace) -> Issuer | None:
+    source, contract = args.issuer, args.contract
+    url = bool(source) and is_issuer_url(source)
+    if args.refresh_pin and not url:
+        raise ValueError("--refresh-pin needs --issuer URL")
+    if args.accept_issuer_change and not args.refresh_pin:
+        raise ValueError("--accept-issuer-change goes with --refresh-pin")
     issuer = None
-    if path:
+    if url:
+        pinned = issuer_pin(
+            source,
+            store=Path(args.pins) if args.pins else pin_store_default(),
+            refresh=args.refresh_pin,
+            accept_change=args.accept_issuer_change,
+        )
+        if pinned.note:
+            print(pinned.note, file=sys.stderr)
+        issuer = pinned.issuer
+    elif source:
         try:
-            issuer = issuer_from_metadata(_json_read(path))
+            issuer = issuer_from_metadata(_json_read(source))
         except IssuerError as error:
-            raise ValueError(f"{path}: {error}") from error
+            raise ValueError(f"{source}: {error}") from error
     if contract:
         try:
             address = contract_pinned(contract)
@@ -102,7 +135,7 @@ def _print(result: Verification, *, rpc: bool) -> None:
     if not result.pinned:
         print(
             "WARNING: nothing pins the issuer, so the bundle's own word is taken for who signed "
-            "and anchored it; pass --issuer FILE (or --contract ADDRESS)."
+            "and anchored it; pass --issuer URL|FILE (or --contract ADDRESS)."
         )
     if outcome is Outcome.UNCHECKED and not rpc:
         print(f"{LABELS[outcome]}: {result.reason} Pass --rpc URL to check the anchor on chain.")
