@@ -7,11 +7,13 @@ Two answers are kept per report:
 - ``read``: its body as its owner reads it (``GET /api/v1/reports/<id>/``), stored with whose
   it is, so that the ownership check still runs on every request (api/views/reports.py).
 
-Either changes only when a batch moves (anchored, confirmed, re-anchored after a reorg: any
-``Batch`` save; a wiped devnet: the ``Deployment`` save) or a report version is issued (a
-correction supersedes and revokes the old one, whose body then names the new one). Any of
-these bumps one generation number in the cache, and an answer is served only if it was
-computed in the current generation: answer and generation come back in one cache round trip.
+Either changes only when a batch moves (sealed, anchored, confirmed, re-anchored after a reorg:
+``BatchStateChanged``; a wiped devnet: ``DeploymentRetired``) or a report version is issued (a
+correction supersedes and revokes the old one, whose body then names the new one:
+``ReportIssued``). Each of these domain events bumps one generation number in the cache
+(api/subscribers.py), right after its change commits, in the process that made it; an answer
+is served only if it was computed in the current generation: answer and generation come back
+in one cache round trip.
 A batch move retires report bodies it can't have changed; that costs one miss per report,
 while one generation keeps a single rule for every answer.
 
@@ -28,13 +30,8 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
-from appraisals.models import Report
 from authplatform.hold import Hold
-from provenance.models import Batch, Deployment
 
 Kind = Literal["verify", "read"]
 
@@ -91,12 +88,7 @@ def _bump() -> None:
             cache.add(GENERATION, time.time_ns(), None)
 
 
-@receiver(post_save, sender=Batch, dispatch_uid="api.report_cache.batch")
-@receiver(post_save, sender=Report, dispatch_uid="api.report_cache.report")
-# A retired deployment (a wiped devnet) moves its batches with a bulk update, no Batch saves.
-@receiver(post_save, sender=Deployment, dispatch_uid="api.report_cache.deployment")
-def _changed(sender: Any, **kwargs: Any) -> None:
-    # Now, and again after commit: a reader between the two computes from the old rows and
-    # stores under the first bump's generation, which the second one retires.
+def answers_retire() -> None:
+    """Retire every answer: something they depend on changed (api/subscribers.py calls it for
+    each report issued, batch moved and deployment retired, right after that commits)."""
     _bump()
-    transaction.on_commit(_bump)

@@ -18,7 +18,7 @@ class Event(models.Model):
 
     name = models.CharField(max_length=80, db_index=True)
     aggregate = models.CharField(max_length=40)
-    aggregate_id = models.CharField(max_length=64)
+    aggregate_id = models.CharField(max_length=100)
     payload = models.JSONField()
     occurred_at = models.DateTimeField(default=timezone.now)
 
@@ -43,7 +43,7 @@ class Delivery(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.CharField(max_length=120)
     # Copied from the event, so "is an earlier one for this aggregate still open?" is one index.
-    aggregate_key = models.CharField(max_length=110)
+    aggregate_key = models.CharField(max_length=150)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

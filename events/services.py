@@ -1,8 +1,10 @@
 """Emitting domain events and delivering them to subscribers.
 
 - `event_emit` writes the event and one pending delivery per subscriber, in the caller's
-  transaction (it refuses to run outside one), and asks for dispatch once that commits: a
-  rolled-back change emits nothing, and a committed one cannot lose its event.
+  transaction (it refuses to run outside one), and delivers it right after that commits, in
+  the same process (`event_dispatch_now`): a rolled-back change emits nothing, a committed one
+  cannot lose its event, and the process that made the change sees its effects at once. What
+  fails then is retried by the sweep (events.tasks.events_dispatch_due, every 15 s).
 - `delivery_run` runs one subscriber's handler in a transaction that also marks the delivery
   delivered: a handler that only writes to the database takes effect exactly once; one that
   reaches outside (a webhook, an email) must be idempotent, as it may run again after a crash.
@@ -20,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from events.models import Delivery, Event
@@ -59,10 +61,21 @@ def event_emit(event: Any) -> Event:
         for s in subscribers_of(event_type.name)
     )
     if deliveries:
-        from events.tasks import event_dispatch
-
-        transaction.on_commit(lambda: event_dispatch.delay(row.pk))
+        transaction.on_commit(lambda: event_dispatch_now(event_id=row.pk))
     return row
+
+
+def event_dispatch_now(*, event_id: int) -> dict[int, str]:
+    """Deliver one event to its subscribers, here and now (right after the emitting
+    transaction commits, in the process that made the change, so that process sees the
+    effects at once). Never raises: what can't be delivered now, the sweep delivers later."""
+    outcomes: dict[int, str] = {}
+    try:
+        for delivery_id in Delivery.objects.filter(event_id=event_id).values_list("pk", flat=True):
+            outcomes[delivery_id] = delivery_run(delivery_id=delivery_id)
+    except DatabaseError as error:
+        logger.warning("event %s: dispatch deferred to the sweep: %s", event_id, error)
+    return outcomes
 
 
 def backoff(attempts: int) -> timedelta:
@@ -103,7 +116,27 @@ def delivery_run(*, delivery_id: int) -> str:
         delivery.delivered_at = timezone.now()
         delivery.last_error = ""
         delivery.save(update_fields=["state", "attempts", "delivered_at", "last_error"])
+    _successor_run(delivery)
     return "delivered"
+
+
+def _successor_run(delivery: Delivery) -> None:
+    """The next event about the same aggregate for the same subscriber may have waited for
+    this one: run it now rather than at the next sweep."""
+    following = (
+        Delivery.objects.filter(
+            subscriber=delivery.subscriber,
+            aggregate_key=delivery.aggregate_key,
+            event_id__gt=delivery.event_id,
+            state=State.PENDING,
+            next_attempt_at__lte=timezone.now(),
+        )
+        .order_by("event_id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if following is not None:
+        delivery_run(delivery_id=following)
 
 
 def _earlier_open(delivery: Delivery) -> bool:

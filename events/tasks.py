@@ -1,5 +1,7 @@
-"""Delivering the outbox: at once after the emitting transaction commits, and a sweep for what
-is due again (retries, deliveries that waited for an earlier one, lost messages)."""
+"""Delivering the outbox in the background: a staff retry, and the sweep for what is due again
+(retries, deliveries that waited for an earlier one, what the emitting process could not
+deliver right after its commit). The first attempt is made by the emitting process itself
+(events.services.event_dispatch_now)."""
 
 from __future__ import annotations
 
@@ -9,21 +11,12 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from events.models import Delivery
 from events.selectors import deliveries_due
 from events.services import delivery_run
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, max_retries=5,
-             soft_time_limit=60, time_limit=90, acks_late=True)  # fmt: skip
-def event_dispatch(event_id: int) -> dict[str, str]:
-    """Deliver one event to each of its subscribers (those that are next in order)."""
-    ids = Delivery.objects.filter(event_id=event_id).values_list("pk", flat=True)
-    return {str(pk): delivery_run(delivery_id=pk) for pk in ids}
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=2, max_retries=5,

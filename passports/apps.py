@@ -4,7 +4,5 @@ from django.apps import AppConfig
 class PassportsConfig(AppConfig):
     name = "passports"
     verbose_name = "Item passports"
-
-    def ready(self) -> None:
-        # A signed report adds an appraisal event to its item's passport.
-        from passports import receivers  # noqa: F401
+    # passports/subscribers.py (found by events.apps.EventsConfig): a signed report and a
+    # dispute's outcome become events on the item's passport.

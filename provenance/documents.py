@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from eth_utils import encode_hex
 
+from events.services import event_emit
 from provenance.canonical import canonical_json
 from provenance.commitments import (
     IDENTITY_FIELDS,
@@ -23,8 +24,8 @@ from provenance.commitments import (
     document_commit,
     salts_new,
 )
+from provenance.events import DocumentRevoked
 from provenance.models import Document
-from provenance.signals import document_revoked
 from provenance.signing import signer_get
 
 # The transaction-level advisory lock that registers revocations one at a time ("revoke").
@@ -110,5 +111,5 @@ def document_revoke(
         known = Document.objects.filter(doc_type=REVOCATION_TYPE, doc_id=body["id"]).exists()
         revocation = document_register(body=body, revokes=document.root)
         if not known:
-            document_revoked.send(sender=Document, revocation=revocation)
+            event_emit(DocumentRevoked(notice_id=revocation.pk, revoked_root=document.root))
     return revocation

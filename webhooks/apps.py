@@ -4,6 +4,5 @@ from django.apps import AppConfig
 class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = "Webhooks"
-
-    def ready(self) -> None:
-        from webhooks import receivers  # noqa: F401  (connects the domain signals)
+    # webhooks/subscribers.py (found by events.apps.EventsConfig) turns domain events into
+    # partners' webhook events.

@@ -1,11 +1,12 @@
-"""Domain events become webhook events for the partner that owns the submission (a dispute's
-for the partners that follow it: who opened it and who holds the report), and a revocation
-(public, in the revocation feed) for every partner that follows them.
+"""Domain events (events/, docs/events.md) become webhook events for the partner that owns the
+submission (a dispute's for the partners that follow it: who opened it and who holds the
+report), and a revocation (public, in the revocation feed) for every partner that follows them.
 
-Each receiver runs inside the transaction that changed the domain (``webhook_emit`` queues the
-deliveries on commit, so a rolled-back change sends nothing). A submission's owner is a
-partner when it is some partner's account; the website's own buyers have no webhooks.
-Status and state changes are seen by comparing with the value the row was loaded with.
+Each subscriber runs once per domain event, in the transaction that records its delivery, so a
+webhook event is stored once (``webhook_emit`` enqueues the sends when that commits). What
+changed comes from the domain event itself (status, state, outcome), not from the row as it is
+by the time the event is delivered. A submission's owner is a partner when it is some
+partner's account; the website's own buyers have no webhooks.
 """
 
 from __future__ import annotations
@@ -13,20 +14,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models.signals import post_init, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
 from api.models import Partner
 from api.serializers.submissions import photo_issues
+from appraisals.events import (
+    DisputeStateChanged,
+    PhotoRejected,
+    ReportIssued,
+    SubmissionStatusChanged,
+)
 from appraisals.models import Dispute, Report, Submission, SubmissionPhoto
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from appraisals.selectors.custody import dispute_follower_ids
-from appraisals.signals import report_issued
+from events.registry import subscriber
 from provenance.bundles import revocation_code
+from provenance.events import BatchStateChanged, DocumentRevoked
 from provenance.models import Batch, Document
 from provenance.selectors import revocation_entries
-from provenance.signals import batch_confirmed, document_revoked
 from webhooks.models import EventType
 from webhooks.services import webhook_broadcast, webhook_emit
 
@@ -54,43 +59,26 @@ def _emit(submission: Submission, event_type: str, data: dict[str, Any]) -> None
         webhook_emit(partner=partner, event_type=event_type, data=data, sandbox=submission.sandbox)
 
 
-def _remember(sender: Any, instance: Any, **kwargs: Any) -> None:
-    # From __dict__: a deferred field must not cost a query per loaded row.
-    values = instance.__dict__
-    instance._webhook_loaded = (values.get("status"), values.get("state"))  # noqa: SLF001
-
-
-post_init.connect(_remember, sender=Submission, dispatch_uid="webhooks.submission_loaded")
-post_init.connect(_remember, sender=Dispute, dispatch_uid="webhooks.dispute_loaded")
-
-
-@receiver(post_save, sender=Submission, dispatch_uid="webhooks.submission_saved")
-def _submission_saved(sender: Any, instance: Submission, created: bool, **kwargs: Any) -> None:
-    previous = None if created else instance._webhook_loaded[0]  # noqa: SLF001
-    if previous == instance.status:
-        return
-    instance._webhook_loaded = (instance.status, None)  # noqa: SLF001
-    if created:
-        return  # the partner made it, and the create call answered with it
+@subscriber(SubmissionStatusChanged, name="webhooks.submission_status_changed")
+def submission_status_changed(event: SubmissionStatusChanged) -> None:
+    submission = Submission.objects.get(pk=event.submission_id)
     _emit(
-        instance,
+        submission,
         EventType.SUBMISSION_STATUS_CHANGED,
-        {"submission": _submission_ref(instance), "status": instance.status,
-         "previous_status": previous},
+        {"submission": _submission_ref(submission), "status": event.status,
+         "previous_status": event.previous_status},
     )  # fmt: skip
 
 
-@receiver(post_save, sender=SubmissionPhoto, dispatch_uid="webhooks.photo_saved")
-def _photo_saved(sender: Any, instance: SubmissionPhoto, **kwargs: Any) -> None:
-    fields = kwargs.get("update_fields")
-    if instance.quality_ok or (fields is not None and "quality_ok" not in fields):
-        return
-    submission = instance.submission
+@subscriber(PhotoRejected, name="webhooks.photo_rejected")
+def photo_rejected(event: PhotoRejected) -> None:
+    photo = SubmissionPhoto.objects.select_related("submission", "slot").get(pk=event.photo_id)
+    submission = photo.submission
     _emit(
         submission,
         EventType.PHOTO_REJECTED,
-        {"submission": _submission_ref(submission), "slot": instance.slot.code,
-         "issues": photo_issues(instance)},
+        {"submission": _submission_ref(submission), "slot": photo.slot.code,
+         "issues": photo_issues(photo)},
     )  # fmt: skip
 
 
@@ -105,8 +93,9 @@ def _report_ref(report: Report) -> dict[str, Any]:
     }
 
 
-@receiver(report_issued, dispatch_uid="webhooks.report_issued")
-def _report_issued(sender: Any, report: Report, **kwargs: Any) -> None:
+@subscriber(ReportIssued, name="webhooks.report_issued")
+def report_issued(event: ReportIssued) -> None:
+    report = Report.objects.select_related("submission", "supersedes").get(pk=event.report_id)
     submission = report.submission
     _emit(
         submission,
@@ -125,10 +114,11 @@ def _report_issued(sender: Any, report: Report, **kwargs: Any) -> None:
         )  # fmt: skip
 
 
-@receiver(document_revoked, dispatch_uid="webhooks.document_revoked")
-def _document_revoked(sender: Any, revocation: Document, **kwargs: Any) -> None:
+@subscriber(DocumentRevoked, name="webhooks.document_revoked")
+def document_revoked(event: DocumentRevoked) -> None:
     """Every partner following ``report.revoked`` hears of a revoked report, with only what
     the public revocation feed shows; the report's own partner gets its richer event above."""
+    revocation = Document.objects.get(pk=event.notice_id)
     revokes = revocation.body.get("revokes") or {}
     if revokes.get("type") != REPORT_DOCUMENT_TYPE:
         return
@@ -155,8 +145,11 @@ def _document_revoked(sender: Any, revocation: Document, **kwargs: Any) -> None:
     )
 
 
-@receiver(batch_confirmed, dispatch_uid="webhooks.batch_confirmed")
-def _batch_confirmed(sender: Any, batch: Batch, **kwargs: Any) -> None:
+@subscriber(BatchStateChanged, name="webhooks.anchor_confirmed")
+def anchor_confirmed(event: BatchStateChanged) -> None:
+    if event.state != Batch.State.CONFIRMED:
+        return
+    batch = Batch.objects.select_related("deployment").get(pk=event.batch_id)
     ids = batch.documents.filter(doc_type=REPORT_DOCUMENT_TYPE).values_list("doc_id", flat=True)
     reports = Report.objects.filter(uid__in=list(ids)).select_related("submission")
     anchor = {
@@ -175,22 +168,19 @@ def _batch_confirmed(sender: Any, batch: Batch, **kwargs: Any) -> None:
         )  # fmt: skip
 
 
-@receiver(post_save, sender=Dispute, dispatch_uid="webhooks.dispute_saved")
-def _dispute_saved(sender: Any, instance: Dispute, created: bool, **kwargs: Any) -> None:
-    previous = None if created else instance._webhook_loaded[1]  # noqa: SLF001
-    if previous == instance.state:
-        return
-    instance._webhook_loaded = (None, instance.state)  # noqa: SLF001
-    report = instance.report
+@subscriber(DisputeStateChanged, name="webhooks.dispute_updated")
+def dispute_updated(event: DisputeStateChanged) -> None:
+    dispute = Dispute.objects.select_related("report__submission").get(pk=event.dispute_id)
+    report = dispute.report
     data = {
-        "dispute": {"id": str(instance.uid), "state": instance.state,
-                    "previous_state": previous, "outcome": instance.outcome or None,
-                    "url": _url("api:dispute", instance.uid)},
+        "dispute": {"id": str(dispute.uid), "state": event.state,
+                    "previous_state": event.previous_state, "outcome": event.outcome or None,
+                    "url": _url("api:dispute", dispute.uid)},
         "report": _report_ref(report),
     }  # fmt: skip
     # Whoever the API shows the dispute to: who opened it and who holds the report now, not
     # the partner that submitted the case once the report has passed on with its item.
-    for user_id in dispute_follower_ids(dispute=instance):
+    for user_id in dispute_follower_ids(dispute=dispute):
         partner = _partner_of(user_id)
         if partner is not None:
             webhook_emit(

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from api import report_cache
 from api.tests.conftest import Api, api_for
 from appraisals.services.reports import report_correct
+from appraisals.tests.reviewing import deliver_events
 from authplatform import hold
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,13 @@ def _warm(api: Api) -> Api:
 
 
 def _correct(report: Any) -> Any:
-    return report_correct(
+    corrected = report_correct(
         report=report,
         changes={"condition": {**report.document["condition"], "grade": "good"}},
         reason="The condition grade was mistyped.",
     )
+    deliver_events()  # as the correction's commit does, in the process that made it
+    return corrected
 
 
 def test_it_costs_one_query_then_none_and_answers_the_same(  # noqa: ANN001

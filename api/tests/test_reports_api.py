@@ -10,6 +10,7 @@ import pytest
 from api.tests.conftest import api_for
 from appraisals.models import Report
 from appraisals.services.disputes import dispute_open
+from appraisals.tests.reviewing import deliver_events
 from passports.models import Item
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,7 @@ def test_a_cached_verification_never_hides_a_correction(partner, report) -> None
         changes={"condition": {**report.document["condition"], "grade": "good"}},
         reason="The condition grade was mistyped.",
     )
+    deliver_events()  # as the correction's commit does, in the process that made it
 
     after = api.get(f"/api/v1/verify/{report.uid}/").json()
     assert after["status"] == "superseded" and after["superseded_by"] == str(corrected.uid)

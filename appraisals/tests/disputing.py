@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from appraisals.models import Dispute, Report
 from appraisals.services.disputes import dispute_triage
+from appraisals.tests.reviewing import deliver_events
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -22,12 +23,15 @@ def dispute_open_through_page(report: Report, user: User) -> Dispute:
         {"reason": "wrong_verdict", "description": WHY},
     )
     assert response.status_code == 302, response.content.decode()
+    deliver_events()
     return Dispute.objects.filter(opened_by=user).latest("opened_at", "id")
 
 
 def dispute_reject(dispute: Dispute) -> Dispute:
     """Staff reject it at triage, with a written reason: it is resolved."""
     staff = UserFactory(email=f"triage-{dispute.pk}@example.com", roles=[Role.STAFF])
-    return dispute_triage(
+    rejected = dispute_triage(
         dispute=dispute, staff=staff, decision="reject", reason="The photos show no such fault."
     )
+    deliver_events()
+    return rejected

@@ -17,6 +17,7 @@ from appraisals.services import reviews as review_services
 from appraisals.services.submissions import submission_details_update, submission_submit
 from appraisals.tasks import submission_check_photos
 from appraisals.tests.factories import draft_for
+from events.tasks import events_dispatch_due
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -90,7 +91,16 @@ def complete_opinion(
 
 def sign(seat: Review, who: User, verdict: str = "authentic", reason: str = "") -> Review:
     complete_opinion(seat, who)
-    return review_services.review_sign(review=seat, expert=who, verdict=verdict, reason=reason)
+    signed = review_services.review_sign(review=seat, expert=who, verdict=verdict, reason=reason)
+    deliver_events()
+    return signed
+
+
+def deliver_events() -> None:
+    """What the commit of a change does next: deliver its domain events to their subscribers
+    (passports, webhooks, caches). A test runs inside one transaction that never commits, so
+    it delivers them itself, through the same sweep the beat runs."""
+    events_dispatch_due()
 
 
 def report_signed_with_serial(

@@ -20,7 +20,7 @@ from appraisals.services.disputes import (
     dispute_triage,
     panel_vote,
 )
-from appraisals.tests.reviewing import case_in_queue, expert, sign
+from appraisals.tests.reviewing import case_in_queue, deliver_events, expert, sign
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -73,6 +73,7 @@ def _panel(dispute: Dispute, verdicts: tuple[str, str, str]) -> None:
         panel_vote(
             dispute=dispute, arbitrator=who, role=role, verdict=verdict, reason="Looked at it."
         )
+    deliver_events()
     dispute.refresh_from_db()
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from appraisals.models import Report
 from appraisals.services.reports import report_correct
-from appraisals.tests.reviewing import expert, report_signed_with_serial
+from appraisals.tests.reviewing import deliver_events, expert, report_signed_with_serial
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -70,6 +70,7 @@ def test_a_correction_is_a_new_event_on_the_same_passport(buyer, catalog) -> Non
     corrected = report_correct(
         report=report, changes={"verdict": {"result": "counterfeit", "reason": "x"}}, reason="y"
     )
+    deliver_events()
 
     item = Item.objects.get()
     assert [e.report for e in item.events.order_by("id")] == [report, corrected]

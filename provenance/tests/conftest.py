@@ -114,7 +114,9 @@ def register_reports(count: int, start: int = 0) -> list[Any]:
 
 
 def settle(w3: Any, ticks: int = 8) -> list[str]:
-    """Tick until nothing moves; the moves, in order."""
+    """Tick until nothing moves; the moves, in order. The domain events of the moves (and of
+    whatever the test did before) are then delivered, as their commits would."""
+    from events.tasks import events_dispatch_due
     from provenance.anchoring import anchor_tick
 
     moves: list[str] = []
@@ -124,6 +126,7 @@ def settle(w3: Any, ticks: int = 8) -> list[str]:
         moves += report.moved
         if not report.moved and report.sealed is None:
             break
+    events_dispatch_due()
     return moves
 
 

@@ -1,4 +1,4 @@
-"""Which domain changes become which webhook events, for whom (webhooks/receivers.py)."""
+"""Which domain changes become which webhook events, for whom (webhooks/subscribers.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from api.models import Partner
 from appraisals.models import Report, Review, Submission
 from appraisals.services.disputes import dispute_open
 from appraisals.services.reports import report_correct
-from appraisals.tests.reviewing import case_in_queue, expert, sign
+from appraisals.tests.reviewing import case_in_queue, deliver_events, expert, sign
 from webhooks.models import EventType, WebhookEvent
 from webhooks.services import endpoint_create
 
@@ -52,6 +52,7 @@ def test_a_partners_case_emits_status_report_and_dispute_events(partner, catalog
         changes={"condition": {**report.document["condition"], "grade": "good"}},
         reason="The grade was mistyped.",
     )
+    deliver_events()
 
     types = _types()
     assert types.count(EventType.SUBMISSION_STATUS_CHANGED) >= 3  # submitted, queued, ...

@@ -12,7 +12,7 @@ import pytest
 from api.models import Partner
 from api.tests.conftest import partner_make
 from appraisals.services.reports import report_correct
-from appraisals.tests.reviewing import report_signed_with_serial
+from appraisals.tests.reviewing import deliver_events, report_signed_with_serial
 from webhooks.models import EventType, WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create
 
@@ -41,6 +41,7 @@ def test_it_tells_every_partner_following_revocations(
         changes={"condition": {**report.document["condition"], "grade": "good"}},
         reason="The grade was mistyped.",
     )
+    deliver_events()
 
     own = WebhookEvent.objects.get(partner=partner, event_type=REVOKED)
     assert own.data["submission"]["reference"] == report.submission.reference
