@@ -5,7 +5,8 @@
 #   make test    install if needed (system packages too), run pytest against a throwaway
 #                PostgreSQL + Redis
 #   make bench   speed figures: AI pre-screen, anchoring, the API and both verifiers (bench/*.py)
-#   make lint    ruff check + ruff format --check, the dependency contracts, mypy
+#   make lint    ruff check + ruff format --check, the dependency contracts, mypy (all non-test
+#                source, with django-stubs)
 #   make lock    regenerate constraints.txt from pyproject.toml
 #   make clean   remove var/ and test artefacts (keeps .venv and node_modules)
 #
@@ -85,6 +86,10 @@ bench: system-test install
 	$(PY) scripts/testenv.py -- $(PY) bench/api.py
 	$(PY) scripts/testenv.py -- $(PY) bench/verifiers.py
 
+# mypy takes its scope and plugins from pyproject.toml ([tool.mypy]). The Django plugin loads
+# authplatform/settings/typecheck.py, which gives base.py a placeholder DATABASE_URL (nothing
+# connects), so plain `mypy` runs anywhere, an editor included, without a database.
+# tests/test_it_type_checks_all_source.py runs it in `make test` and CI too.
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -113,6 +118,6 @@ lock:
 	@echo "constraints.txt regenerated; the next make run/test reinstalls from it."
 
 clean:
-	rm -rf var test-artifacts .pytest_cache .ruff_cache .venv-lock constraints.txt.new
+	rm -rf var test-artifacts .pytest_cache .ruff_cache .mypy_cache .venv-lock constraints.txt.new
 	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
 		-name __pycache__ -type d -exec rm -rf {} +

@@ -65,9 +65,12 @@ def key_forget(hashed: str) -> None:
 def _forget_now_and_after_commit(hashes: list[str]) -> None:
     # Now, and again once the change is committed: a request that read the old row in
     # between must not leave it cached.
-    for hashed in hashes:
-        key_forget(hashed)
-    transaction.on_commit(lambda: [key_forget(hashed) for hashed in hashes])
+    def forget() -> None:
+        for hashed in hashes:
+            key_forget(hashed)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 @receiver(post_save, sender=ApiKey, dispatch_uid="api.key_changed")

@@ -20,7 +20,11 @@ __all__ = ["ErrorSerializer", "api_exception", "error_body", "validation_error_b
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # DRF's metaclass takes declared fields off the class, so this one doesn't hide the
+    # ``fields`` property at run time; the stubs can't express that.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -61,10 +65,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
         code = getattr(exc, "default_code", "error")
         if isinstance(exc, exceptions.APIException) and hasattr(exc.detail, "code"):
-            code = exc.detail.code or code  # type: ignore[union-attr]
+            code = exc.detail.code or code
         response.data = error_body(code, message)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response.data["error"]["retry_after"] = int(exc.wait + 0.999)
+    # DRF sets Throttled.wait in __init__; djangorestframework-stubs leaves the attribute out.
+    wait = exc.wait if isinstance(exc, exceptions.Throttled) else None  # type: ignore[attr-defined]
+    if wait is not None:
+        response.data["error"]["retry_after"] = int(wait + 0.999)
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = "Bearer"
     return response

@@ -5,7 +5,7 @@ leaks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from api.models import ApiKey, Partner
 from appraisals.models import Dispute, Report, Submission
 from appraisals.selectors.custody import disputes_followed_by
+from members.models import User
 
 
 def request_partner(request: Request) -> Partner | None:
@@ -24,10 +25,18 @@ def request_sandbox(request: Request) -> bool:
     return isinstance(request.auth, ApiKey) and request.auth.sandbox
 
 
-def request_owner(request: Request) -> Any:
+def request_user(request: Request) -> User:
+    """The member the request acts as: the key's partner account, or the signed-in user.
+
+    HasScope, every view's permission, lets no anonymous request through.
+    """
+    return cast(User, request.user)
+
+
+def request_owner(request: Request) -> User:
     """Whose submissions the request acts on: the key's partner account, or the user."""
     partner = request_partner(request)
-    return partner.account if partner is not None else request.user
+    return partner.account if partner is not None else request_user(request)
 
 
 def submissions_visible(*, request: Request) -> QuerySet[Submission]:

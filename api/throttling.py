@@ -26,7 +26,8 @@ class RequestRateThrottle(SimpleRateThrottle):
                 return True
             self.num_requests, self.duration = per_minute, 60
         else:
-            self.num_requests, self.duration = self.parse_rate(self.get_rate())
+            # (None, None) without a rate, as in DRF's own __init__; the stubs say int.
+            self.num_requests, self.duration = self.parse_rate(self.get_rate())  # type: ignore[assignment]
         return super().allow_request(request, view)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:

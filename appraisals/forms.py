@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 
 from appraisals.models import (
     Brand,
     Category,
     ConditionGrade,
+    Feature,
     FindingResult,
     ProductModel,
     SubmissionPhoto,
@@ -36,7 +38,9 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         category = self.chosen("category", Category)
         brand = self.chosen("brand", Brand)
-        self.fields["brand"].queryset = (
+        # self.fields holds Field; these two are the ModelChoiceFields declared above.
+        brands = cast("forms.ModelChoiceField[Brand]", self.fields["brand"])
+        brands.queryset = (
             Brand.objects.filter(categories=category) if category else Brand.objects.all()
         )
         models = ProductModel.objects.select_related("brand")
@@ -44,7 +48,7 @@ class ItemForm(forms.Form):
             models = models.filter(category=category, brand=brand)
         else:
             models = models.none()
-        self.fields["product_model"].queryset = models
+        cast("forms.ModelChoiceField[ProductModel]", self.fields["product_model"]).queryset = models
 
     def chosen(self, name: str, model: type[Category] | type[Brand]) -> Any:
         raw = self.data.get(name) if self.is_bound else self.initial.get(name)
@@ -103,6 +107,13 @@ class DetailsForm(forms.Form):
 # --- The expert's case page (admin) ---------------------------------------------------------
 
 
+class PhotoChoiceField(forms.ModelChoiceField):  # Django's class takes no [SubmissionPhoto]
+    """A photo of the case, named by its slot."""
+
+    def label_from_instance(self, obj: SubmissionPhoto) -> str:
+        return obj.slot.name
+
+
 class FindingForm(forms.Form):
     """One feature's finding; the form's prefix is the feature code."""
 
@@ -110,7 +121,7 @@ class FindingForm(forms.Form):
         choices=FindingResult.choices, widget=forms.RadioSelect, required=False
     )
     reason = forms.CharField(max_length=300, required=False)
-    photo = forms.ModelChoiceField(
+    photo = PhotoChoiceField(
         queryset=SubmissionPhoto.objects.none(), required=False, empty_label="(no photo)"
     )
     region_x = forms.FloatField(required=False, min_value=0, max_value=1)
@@ -118,10 +129,13 @@ class FindingForm(forms.Form):
     region_w = forms.FloatField(required=False, min_value=0, max_value=1)
     region_h = forms.FloatField(required=False, min_value=0, max_value=1)
 
-    def __init__(self, *args: Any, photos: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, feature: Feature, photos: QuerySet[SubmissionPhoto], **kwargs: Any
+    ) -> None:
+        kwargs["prefix"] = feature.value
         super().__init__(*args, **kwargs)
-        self.fields["photo"].queryset = photos
-        self.fields["photo"].label_from_instance = lambda photo: photo.slot.name
+        self.feature = feature
+        cast(PhotoChoiceField, self.fields["photo"]).queryset = photos
 
     @property
     def filled(self) -> bool:
@@ -158,4 +172,4 @@ class PhotoRequestForm(forms.Form):
 
     def __init__(self, *args: Any, slot_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slots"].choices = slot_choices
+        cast(forms.MultipleChoiceField, self.fields["slots"]).choices = slot_choices

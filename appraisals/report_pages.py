@@ -95,8 +95,8 @@ def report_radar(document: dict[str, Any]) -> str:
 
 
 def _photo_data_uri(photo: SubmissionPhoto) -> str:
-    with photo.image.open("rb") as handle, Image.open(handle) as image:
-        image = image.convert("RGB")
+    with photo.image.open("rb") as handle, Image.open(handle) as original:
+        image = original.convert("RGB")
         image.thumbnail((PDF_PHOTO_SIDE, PDF_PHOTO_SIDE))
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=82)

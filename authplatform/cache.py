@@ -8,12 +8,17 @@ pool, so one per pool is enough.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends import redis as django_redis
 
 
 class _ReusingClient(django_redis.RedisCacheClient):
+    # Django's private members used below; django-stubs types only the public ones.
+    _client: Callable[..., Any]  # the redis.Redis class
+    _get_connection_pool: Callable[[bool], Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}

@@ -560,8 +560,8 @@ def _log_findings(logs: dict[str, Path]) -> tuple[int, list[str]]:
     for line in logs["web"].read_text(errors="replace").splitlines():
         found = ACCESS.search(line)
         if found and found["status"].startswith("5"):
-            path = UUID.sub("[id]", found["path"].split("?")[0])
-            server_errors[f"{found['status']} {found['method']} {path}"] += 1
+            route = UUID.sub("[id]", found["path"].split("?")[0])
+            server_errors[f"{found['status']} {found['method']} {route}"] += 1
     lines = [f"  {count:>5} x {what}" for what, count in server_errors.most_common(10)]
     for name, path in logs.items():
         text = path.read_text(errors="replace").splitlines()
@@ -652,7 +652,11 @@ def _cases(load_start: datetime, load_end: datetime) -> Cases:
         document = documents.get(str(report.uid)) if report else None
         if document and document.batch and document.batch.confirmed_at:
             anchored[case.pk] = document.batch.confirmed_at
-    total = [(anchored[c.pk] - c.submitted_at).total_seconds() for c in in_load if c.pk in anchored]
+    total = [
+        (anchored[c.pk] - c.submitted_at).total_seconds()
+        for c in in_load
+        if c.pk in anchored and c.submitted_at  # (every case in_load was submitted)
+    ]
 
     def stage(cases_: list[Any], begin: Any, end: Any) -> list[float]:
         values = []

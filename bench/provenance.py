@@ -90,6 +90,7 @@ def main() -> None:
                 tx = AnchorTransaction.objects.get(
                     batch=batch, state=AnchorTransaction.State.INCLUDED
                 )
+                assert tx.gas_used is not None  # set when the transaction is included
                 print(f"{size:>6} {tx.gas_used:>10} {tx.gas_used / size:>9.1f} "
                       f"{registered:>11.2f} {sealed:>7.3f}")  # fmt: skip
             print("  (one transaction per report would cost about 46,000 gas per document)\n")
@@ -124,10 +125,10 @@ def main() -> None:
             latencies = []
             for n in range(10):
                 started = time.perf_counter()
-                registered = document_register(body=_body(n))
+                fresh = document_register(body=_body(n))
                 settle(w3)
-                registered.refresh_from_db()
-                assert registered.batch and registered.batch.state == Batch.State.CONFIRMED
+                fresh.refresh_from_db()
+                assert fresh.batch and fresh.batch.state == Batch.State.CONFIRMED
                 latencies.append(time.perf_counter() - started)
             print("document registered -> batch confirmed (ticks back to back, 10 runs)")
             print(f"  p50 {statistics.median(latencies) * 1000:.0f} ms   "

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
 from members.forms import LoginForm, SignupForm
+from members.http import AuthenticatedHttpRequest
 from members.selectors import notification_list
 from members.services import (
     Lockout,
@@ -54,10 +58,11 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        if form.lockout is not None:
-            return lockout_respond(response, form.lockout)
+        lockout = cast(LoginForm, form).lockout  # the authentication_form above
+        if lockout is not None:
+            return lockout_respond(response, lockout)
         response.status_code = 400
         return response
 
@@ -88,7 +93,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("members:notifications")

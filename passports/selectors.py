@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -35,7 +36,7 @@ def item_get_current(*, token: str) -> Item:
     return item
 
 
-def item_get_for_owner(*, uid: object, owner: User) -> Item:
+def item_get_for_owner(*, uid: UUID | str, owner: User) -> Item:
     try:
         item = Item.objects.select_related("category", "brand").get(uid=uid)
     except (Item.DoesNotExist, ValueError) as error:

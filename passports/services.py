@@ -274,7 +274,7 @@ def passport_record_dispute(*, dispute: Dispute) -> PassportEvent | None:
             "outcome": dispute.outcome,
             "report": str(dispute.report.uid),
         }
-        if dispute.corrected_report_id:
+        if dispute.corrected_report is not None:
             details["corrected_report"] = str(dispute.corrected_report.uid)
         return _event_record(
             item=item,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from appraisals import permissions
 from appraisals.report_pages import qr_svg
 from authplatform.errors import error_messages
+from members.http import AuthenticatedHttpRequest
 from passports import selectors, services
 from passports.forms import LinkForm, ServiceForm, TransferForm
 from passports.models import Item
@@ -30,7 +31,7 @@ def _qr_svg(request: HttpRequest, item: Item) -> str:
 @require_GET
 def passport_public(request: HttpRequest, token: str) -> HttpResponse:
     item = selectors.item_get_public(token=token)
-    if item.merged_into_id is not None:
+    if item.merged_into is not None:
         return redirect("passports:public", token=item.merged_into.public_token)
     return render(
         request,
@@ -47,13 +48,13 @@ def passport_public(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def passports_mine(request: HttpRequest) -> HttpResponse:
+def passports_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "passports/mine.html", {"items": selectors.items_of(owner=request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def passport_owner(request: HttpRequest, uid: Any) -> HttpResponse:
+def passport_owner(request: AuthenticatedHttpRequest, uid: Any) -> HttpResponse:
     item = selectors.item_get_for_owner(uid=uid, owner=request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     form = TransferForm(request.POST if action == "transfer" else None)
@@ -95,7 +96,7 @@ def passport_owner(request: HttpRequest, uid: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def passport_transfer(request: HttpRequest, token: str) -> HttpResponse:
+def passport_transfer(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     transfer = selectors.transfer_get(token=token, user=request.user)
     errors: list[str] = []
     if request.method == "POST":
@@ -120,7 +121,7 @@ def passport_transfer(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def passport_service(request: HttpRequest, token: str) -> HttpResponse:
+def passport_service(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if not request.user.has_perm("passports.record_service"):
         raise PermissionDenied("Only staff and partners may add service or repair records.")
     item = selectors.item_get_public(token=token)
@@ -149,7 +150,7 @@ def passport_service(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def passport_link(request: HttpRequest, token: str) -> HttpResponse:
+def passport_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Experts: this serial-less item is the item of another passport (given by its link)."""
     if not request.user.has_perm(permissions.REVIEW):
         raise PermissionDenied("Only experts can link an item to a passport.")

@@ -28,22 +28,26 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from eth_typing import HexStr
 from eth_utils import decode_hex, encode_hex, to_checksum_address
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import TransactionNotFound, Web3Exception, Web3RPCError
+from web3.types import Wei
 
+from events.services import event_emit
 from provenance.chain import web3_get
 from provenance.commitments import batch_leaf
 from provenance.contracts import artifact_load
+from provenance.events import BatchStateChanged, DeploymentRetired
 from provenance.keys import TransactionSigner, anchor_signer_get
 from provenance.merkle import MerkleTree
 from provenance.models import AnchorTransaction, Batch, Deployment, Document, SenderNonce
-from provenance.signals import batch_confirmed
 from provenance.signing_keys import MAX_KEY_CHANGES, batch_key_changes, signing_keys_sync
 
 logger = logging.getLogger(__name__)
@@ -97,7 +101,9 @@ def contract_deploy(*, w3: Web3, signer: TransactionSigner | None = None) -> Dep
     if settings.ANCHOR_DEVNET_FUNDING and w3.eth.get_balance(signer.address) < 10**18:
         funder = w3.eth.accounts[0]
         w3.eth.wait_for_transaction_receipt(
-            w3.eth.send_transaction({"from": funder, "to": signer.address, "value": 100 * 10**18})
+            w3.eth.send_transaction(
+                {"from": funder, "to": signer.address, "value": Wei(100 * 10**18)}
+            )
         )
     nonce = w3.eth.get_transaction_count(signer.address, "latest")
     max_fee, priority = _fees(w3)
@@ -113,13 +119,13 @@ def contract_deploy(*, w3: Web3, signer: TransactionSigner | None = None) -> Dep
         }
     )
     receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(raw), timeout=120)
-    if receipt.status != 1 or not receipt.contractAddress:
-        raise RuntimeError(f"The deployment transaction failed: {receipt.transactionHash!r}")
+    if receipt["status"] != 1 or not receipt["contractAddress"]:
+        raise RuntimeError(f"The deployment transaction failed: {receipt['transactionHash']!r}")
     with transaction.atomic():
         deployment = Deployment.objects.create(
             chain_id=chain_id,
-            address=receipt.contractAddress,
-            block_number=receipt.blockNumber,
+            address=receipt["contractAddress"],
+            block_number=receipt["blockNumber"],
             deployer=signer.address,
             source_sha256=artifact_load()["source_sha256"],
         )
@@ -164,7 +170,9 @@ def batch_seal(*, deployment: Deployment, force: bool = False) -> Batch | None:
         due = len(waiting) >= limit or age.total_seconds() >= settings.ANCHOR_BATCH_MAX_WAIT_SECONDS
         if not (due or force):
             return None
-        documents, revokes, signers = [], [], set()
+        documents: list[Document] = []
+        revokes: list[str] = []
+        signers: set[str] = set()
         for document in waiting:
             if document.revokes:
                 if len(revokes) == MAX_REVOCATIONS_PER_BATCH:
@@ -197,6 +205,7 @@ def batch_seal(*, deployment: Deployment, force: bool = False) -> Batch | None:
             document.leaf_index = index
             document.batch_proof = [encode_hex(node) for node in tree.proof(index)]
         Document.objects.bulk_update(documents, ["batch", "leaf_index", "batch_proof"])
+        event_emit(BatchStateChanged(batch_id=batch.pk, state=batch.state, previous_state=""))
     logger.info("sealed batch %s with %s documents", batch.seq, batch.size)
     return batch
 
@@ -286,10 +295,15 @@ def _latest_tx(batch: Batch) -> AnchorTransaction | None:
 
 
 def _save(batch: Batch, state: str, **fields: Any) -> None:
+    """Save the batch's move, with its event when the state changes (one transaction)."""
+    previous = batch.state
     batch.state = state
     for name, value in fields.items():
         setattr(batch, name, value)
-    batch.save(update_fields=["state", "updated_at", *fields])
+    with transaction.atomic():
+        batch.save(update_fields=["state", "updated_at", *fields])
+        if state != previous:
+            event_emit(BatchStateChanged(batch_id=batch.pk, state=state, previous_state=previous))
 
 
 def _sign(
@@ -366,7 +380,7 @@ def _broadcast(w3: Web3, batch: Batch, tx: AnchorTransaction | None) -> None:
         _save(batch, State.SEALED)
         return
     try:
-        w3.eth.send_raw_transaction(tx.raw)
+        w3.eth.send_raw_transaction(HexStr(tx.raw))
     except Web3RPCError as error:
         message = str(error)
         if _KNOWN.search(message):
@@ -393,7 +407,7 @@ def _broadcast(w3: Web3, batch: Batch, tx: AnchorTransaction | None) -> None:
 
 def _receipt(w3: Web3, tx_hash: str) -> Any | None:
     try:
-        return w3.eth.get_transaction_receipt(tx_hash)
+        return w3.eth.get_transaction_receipt(HexStr(tx_hash))
     except TransactionNotFound:
         return None
 
@@ -413,7 +427,8 @@ def _settle_from_receipts(w3: Web3, batch: Batch) -> bool:
         # The block as the canonical chain has it now (a receipt can name a block that a
         # reorg has since replaced); the transaction must be in it.
         block = w3.eth.get_block(receipt.blockNumber)
-        if tx.tx_hash not in {Web3.to_hex(h) for h in block.transactions}:
+        hashes = cast("list[HexBytes]", block["transactions"])  # not full_transactions: hashes
+        if tx.tx_hash not in {Web3.to_hex(h) for h in hashes}:
             continue
         tx.state = TxState.INCLUDED
         tx.gas_used = receipt.gasUsed
@@ -425,8 +440,8 @@ def _settle_from_receipts(w3: Web3, batch: Batch) -> bool:
             batch,
             State.INCLUDED,
             block_number=receipt.blockNumber,
-            block_hash=encode_hex(bytes(block.hash)),
-            anchored_at=datetime.fromtimestamp(block.timestamp, tz=UTC),
+            block_hash=encode_hex(bytes(block["hash"])),
+            anchored_at=datetime.fromtimestamp(block["timestamp"], tz=UTC),
             last_error="",
         )
         return True
@@ -444,7 +459,7 @@ def _follow(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
         _save(batch, State.SEALED)
         return
     try:
-        w3.eth.get_transaction(latest.tx_hash)
+        w3.eth.get_transaction(HexStr(latest.tx_hash))
     except TransactionNotFound:
         logger.info("batch %s: the node forgot %s; sending it again", batch.seq, latest.tx_hash)
         _broadcast(w3, batch, latest)
@@ -483,7 +498,7 @@ def _watch_all(w3: Web3, batches: list[Batch], head: int) -> None:
 def _still_canonical(w3: Web3, batch: Batch) -> bool:
     """Is the batch's block still the canonical one at its height? If not, mark it reorged."""
     canonical = w3.eth.get_block(batch.block_number) if batch.block_number is not None else None
-    if canonical is not None and encode_hex(bytes(canonical.hash)) == batch.block_hash:
+    if canonical is not None and encode_hex(bytes(canonical["hash"])) == batch.block_hash:
         return True
     logger.warning("batch %s: block %s is no longer canonical", batch.seq, batch.block_number)
     batch.transactions.filter(state=TxState.INCLUDED).update(state=TxState.BROADCAST)
@@ -501,10 +516,10 @@ def _still_canonical(w3: Web3, batch: Batch) -> bool:
 def _confirm_if_deep(batch: Batch, head: int) -> None:
     if (
         batch.state == State.INCLUDED
+        and batch.block_number is not None  # (an included batch has its block)
         and head - batch.block_number + 1 >= settings.ANCHOR_CONFIRMATIONS
     ):
         _save(batch, State.CONFIRMED, confirmed_at=timezone.now())
-        batch_confirmed.send(sender=Batch, batch=batch)
 
 
 def _reanchor(w3: Web3, signer: TransactionSigner, batch: Batch) -> None:
@@ -532,6 +547,7 @@ def deployment_retire(deployment: Deployment) -> None:
         )
         batches.update(state=State.ABANDONED)
         SenderNonce.objects.filter(chain_id=deployment.chain_id).delete()
+        event_emit(DeploymentRetired(deployment_id=deployment.pk))
 
 
 def _contract_outdated(w3: Web3, deployment: Deployment, signer: TransactionSigner) -> Deployment:

@@ -20,13 +20,14 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
 
 from provenance.signing import SigningError, account_from_key
 
 
 class TransactionSigner(Protocol):
     @property
-    def address(self) -> str: ...
+    def address(self) -> ChecksumAddress: ...
 
     def sign_transaction(self, transaction: dict[str, Any]) -> bytes: ...
 
@@ -39,7 +40,7 @@ class LocalKeySigner:
         return f"LocalKeySigner({self.address})"
 
     @property
-    def address(self) -> str:
+    def address(self) -> ChecksumAddress:
         return self._account.address
 
     def sign_transaction(self, transaction: dict[str, Any]) -> bytes:

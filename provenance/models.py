@@ -8,13 +8,20 @@ See docs/provenance.md for the states and why each is stored.
 from __future__ import annotations
 
 import uuid
+from typing import TypedDict
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+
+class _DecimalDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
 # Ethereum quantities (wei, gas prices) can exceed 64 bits.
-WEI = {"max_digits": 78, "decimal_places": 0}
+WEI: _DecimalDigits = {"max_digits": 78, "decimal_places": 0}
 
 
 class Deployment(models.Model):

@@ -67,7 +67,7 @@ def _confirmed(document: Document) -> bool:
 
 def _included_tx_hashes(documents: Sequence[Document]) -> dict[int, str]:
     """Batch id -> the hash of the transaction that anchored it (one query, or none)."""
-    batch_ids = {d.batch_id for d in documents if _confirmed(d)}
+    batch_ids = {d.batch_id for d in documents if d.batch_id is not None and _confirmed(d)}
     if not batch_ids:
         return {}
     return dict(
@@ -262,7 +262,7 @@ def revocations_latest(*, limit: int) -> list[Document]:
     return list(_revocation_notices().order_by("-pk")[:limit])
 
 
-def _verify_ref(document: Document | None, doc_type: str, doc_id: Any) -> dict[str, Any]:
+def _verify_ref(document: Document | None, doc_type: str | None, doc_id: Any) -> dict[str, Any]:
     uid = str(document.uid) if document is not None else None
     return {
         "type": doc_type,
@@ -290,11 +290,14 @@ def revocation_entries(notices: Sequence[Document]) -> list[dict[str, Any]]:
             )
     related = Document.objects.filter(wanted).only("uid", "doc_type", "doc_id", "root")
     by_root = {document.root: document for document in related}
-    by_id = {(document.doc_type, document.doc_id): document for document in by_root.values()}
+    # Looked up by a notice's own reference, whose type may be missing.
+    by_id: dict[tuple[str | None, str], Document] = {
+        (document.doc_type, document.doc_id): document for document in by_root.values()
+    }
     tx_hashes = _included_tx_hashes(notices)
     entries = []
     for notice in notices:
-        revokes = notice.body.get("revokes") or {}
+        revokes: dict[str, Any] = notice.body.get("revokes") or {}
         superseded_by = notice.body.get("superseded_by")
         doc_type = revokes.get("type")
         anchor = anchor_of(notice, tx_hashes=tx_hashes)

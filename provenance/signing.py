@@ -112,8 +112,11 @@ def _signer_cached(private_key_hex: str) -> Signer:
     return signer_from_key(private_key_hex)
 
 
-def signature_recover(*, document: Mapping[str, Any], signature: str) -> str:
-    """The checksummed address that made ``signature`` over ``document``."""
+def signature_recover(*, document: Mapping[str, Any], signature: object) -> str:
+    """The checksummed address that made ``signature`` over ``document``.
+
+    ``signature`` is taken as received: anything but 0x-prefixed hex of 65 bytes raises
+    SigningError."""
     return _recover(_message(document_sha256(document)), signature)
 
 

@@ -123,6 +123,8 @@ def verify_page(request: HttpRequest, uid: Any) -> HttpResponse:
             "successor": document_successor(document),
             "rpc_url": settings.ETH_PUBLIC_RPC_URL,
             "issuer_url": WELL_KNOWN_PATH,
+            # What a stranger's verifier fetches and pins on first use (--issuer URL).
+            "issuer_site": settings.SITE_URL.rstrip("/"),
         },
     )
 

@@ -173,9 +173,8 @@ class Supervisor:
         lived = now - unit.started_at
         if unit.oneshot:
             unit.done = True
-            outcome = (
-                "finished" if unit.proc.returncode == 0 else f"failed: {unit.exit_description()}"
-            )
+            finished = unit.proc is not None and unit.proc.returncode == 0
+            outcome = "finished" if finished else f"failed: {unit.exit_description()}"
             log(f"{unit.name} {outcome} after {lived:.0f} s")
             return
         unit.quick_deaths = unit.quick_deaths + 1 if lived < QUICK_SECONDS else 1
@@ -206,19 +205,22 @@ class Supervisor:
     # -- stopping -------------------------------------------------------------------------
     def stop_all(self) -> None:
         self.stopping = True
-        processes = [u for u in self.units if u.service is None and u.proc is not None]
-        for unit in processes:
-            if unit.proc.poll() is None:
-                _signal_group(unit.proc.pid, signal.SIGTERM)
+        processes = [
+            (u.name, u.proc) for u in self.units if u.service is None and u.proc is not None
+        ]
+        for _, proc in processes:
+            if proc.poll() is None:
+                _signal_group(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_SECONDS
-        for unit in processes:
+        for name, proc in processes:
             try:
-                unit.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                log(f"{unit.name} ignored SIGTERM for {STOP_SECONDS:.0f} s; killing it")
-            _kill_group(unit.proc.pid)
-        for unit in reversed([u for u in self.units if u.service is not None]):
-            log(f"{unit.name}: {unit.service.stop()}")
+                log(f"{name} ignored SIGTERM for {STOP_SECONDS:.0f} s; killing it")
+            _kill_group(proc.pid)
+        servers = [(u.name, u.service) for u in self.units if u.service is not None]
+        for name, service in reversed(servers):
+            log(f"{name}: {service.stop()}")
 
 
 def _signal_group(pid: int, signum: int) -> None:
@@ -283,9 +285,9 @@ def main(argv: list[str]) -> int:
     try:
         for service in servers:
             service.check()
-        for unit in units[: len(servers)]:
+        for unit, service in zip(units[: len(servers)], servers, strict=True):
             supervisor.start(unit)
-            env.update(unit.service.env())
+            env.update(service.env())
         for key in ("DATABASE_URL", "REDIS_URL"):
             log(f"{key}={env[key]}")
         run_setup(args.setup, env)

@@ -211,7 +211,7 @@ class PostgresService(Service):
                     **self.run_as,
                 )
             self.pid = self.proc.pid
-            if self._wait_ready():
+            if self._wait_ready(self.proc):
                 return
             self.proc.wait()
             self.pid = None
@@ -257,12 +257,12 @@ class PostgresService(Service):
                 "stopping it")  # fmt: skip
             stop_pid(pid, signal.SIGINT)
 
-    def _wait_ready(self) -> bool:
+    def _wait_ready(self, proc: subprocess.Popen) -> bool:
         """Wait until postmaster.pid says "ready" (PostgreSQL 10+) for our PID."""
         pidfile = os.path.join(self.datadir, "postmaster.pid")
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
+            if proc.poll() is not None:
                 return False
             try:
                 with open(pidfile) as handle:

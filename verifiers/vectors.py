@@ -180,7 +180,7 @@ def _signatures(root: bytes) -> list[dict[str, Any]]:
         ("s not below n is rejected", r + SECP256K1_N.to_bytes(32, "big") + bytes([v])),
         ("64 bytes are rejected", signature[:64]),
     ]
-    rows = [{"name": name, "signature": _hex(raw)} for name, raw in cases]
+    rows: list[dict[str, Any]] = [{"name": name, "signature": _hex(raw)} for name, raw in cases]
     rows.append({"name": "upper-case hex", "signature": "0x" + signature.hex().upper()})
     rows.append({"name": "no 0x is rejected", "signature": signature.hex()})
     for row in rows:

@@ -47,7 +47,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 
 class WebhookAttemptInline(admin.TabularInline):
     model = WebhookAttempt
-    fields = ["number", "started_at", "status_code", "latency_ms", "response_excerpt", "error"]
+    fields = ("number", "started_at", "status_code", "latency_ms", "response_excerpt", "error")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -3,7 +3,8 @@ recent deliveries. A key's endpoints are its partner's of the key's mode (sandbo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -12,10 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
+
 from api.authentication import HasScope
 from api.errors import ErrorSerializer
 from api.models import ApiKey, Partner, Scope
-from api.selectors import request_partner, request_sandbox
+from api.selectors import request_partner, request_sandbox, request_user
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.selectors import endpoint_deliveries, endpoint_of_get, endpoints_of
 from webhooks.serializers import (
@@ -37,7 +41,7 @@ from webhooks.services import (
 
 def _partner_and_mode(request: Request) -> tuple[Partner, bool]:
     """The partner and mode a request acts for: the key's, or a partner account's (live)."""
-    partner = request_partner(request) or request.user.partner
+    partner = request_partner(request) or request_user(request).partner
     return partner, request_sandbox(request)
 
 
@@ -50,7 +54,7 @@ class IsPartner(permissions.BasePermission):
 
 class PartnerView:
     required_scope = Scope.WEBHOOKS
-    permission_classes = [HasScope, IsPartner]
+    permission_classes: Sequence[_PermissionClass] = [HasScope, IsPartner]
 
     def endpoint(self, request: Request, uid: Any) -> WebhookEndpoint:
         partner, sandbox = _partner_and_mode(request)

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from appraisals.models import Brand, Category
 from passports.models import Item, PassportEvent
 from passports.selectors import passport_events
 
@@ -14,7 +15,8 @@ from passports.selectors import passport_events
 class PassportEventSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="event.uid")
     kind = serializers.CharField(source="event.kind")
-    label = serializers.CharField(source="event.get_kind_display")
+    # A declared field, not Field.label: DRF's metaclass takes it off the class.
+    label = serializers.CharField(source="event.get_kind_display")  # type: ignore[assignment]
     summary = serializers.CharField(source="event.summary")
     occurred_at = serializers.DateTimeField(source="event.occurred_at")
     anchored = serializers.SerializerMethodField()
@@ -28,8 +30,12 @@ class PassportSerializer(serializers.ModelSerializer):
     """The public passport: the item and its history, never the owner."""
 
     token = serializers.CharField(source="public_token")
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    brand: serializers.SlugRelatedField[Brand] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     serial = serializers.CharField(source="serial_masked")
     stolen = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()

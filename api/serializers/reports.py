@@ -20,7 +20,9 @@ class ReportSerializer(serializers.ModelSerializer):
     submission = serializers.UUIDField(source="submission.uid")
     sandbox = serializers.BooleanField(source="submission.sandbox")
     # Null for a first version; allow_null puts that in the schema.
-    supersedes = serializers.SlugRelatedField(slug_field="uid", read_only=True, allow_null=True)
+    supersedes: serializers.SlugRelatedField[Report] = serializers.SlugRelatedField(
+        slug_field="uid", read_only=True, allow_null=True
+    )
     superseded_by = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
     document = serializers.SerializerMethodField()
@@ -113,7 +115,7 @@ class DisputeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid")
     report = serializers.UUIDField(source="report.uid")
     # Null until a resolution corrects the report; allow_null puts that in the schema.
-    corrected_report = serializers.SlugRelatedField(
+    corrected_report: serializers.SlugRelatedField[Report] = serializers.SlugRelatedField(
         slug_field="uid", read_only=True, allow_null=True
     )
 

@@ -148,7 +148,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display")
+    # A declared field, not Field.label: DRF's metaclass takes it off the class.
+    label = serializers.CharField(source="get_kind_display")  # type: ignore[assignment]
     message = serializers.CharField(source="message_display")
 
     class Meta:
@@ -165,7 +166,11 @@ class BulkRequestSerializer(serializers.Serializer):
 class BulkItemErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # DRF's metaclass takes declared fields off the class, so this one doesn't hide the
+    # ``fields`` property at run time; the stubs can't express that.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class BulkResultSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
 from api.models import Scope
-from api.selectors import dispute_visible_get, disputes_visible, request_sandbox
+from api.selectors import dispute_visible_get, disputes_visible, request_sandbox, request_user
 from api.serializers.passports import PassportSerializer, ServiceEventSerializer
 from api.serializers.reports import DisputeSerializer
 from appraisals.models import Dispute
@@ -46,7 +46,7 @@ class PassportServiceEvent(APIView):
         item = item_get_current(token=token)
         body = ServiceEventSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        service_record(item=item, actor=request.user, **body.validated_data)
+        service_record(item=item, actor=request_user(request), **body.validated_data)
         item.refresh_from_db()
         return Response(PassportSerializer(item).data, status=status.HTTP_201_CREATED)
 

@@ -4,7 +4,8 @@ checks apply."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import django_filters
 from django.conf import settings
@@ -147,7 +148,8 @@ class PhotoPut(APIView):
     def put(self, request: Request, uid: str, slot: str) -> Response:
         submission = submission_visible_get(request=request, uid=uid)
         photo_slot = submission_slot_get(submission=submission, slot_code=slot)
-        upload = request.data.get("image")
+        # MultiPartParser, this view's only parser, gives a QueryDict.
+        upload = cast("Mapping[str, Any]", request.data).get("image")
         if upload is None or not hasattr(upload, "read"):
             raise exceptions.ValidationError({"image": ["Send the photo as the field 'image'."]})
         if upload.size > settings.PHOTO_MAX_BYTES:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -24,6 +24,8 @@ from appraisals.models import Compensation, Dispute, DisputeEvidence, PanelVote,
 from appraisals.services import disputes as services
 from authplatform.errors import error_messages
 from authplatform.jsondepth import json_depth_check
+from members.http import AuthenticatedHttpRequest
+from members.models import User
 from provenance.admin import ReadOnly
 
 TRIAGE = permissions.TRIAGE_DISPUTE
@@ -96,7 +98,7 @@ class DisputeAdmin(ReadOnly):
                                str(-left).split(".")[0])  # fmt: skip
         return str(left).split(".")[0]
 
-    def get_urls(self) -> list[URLPattern | URLResolver]:
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path(
@@ -120,7 +122,8 @@ class DisputeAdmin(ReadOnly):
             "report__submission__brand", "report__submission__category"
         ),
                                     pk=object_id)  # fmt: skip
-        user = request.user
+        # An override keeps ModelAdmin's signature; admin_view let only a signed-in member in.
+        user = cast(User, request.user)
         triage = TriageForm(request.POST if "triage" in request.POST else None)
         vote = VoteForm(request.POST if "vote" in request.POST else None)
         errors: list[str] = []
@@ -159,8 +162,8 @@ class DisputeAdmin(ReadOnly):
                                 status=400 if errors else 200)  # fmt: skip
 
     def evidence_file(
-        self, request: HttpRequest, dispute_id: int, evidence_id: int
-    ) -> HttpResponse:
+        self, request: AuthenticatedHttpRequest, dispute_id: int, evidence_id: int
+    ) -> FileResponse:
         evidence = get_object_or_404(DisputeEvidence, pk=evidence_id, dispute_id=dispute_id)
         if not (
             self._may_see(request)

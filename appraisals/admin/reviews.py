@@ -6,7 +6,9 @@ see it; every write goes through ``appraisals.services.reviews``.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -14,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from appraisals.admin.submissions import prescreen_evidence_context
@@ -29,10 +31,42 @@ from appraisals.selectors.reviews import (
 from appraisals.services import reviews as review_services
 from appraisals.services.reviews import REVIEW_PERMISSION, SENIOR_PERMISSION
 from authplatform.errors import error_messages
+from members.http import AuthenticatedHttpRequest
+from members.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from appraisals.selectors.reviews import QueueAnnotations
 
 
 def _is_expert(request: HttpRequest) -> bool:
     return bool(request.user.is_active and request.user.has_perm(REVIEW_PERMISSION))
+
+
+@dataclass(frozen=True)
+class _QueueRow:
+    """A seat of the queue as the queue page shows it."""
+
+    seat: WithAnnotations[Review, QueueAnnotations]
+    time_left: timedelta | None
+    overdue: bool
+    claim_live: bool
+    mine: bool
+
+    @classmethod
+    def of(
+        cls, seat: WithAnnotations[Review, QueueAnnotations], *, now: datetime, expert: User
+    ) -> _QueueRow:
+        time_left = seat.due - now if seat.due else None
+        claim_live = seat.claim_is_live(now=now)
+        return cls(
+            seat=seat,
+            time_left=time_left,
+            overdue=time_left is not None and time_left.total_seconds() < 0,
+            claim_live=claim_live,
+            mine=seat.expert_id == expert.pk and claim_live,
+        )
 
 
 @admin.register(Review)
@@ -54,7 +88,7 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def get_urls(self) -> list[URLPattern | URLResolver]:
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("take-next/", view(self.take_next), name="appraisals_review_take_next"),
@@ -80,20 +114,17 @@ class ReviewAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> TemplateResponse:
         self._require_expert(request)
+        # An override keeps ModelAdmin's signature; admin_view let only a signed-in member in.
+        expert = cast(User, request.user)
         now = timezone.now()
-        rows = list(review_queue())
-        may_senior = request.user.has_perm(SENIOR_PERMISSION)
-        for row in rows:
-            row.time_left = row.due - now if row.due else None
-            row.overdue = row.time_left is not None and row.time_left.total_seconds() < 0
-            row.claim_live = row.claim_is_live(now=now)
-            row.mine = row.expert_id == request.user.pk and row.claim_live
+        rows = [_QueueRow.of(seat, now=now, expert=expert) for seat in review_queue()]
+        may_senior = expert.has_perm(SENIOR_PERMISSION)
         context = {
             **self.admin_site.each_context(request),
             "title": "Review queue",
             "opts": self.model._meta,
             "rows": rows,
-            "held": list(reviews_held_by(expert=request.user)),
+            "held": list(reviews_held_by(expert=expert)),
             "may_senior": may_senior,
             "now": now,
             "claim_minutes": settings.REVIEW_CLAIM_MINUTES,
@@ -109,7 +140,7 @@ class ReviewAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         return redirect("admin:appraisals_review_case", review_id=object_id)
 
-    def take_next(self, request: HttpRequest) -> HttpResponse:
+    def take_next(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self._require_expert(request)
@@ -152,7 +183,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "others": review_others_visible(review=seat),
             "dispute": seat.dispute,
             "dispute_evidence": list(seat.dispute.evidence.order_by("uploaded_at"))
-            if seat.dispute_id
+            if seat.dispute is not None
             else [],
             "panels": panels,
             "blockers": review_services.review_sign_blockers(seat)
@@ -176,8 +207,7 @@ class ReviewAdmin(admin.ModelAdmin):
                     "photo": finding.photo_id,
                     **{f"region_{k}": v for k, v in (finding.region or {}).items()},
                 }
-            form = FindingForm(data, prefix=feature.value, photos=photos, initial=initial)
-            form.feature = feature
+            form = FindingForm(data, feature=feature, photos=photos, initial=initial)
             finding_forms.append(form)
         condition = ConditionForm(
             data,
@@ -197,7 +227,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "photo_request_form": PhotoRequestForm(prefix="more", slot_choices=slot_choices),
         }
 
-    def case_view(self, request: HttpRequest, review_id: int) -> HttpResponse:
+    def case_view(self, request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
         self._require_expert(request)
         seat = review_get_for_expert(review_id=review_id, expert=request.user)
         if request.method != "POST":
@@ -223,7 +253,9 @@ class ReviewAdmin(admin.ModelAdmin):
         messages.success(request, "Saved.")
         return redirect("admin:appraisals_review_case", review_id=seat.pk)
 
-    def _save_work(self, request: HttpRequest, seat: Review, forms: dict[str, Any]) -> list[str]:
+    def _save_work(
+        self, request: AuthenticatedHttpRequest, seat: Review, forms: dict[str, Any]
+    ) -> list[str]:
         """Save every finding and the condition that were filled in; valid ones are kept even
         when another is wrong, so no work is lost."""
         errors: list[str] = []
@@ -266,7 +298,7 @@ class ReviewAdmin(admin.ModelAdmin):
             errors.append(str(error))
         return errors
 
-    def _sign(self, request: HttpRequest, seat: Review, form: SignForm) -> list[str]:
+    def _sign(self, request: AuthenticatedHttpRequest, seat: Review, form: SignForm) -> list[str]:
         if not form.is_valid():
             return ["Choose a verdict before signing."]
         try:
@@ -280,7 +312,7 @@ class ReviewAdmin(admin.ModelAdmin):
             return error_messages(error)
         return []
 
-    def request_photos(self, request: HttpRequest, review_id: int) -> HttpResponse:
+    def request_photos(self, request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self._require_expert(request)
@@ -309,7 +341,7 @@ class ReviewAdmin(admin.ModelAdmin):
         messages.success(request, f"The buyer of {seat.submission.reference} was asked for photos.")
         return redirect("admin:appraisals_review_changelist")
 
-    def release(self, request: HttpRequest, review_id: int) -> HttpResponse:
+    def release(self, request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self._require_expert(request)

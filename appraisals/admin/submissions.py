@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest
 from django.template.loader import render_to_string
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -24,7 +24,7 @@ class SubmissionPhotoInline(admin.TabularInline):
     model = SubmissionPhoto
     extra = 0
     can_delete = False
-    fields = ["slot", "preview", "quality_ok", "quality_summary", "sha256", "attempts"]
+    fields = ("slot", "preview", "quality_ok", "quality_summary", "sha256", "attempts")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -45,7 +45,7 @@ class SubmissionEventInline(admin.TabularInline):
     model = SubmissionEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "message", "round"]
+    fields = ("created_at", "kind", "message", "round")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -100,7 +100,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         # Cases come from buyers and partners, never from the admin.
         return False
 
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
         # A dispute re-appraiser works blind: the case's history (its report, its events)
         # stays hidden from them; their case page shows what they need.
         if (
@@ -112,7 +112,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             return False
         return super().has_view_permission(request, obj)
 
-    def get_urls(self) -> list[URLPattern | URLResolver]:
+    def get_urls(self) -> list[URLPattern]:
         custom = [
             path(
                 "photo/<int:photo_id>/image.jpg",

@@ -9,6 +9,8 @@ abandoned case returns to the queue.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -142,7 +144,7 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.submission_id} round {self.round} {self.stage}"
 
-    def claim_is_live(self, *, now: timezone.datetime) -> bool:
+    def claim_is_live(self, *, now: datetime) -> bool:
         return (
             self.state == self.State.CLAIMED
             and self.claim_expires_at is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -140,7 +140,7 @@ class Submission(models.Model):
     def is_editable(self) -> bool:
         return self.status in (Status.DRAFT, Status.NEEDS_RETAKE)
 
-    def mark_submitted(self, *, now: timezone.datetime) -> None:
+    def mark_submitted(self, *, now: datetime) -> None:
         if not self.is_editable:
             raise ValueError(f"A {self.get_status_display().lower()} case can't be submitted.")
         self.status = Status.SUBMITTED

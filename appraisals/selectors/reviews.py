@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import (
     Case,
     F,
@@ -19,6 +22,9 @@ from django.http import Http404
 
 from appraisals.models import Dispute, Finding, PreScreen, Review, Status, Tier
 from members.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def queue_seats() -> QuerySet[Review]:
@@ -54,7 +60,14 @@ def queue_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
     )  # fmt: skip
 
 
-def review_queue() -> QuerySet[Review]:
+class QueueAnnotations(TypedDict):
+    """What ``review_queue`` adds to each seat."""
+
+    ai_band: str | None  # the pre-screen's band of the seat's round, if it ran
+    due: datetime | None
+
+
+def review_queue() -> QuerySet[WithAnnotations[Review, QueueAnnotations]]:
     """Every seat of the queue, in the order experts take them, with a fixed query count.
 
     Claimed seats stay listed (with who holds them until when), so the page shows the whole
@@ -64,19 +77,17 @@ def review_queue() -> QuerySet[Review]:
         submission=OuterRef("submission"), round=OuterRef("round")
     ).values("band")[:1]
     return queue_order(
-        queue_seats()
-        .select_related(
+        queue_seats().select_related(
             "submission__category",
             "submission__brand",
             "submission__product_model",
             "expert",
             "dispute",
         )
-        .annotate(
-            ai_band=Subquery(band),
-            # A re-appraisal runs on its dispute's clock, not the original case's.
-            due=Coalesce("dispute__due_at", "submission__due_at"),
-        )
+    ).annotate(
+        ai_band=Subquery(band),
+        # A re-appraisal runs on its dispute's clock, not the original case's.
+        due=Coalesce("dispute__due_at", "submission__due_at"),
     )
 
 

@@ -55,7 +55,7 @@ def catalog_load() -> dict[str, int]:
                     },
                 )
                 counts["slots"] += 1
-                if not slot.example_image or not slot.example_image.storage.exists(
+                if not slot.example_image.name or not slot.example_image.storage.exists(
                     slot.example_image.name
                 ):
                     png = _slot_example_png(category.slug, slot.code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 
@@ -25,6 +25,17 @@ class _Percentile(Aggregate):
         super().__init__(expression, fraction=fraction)
 
 
+class ExpertDisputes(TypedDict):
+    """One expert's line: disputes of reports they signed, overturns, resolution times."""
+
+    code: str | None
+    disputes: int
+    overturned: int
+    median: timedelta | None
+    p95: timedelta | None
+    overturn_rate: float | None
+
+
 @dataclass(frozen=True)
 class DisputeMetrics:
     reports: int
@@ -34,7 +45,7 @@ class DisputeMetrics:
     median_resolution: timedelta | None
     p95_resolution: timedelta | None
     breached: int
-    per_expert: list[dict[str, Any]]
+    per_expert: list[ExpertDisputes]
 
     @property
     def dispute_rate(self) -> float | None:
@@ -83,9 +94,17 @@ def dispute_metrics() -> DisputeMetrics:
     per_expert_rows = per_expert_rows.annotate(
         median=_Percentile(took, 0.5), p95=_Percentile(took, 0.95)
     )
-    per_expert = list(per_expert_rows)
-    for row in per_expert:
-        row["overturn_rate"] = row["overturned"] / row["disputes"] if row["disputes"] else None
+    per_expert: list[ExpertDisputes] = [
+        {
+            "code": row["code"],
+            "disputes": row["disputes"],
+            "overturned": row["overturned"],
+            "median": row["median"],
+            "p95": row["p95"],
+            "overturn_rate": row["overturned"] / row["disputes"] if row["disputes"] else None,
+        }
+        for row in per_expert_rows
+    ]
     return DisputeMetrics(
         reports=Report.objects.filter(supersedes__isnull=True).count(),
         disputes=counts["total"],

@@ -1,9 +1,10 @@
 """Disputes: opening one, its evidence, triage, blind re-appraisal, the panel, the outcome.
 
 Every function validates, then saves inside ``transaction.atomic``. Every step is a line on
-the case's timeline, which the disputing holder sees. The outcome is anchored (through
-``dispute_resolved``, which passports turn into a passport event) and, when the verdict is
-overturned, a corrected report version revokes the original on chain.
+the case's timeline, which the disputing holder sees. Every move is a ``DisputeStateChanged``
+event (appraisals/events.py): passports anchor the outcome as a passport event, webhooks tell
+the partners following it. When the verdict is overturned, a corrected report version revokes
+the original on chain.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from appraisals import permissions
+from appraisals.events import DisputeStateChanged
 from appraisals.models import (
     Compensation,
     Dispute,
@@ -38,8 +40,8 @@ from appraisals.selectors.custody import held_by, report_holder
 from appraisals.services.photos import photo_quality_thresholds
 from appraisals.services.reports import report_correct
 from appraisals.services.submissions import submission_event_add
-from appraisals.signals import dispute_resolved
 from appraisals.uploads import PhotoRejected, photo_sanitize
+from events.services import event_emit
 from members.models import User
 from members.services import notification_send
 from ml.quality import assess_photo
@@ -71,6 +73,26 @@ def _first_issued(report: Report) -> datetime:
 
 def dispute_window_closes(report: Report) -> datetime:
     return _first_issued(report) + timedelta(days=settings.DISPUTE_WINDOW_DAYS)
+
+
+def _state_move(dispute: Dispute, to: str) -> None:
+    previous = dispute.state
+    dispute.state = to
+    dispute.save(update_fields=["state"])
+    _state_emit(dispute, previous=previous)
+
+
+def _state_emit(dispute: Dispute, *, previous: str | None) -> None:
+    """Every move of a dispute (opened: no previous state) is a domain event, in the same
+    transaction; passports record a resolution, webhooks tell the partners following it."""
+    event_emit(
+        DisputeStateChanged(
+            dispute_id=dispute.pk,
+            state=dispute.state,
+            previous_state=previous,
+            outcome=dispute.outcome or "",
+        )
+    )
 
 
 def _step(dispute: Dispute, kind: str, message: str) -> None:
@@ -107,6 +129,7 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
                 opened_at=now,
                 due_at=now + timedelta(hours=settings.DISPUTE_SLA_HOURS),
             )
+            _state_emit(dispute, previous=None)
             _step(dispute, Kind.DISPUTE_OPENED, dispute.get_reason_display())
             with translation.override(user.language):
                 notification_send(
@@ -204,8 +227,7 @@ def dispute_triage(
             return _resolve(locked, Outcome.REJECTED, reason)
         if decision != "reappraise":
             raise ValidationError({"decision": "Choose clerical, reject or reappraise."})
-        locked.state = State.REAPPRAISAL
-        locked.save(update_fields=["state"])
+        _state_move(locked, State.REAPPRAISAL)
         submission = locked.report.submission
         for stage in (Review.Stage.FIRST, Review.Stage.SECOND):
             Review.objects.create(
@@ -226,8 +248,7 @@ def dispute_after_reappraisal(*, dispute: Dispute) -> None:
     if all(seat.verdict == original for seat in seats):
         _resolve(locked, Outcome.UPHELD, "Two independent experts reached the original verdict.")
         return
-    locked.state = State.PANEL
-    locked.save(update_fields=["state"])
+    _state_move(locked, State.PANEL)
     _step(locked, Kind.DISPUTE_STEP, "an arbitration panel of three decides")
 
 
@@ -297,6 +318,7 @@ def _panel_decides(dispute: Dispute, votes: list[PanelVote]) -> None:
 def _resolve(
     dispute: Dispute, outcome: str, reason: str, corrected: Report | None = None
 ) -> Dispute:
+    previous = dispute.state
     dispute.state = State.RESOLVED
     dispute.outcome = outcome
     dispute.outcome_reason = reason
@@ -305,6 +327,7 @@ def _resolve(
     if outcome == Outcome.UPHELD and settings.DISPUTE_FEE_EUR:
         dispute.fee_due_eur = Decimal(settings.DISPUTE_FEE_EUR)
     dispute.save()
+    _state_emit(dispute, previous=previous)
     if outcome == Outcome.OVERTURNED:
         _compensate(dispute, corrected)
     _step(dispute, Kind.DISPUTE_RESOLVED, f"{dispute.get_outcome_display()}. {reason}")
@@ -317,7 +340,6 @@ def _resolve(
             + f"\n\n{reason}",
             link=reverse("appraisals:dispute-detail", args=[dispute.uid]),
         )
-    dispute_resolved.send(sender=Dispute, dispute=dispute)
     return dispute
 
 

@@ -35,6 +35,7 @@ from appraisals.services.submissions import (
     submission_ensure_editable,
     submission_event_add,
 )
+from appraisals.services.transitions import photo_rejection_record, submission_status_move
 from appraisals.uploads import PhotoRejected, SanitizedPhoto, photo_sanitize
 from members.services import notification_send
 from ml.quality import QualityReport, QualityThresholds, assess_photo
@@ -89,7 +90,7 @@ def submission_photo_upload(
     )
     _refuse_if_too_small(clean)
     report = assess_photo(clean.image, photo_quality_thresholds())
-    stored_name = ""
+    stored_name: str | None = ""
     try:
         with transaction.atomic():
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -115,6 +116,8 @@ def submission_photo_upload(
             photo.image.save("photo.jpg", ContentFile(clean.content), save=False)
             stored_name = photo.image.name
             photo.save()
+            if not photo.quality_ok:
+                photo_rejection_record(photo=photo)
             file_delete_after_commit(old_name)
             locked.save(update_fields=["updated_at"])
     except BaseException:
@@ -251,17 +254,17 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
                     photo.quality_ok = outcome.accepted
                     photo.quality = outcome.to_dict()
                 photo.save(update_fields=["checked_at", "quality_ok", "quality"])
+                if not photo.quality_ok:
+                    photo_rejection_record(photo=photo)
             if failures:
-                locked.status = Status.NEEDS_RETAKE
+                submission_status_move(submission=locked, to=Status.NEEDS_RETAKE)
                 locked.save(update_fields=["status", "updated_at"])
                 submission_event_add(locked, Kind.RETAKE_REQUESTED, " | ".join(failures)[:500])
                 retake_notify(locked, failures, link=link)
                 return "needs_retake"
-            locked.status = Status.QUEUED
+            submission_status_move(submission=locked, to=Status.QUEUED)
             locked.save(update_fields=["status", "updated_at"])
-            transaction.on_commit(
-                lambda: submission_prescreen.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
-            )
+            transaction.on_commit(lambda: submission_prescreen.delay(locked.pk, locked.round))
             submission_event_add(
                 locked, Kind.PHOTOS_ACCEPTED, gettext_noop("All photos passed the check")
             )

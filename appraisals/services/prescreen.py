@@ -34,6 +34,7 @@ from appraisals.models import (
 from appraisals.routing import RoutingDecision, RoutingInput, RoutingPolicy, route
 from appraisals.services.reviews import reviews_open
 from appraisals.services.submissions import retake_notify, submission_event_add
+from appraisals.services.transitions import submission_status_move
 from members.services import notification_send
 from ml.models import ModelVersion
 from ml.selectors import model_version_active
@@ -267,21 +268,19 @@ def _record(
         locked.review_depth = "single"  # one bot seat: a second blind seat would be the bot too
     # A sandbox case goes on to the bot whatever the AI asks: the partner chose the outcome.
     if decision.needs_retake and not locked.sandbox:
-        locked.status = Status.NEEDS_RETAKE
+        submission_status_move(submission=locked, to=Status.NEEDS_RETAKE)
         hints = [r.hint for r in decision.retakes]
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
         submission_event_add(locked, Kind.RETAKE_REQUESTED, " | ".join(hints)[:500])
         retake_notify(locked, hints, link=link)
         outcome = "needs_retake"
     else:
-        locked.status = Status.AWAITING_EXPERT
+        submission_status_move(submission=locked, to=Status.AWAITING_EXPERT)
         reviews_open(submission=locked)
         if locked.sandbox:
             from appraisals.tasks import sandbox_review
 
-            transaction.on_commit(
-                lambda: sandbox_review.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
-            )
+            transaction.on_commit(lambda: sandbox_review.delay(locked.pk, locked.round))
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
         submission_event_add(
             locked, Kind.EXPERT_QUEUED, gettext_noop("An expert is reviewing your item")

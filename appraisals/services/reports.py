@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from appraisals.events import ReportIssued
 from appraisals.models import (
     Feature,
     PreScreen,
@@ -39,7 +40,8 @@ from appraisals.models import (
 )
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from appraisals.services.submissions import submission_event_add
-from appraisals.signals import report_issued
+from appraisals.services.transitions import submission_status_move
+from events.services import event_emit
 from members.models import User
 from members.services import notification_send
 from provenance.canonical import document_sha256, utc_timestamp
@@ -245,7 +247,13 @@ def _sign_and_save(
         signer=signer.address,
         issued_at=issued_at,
     )
-    report_issued.send(sender=Report, report=report)
+    event_emit(
+        ReportIssued(
+            submission_id=submission.pk,
+            report_id=report.pk,
+            supersedes_id=supersedes.pk if supersedes is not None else None,
+        )
+    )
     return report
 
 
@@ -290,7 +298,7 @@ def report_issue(*, submission: Submission, deciding: Review) -> Report:
         supersedes=None,
         issued_at=now,
     )
-    submission.status = Status.COMPLETED
+    submission_status_move(submission=submission, to=Status.COMPLETED)
     submission.completed_at = now
     if submission.due_at and now > submission.due_at and submission.sla_breached_at is None:
         submission.sla_breached_at = submission.due_at

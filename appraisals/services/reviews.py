@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appraisals import permissions
+from appraisals.events import ReviewSigned
 from appraisals.models import (
     ConditionGrade,
     Feature,
@@ -41,6 +42,8 @@ from appraisals.selectors.reviews import queue_order, queue_seats
 from appraisals.services.disputes import dispute_after_reappraisal
 from appraisals.services.reports import report_issue
 from appraisals.services.submissions import submission_event_add
+from appraisals.services.transitions import submission_status_move
+from events.services import event_emit
 from members.models import User
 from members.services import notification_send
 
@@ -292,7 +295,16 @@ def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "")
         locked.state = State.SIGNED
         locked.signed_at = now
         locked.save(update_fields=["verdict", "verdict_reason", "state", "signed_at"])
-        if locked.dispute_id is not None:
+        event_emit(
+            ReviewSigned(
+                submission_id=locked.submission_id,
+                review_id=locked.pk,
+                expert_id=expert.pk,
+                verdict=verdict,
+                dispute_id=locked.dispute_id,
+            )
+        )
+        if locked.dispute is not None:
             dispute_after_reappraisal(dispute=locked.dispute)
         else:
             _after_sign(locked.submission, locked.round)
@@ -355,7 +367,7 @@ def review_request_photos(
         Review.objects.filter(submission=submission, round=submission.round).exclude(
             state=State.SIGNED
         ).update(state=State.WITHDRAWN, claim_expires_at=None)
-        submission.status = Status.NEEDS_RETAKE
+        submission_status_move(submission=submission, to=Status.NEEDS_RETAKE)
         submission.save(update_fields=["status", "updated_at"])
         names = ", ".join(slots[code] for code in codes)
         submission_event_add(submission, Kind.MORE_PHOTOS_REQUESTED, f"{names}: {message}"[:500])

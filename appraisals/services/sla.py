@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -80,7 +80,7 @@ class SlaFigures:
         return self.on_time / self.completed if self.completed else None
 
 
-def sla_figures(*, since: timezone.datetime | None = None) -> SlaFigures:
+def sla_figures(*, since: datetime | None = None) -> SlaFigures:
     """On-time rate and mean appraisal time over cases completed since ``since``."""
     completed = Submission.objects.filter(completed_at__isnull=False)
     if since is not None:

@@ -21,6 +21,7 @@ from appraisals.models import (
     SubmissionEvent,
     Tier,
 )
+from appraisals.services.transitions import submission_mark_submitted
 from members.models import User
 from members.services import notification_send
 
@@ -34,7 +35,7 @@ def submission_ensure_editable(submission: Submission) -> None:
         )
 
 
-def file_delete_after_commit(name: str) -> None:
+def file_delete_after_commit(name: str | None) -> None:
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
 
@@ -212,7 +213,7 @@ def submission_submit(*, submission: Submission) -> Submission:
             request.save(update_fields=["answered_at"])
             if locked.due_at is not None:
                 locked.due_at += now - request.created_at
-        locked.mark_submitted(now=now)
+        submission_mark_submitted(submission=locked, now=now)
         locked.save(update_fields=["status", "round", "submitted_at", "due_at", "updated_at"])
         # Timeline messages are stored text: keep them in one language (English), not a mix
         # of whichever language the buyer happened to browse in.
@@ -226,7 +227,5 @@ def submission_submit(*, submission: Submission) -> Submission:
                 body=_("We are checking your photos now. You'll hear from us at every step."),
                 link=reverse("appraisals:submission-detail", args=[locked.uid]),
             )
-        transaction.on_commit(
-            lambda: submission_check_photos.delay(locked.pk, locked.round)  # type: ignore[attr-defined]
-        )
+        transaction.on_commit(lambda: submission_check_photos.delay(locked.pk, locked.round))
     return locked

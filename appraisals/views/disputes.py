@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from appraisals.services.disputes import (
     dispute_window_closes,
 )
 from authplatform.errors import error_messages
+from members.http import AuthenticatedHttpRequest
 
 
 class DisputeForm(forms.Form):
@@ -31,7 +32,7 @@ class DisputeForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
-def _add_files(request: HttpRequest, dispute: Dispute) -> list[str]:
+def _add_files(request: AuthenticatedHttpRequest, dispute: Dispute) -> list[str]:
     """Store each uploaded file; a bad one is reported by name and the others are kept."""
     problems = []
     kinds = (("photos", DisputeEvidence.Kind.PHOTO), ("documents", DisputeEvidence.Kind.DOCUMENT))
@@ -52,7 +53,7 @@ def _add_files(request: HttpRequest, dispute: Dispute) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispute_new(request: HttpRequest, token: str) -> HttpResponse:
+def dispute_new(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     report = report_get_for_holder(token=token, user=request.user)
     open_dispute = report.disputes.exclude(state=Dispute.State.RESOLVED).first()
     if open_dispute is not None and open_dispute.opened_by_id == request.user.pk:
@@ -99,7 +100,7 @@ def dispute_new(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispute_detail(request: HttpRequest, uid: Any) -> HttpResponse:
+def dispute_detail(request: AuthenticatedHttpRequest, uid: Any) -> HttpResponse:
     try:
         dispute = Dispute.objects.select_related("report__submission").get(uid=uid)
     except (Dispute.DoesNotExist, ValueError, ValidationError) as error:

@@ -39,6 +39,7 @@ from appraisals.services.feedback import (
     report_feedback_record,
     submission_owner_name_set,
 )
+from members.http import AuthenticatedHttpRequest
 from provenance.canonical import canonical_json
 from provenance.selectors import bundle_for
 from provenance.selectors import document_fields as provenance_document_fields
@@ -123,7 +124,7 @@ def guide_feature(request: HttpRequest, feature: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_feedback(request: HttpRequest, token: str) -> HttpResponse:
+def report_feedback(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     report = report_get_for_owner(token=token, owner=request.user)
     try:
         report_feedback_record(
@@ -142,7 +143,7 @@ def report_feedback(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def nps_answer(request: HttpRequest) -> HttpResponse:
+def nps_answer(request: AuthenticatedHttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     try:
         nps_record(
@@ -164,7 +165,7 @@ def nps_answer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_owner_name(request: HttpRequest, token: str) -> HttpResponse:
+def report_owner_name(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     report = report_get_for_owner(token=token, owner=request.user)
     submission_owner_name_set(submission=report.submission, show=request.POST.get("show") == "1")
     return redirect("appraisals:submission-detail", uid=report.submission.uid)
@@ -172,7 +173,7 @@ def report_owner_name(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_proof_bundle(request: HttpRequest, token: str) -> HttpResponse:
+def report_proof_bundle(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The holder's proof bundle revealing only the fields they tick (type and id always).
 
     Anyone can check it with ``python -m provenance.verify`` or the verification page's

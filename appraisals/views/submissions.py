@@ -36,6 +36,7 @@ from appraisals.services.submissions import (
     submission_submit,
 )
 from appraisals.uploads import PhotoRejected
+from members.http import AuthenticatedHttpRequest
 
 STEPS = [("item", "Item"), ("photos", "Photos"), ("details", "Details"), ("review", "Review")]
 
@@ -74,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_list(request: HttpRequest) -> HttpResponse:
+def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = [
         (s, _next_step_url(s) if s.is_editable else None)
         for s in selectors.submission_list_for_owner(owner=request.user).prefetch_related(
@@ -93,7 +94,7 @@ def _item_form_response(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_start_view(request: HttpRequest) -> HttpResponse:
+def submission_start_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +109,7 @@ def submission_start_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_item(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_item(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -131,7 +132,7 @@ def submission_item(request: HttpRequest, uid: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def catalog_options(request: HttpRequest) -> HttpResponse:
+def catalog_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The brand and model pickers of step 1, refreshed as the buyer chooses or types."""
     form = ItemForm(request.GET)
     category = form.chosen("category", Category)
@@ -168,7 +169,7 @@ def _photos_context(submission: Submission) -> dict[str, object]:
 
 @login_required
 @require_GET
-def submission_photos(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_photos(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -209,7 +210,9 @@ def _slot_card(
 
 @login_required
 @require_POST
-def submission_photo_upload_view(request: HttpRequest, uid: str, slot_code: str) -> HttpResponse:
+def submission_photo_upload_view(
+    request: AuthenticatedHttpRequest, uid: str, slot_code: str
+) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -241,7 +244,7 @@ def submission_photo_upload_view(request: HttpRequest, uid: str, slot_code: str)
 
 @login_required
 @require_POST
-def submission_photos_batch_view(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_photos_batch_view(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -276,7 +279,9 @@ def submission_photos_batch_view(request: HttpRequest, uid: str) -> HttpResponse
 
 @login_required
 @require_POST
-def submission_photo_move_view(request: HttpRequest, uid: str, photo_id: int) -> HttpResponse:
+def submission_photo_move_view(
+    request: AuthenticatedHttpRequest, uid: str, photo_id: int
+) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -297,7 +302,9 @@ def submission_photo_move_view(request: HttpRequest, uid: str, photo_id: int) ->
 
 @login_required
 @require_POST
-def submission_photo_delete_view(request: HttpRequest, uid: str, photo_id: int) -> HttpResponse:
+def submission_photo_delete_view(
+    request: AuthenticatedHttpRequest, uid: str, photo_id: int
+) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -311,7 +318,9 @@ def submission_photo_delete_view(request: HttpRequest, uid: str, photo_id: int) 
 
 @login_required
 @require_GET
-def submission_photo_image(request: HttpRequest, uid: str, photo_id: int) -> FileResponse:
+def submission_photo_image(
+    request: AuthenticatedHttpRequest, uid: str, photo_id: int
+) -> FileResponse:
     """The stored photo, to its owner only; storage names are never exposed."""
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     photo = selectors.submission_photo_get(submission=submission, photo_id=photo_id)
@@ -322,7 +331,7 @@ def submission_photo_image(request: HttpRequest, uid: str, photo_id: int) -> Fil
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_details(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_details(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -346,7 +355,7 @@ def submission_details(request: HttpRequest, uid: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_review(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_review(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     if locked := _redirect_if_locked(submission):
         return locked
@@ -368,7 +377,7 @@ def submission_review(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "appraisals/step_review.html", context, status=status)
 
 
-def _status_context(request: HttpRequest, submission: Submission) -> dict[str, object]:
+def _status_context(request: AuthenticatedHttpRequest, submission: Submission) -> dict[str, object]:
     return {
         "submission": submission,
         "events": selectors.submission_events(submission=submission, viewer=request.user),
@@ -381,7 +390,7 @@ def _status_context(request: HttpRequest, submission: Submission) -> dict[str, o
 
 @login_required
 @require_GET
-def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     report = report_latest_for_submission(submission_id=submission.pk)
     context = {
@@ -401,7 +410,7 @@ def submission_detail(request: HttpRequest, uid: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_timeline(request: HttpRequest, uid: str) -> HttpResponse:
+def submission_timeline(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     return render(
         request, "appraisals/partials/timeline.html", _status_context(request, submission)

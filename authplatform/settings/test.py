@@ -30,7 +30,7 @@ LOGIN_MAX_FAILURES_PER_IP = 1000
 # A server a test starts is handed the test's own key (AUTHPLATFORM_TEST_SIGNING_KEY), so
 # both sign as one platform; REPORT_SIGNING_KEY from the environment is never used here.
 REPORT_SIGNING_KEY = env.str("AUTHPLATFORM_TEST_SIGNING_KEY", default="") or secrets.token_hex(32)
-REPORT_SIGNING_TRUSTED_SIGNERS: list[str] = []
+REPORT_SIGNING_TRUSTED_SIGNERS = []
 # Anchoring: a fresh key per run (or the starting test's, for a process it starts); the
 # tests' own ganache nodes fund it.
 ANCHOR_SIGNING_KEY = env.str("AUTHPLATFORM_TEST_ANCHOR_KEY", default="") or secrets.token_hex(32)
