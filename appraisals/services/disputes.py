@@ -340,6 +340,22 @@ def _resolve(
             + f"\n\n{reason}",
             link=reverse("appraisals:dispute-detail", args=[dispute.uid]),
         )
+    holder = report_holder(dispute.report)
+    if holder.pk != dispute.opened_by_id:
+        # The report passed on while the dispute ran: its outcome (and any compensation) is
+        # the new holder's now; the dispute's page stays with whoever opened it.
+        with translation.override(holder.language):
+            notification_send(
+                user=holder,
+                subject=_("%(reference)s: %(outcome)s")
+                % {"reference": dispute.report.reference, "outcome": dispute.get_outcome_display()},
+                body=_(
+                    "A dispute opened before this report came to you is resolved. Its outcome "
+                    "applies to the report you now hold."
+                )
+                + f"\n\n{reason}",
+                link=reverse("public:report", args=[dispute.report.public_token]),
+            )
     return dispute
 
 

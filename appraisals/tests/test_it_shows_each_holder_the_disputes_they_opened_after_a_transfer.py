@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from appraisals.tests.disputing import dispute_open_through_page, dispute_reject
 from appraisals.tests.reviewing import report_signed_with_serial
-from members.models import User
+from members.models import Notification, User
 from members.tests.factories import UserFactory
 from passports.tests.transfers import item_transfer_through_pages, signed_in
 
@@ -45,6 +45,11 @@ def test_each_holder_follows_their_own_dispute(
     assert 'id="dispute-form"' not in text
     assert signed_in(buyer).get(new_url).status_code == 404  # no longer the holder's
     dispute_reject(first)
+    # Its outcome is the new holder's now: they are told, with the report's page, not the
+    # dispute's (which stays with whoever opened it).
+    told = Notification.objects.get(user=newcomer, body__contains="opened before this report")
+    assert told.link == report_url and first.reference not in told.body
+    assert Notification.objects.filter(user=buyer, link__contains=str(first.uid)).exists()
 
     second = dispute_open_through_page(report, newcomer)
 
