@@ -173,9 +173,8 @@ def delivery_retry(*, delivery_id: int) -> Delivery:
         delivery.attempts = 0
         delivery.next_attempt_at = timezone.now()
         delivery.save(update_fields=["state", "attempts", "next_attempt_at"])
-        from events.tasks import delivery_dispatch
-
-        transaction.on_commit(lambda: delivery_dispatch.delay(delivery.pk))
+        # At once after the commit, in this process; failing again, the sweep takes over.
+        transaction.on_commit(lambda: delivery_run(delivery_id=delivery.pk))
     return delivery
 
 

@@ -1,14 +1,13 @@
-"""Delivering the outbox in the background: a staff retry, and the sweep for what is due again
-(retries, deliveries that waited for an earlier one, what the emitting process could not
-deliver right after its commit). The first attempt is made by the emitting process itself
-(events.services.event_dispatch_now)."""
+"""Delivering the outbox in the background: the sweep for what is due again (retries,
+deliveries that waited for an earlier one, what the emitting process could not deliver right
+after its commit). The first attempt is made by the emitting process itself
+(events.services.event_dispatch_now), as is a staff retry's."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from events.selectors import deliveries_due
@@ -17,12 +16,6 @@ from events.services import delivery_run
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, max_retries=5,
-             soft_time_limit=60, time_limit=90, acks_late=True)  # fmt: skip
-def delivery_dispatch(delivery_id: int) -> str:
-    return delivery_run(delivery_id=delivery_id)
 
 
 @shared_task(soft_time_limit=240, time_limit=300)
