@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from authplatform.admin_readonly import ReadOnlyModelAdmin
 from events.models import Delivery, Event
 from events.registry import EventError
 from events.services import delivery_retry, delivery_skip
@@ -25,19 +26,8 @@ class DeliveryInline(admin.TabularInline):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Event)
-class EventAdmin(_ReadOnly):
+class EventAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "name", "aggregate", "aggregate_id", "occurred_at")
     list_filter = ("name", "aggregate")
     search_fields = ("=aggregate_id", "name")
@@ -47,7 +37,7 @@ class EventAdmin(_ReadOnly):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(_ReadOnly):
+class DeliveryAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "event", "subscriber", "state", "attempts", "next_attempt_at")
     list_filter = ("state", "subscriber")
     search_fields = ("=event__aggregate_id", "subscriber")

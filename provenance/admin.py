@@ -7,18 +7,10 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from authplatform.admin_readonly import ReadOnlyModelAdmin
 from provenance.models import AnchorTransaction, Batch, Deployment, Document, SigningKey
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+ReadOnly = ReadOnlyModelAdmin
 
 
 @admin.register(Deployment)

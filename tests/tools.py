@@ -22,3 +22,15 @@ def require_tool(program: str, *, package: str) -> str:
     if path is None:
         tool_missing(program, hint=f"install the Debian package {package} (`make test` does)")
     return path
+
+
+def require_node() -> str:
+    """Node and the npm packages the Node verifier needs (ethers, @openzeppelin/merkle-tree)."""
+    from tests.servers import ROOT
+
+    node = shutil.which("node")
+    if node is None:
+        tool_missing("node", hint="install Node 20 (CI has it; the Dockerfile's chain image too)")
+    if not (ROOT / "node_modules" / "ethers").is_dir():
+        tool_missing("node_modules/ethers", hint="run `npm ci` (make test does)")
+    return node

@@ -71,7 +71,7 @@ def _fresh(document: Document) -> dict[str, Any]:
     return bundle_for(Document.objects.get(pk=document.pk))
 
 
-def _signed_not_anchored(key: str, n: int) -> dict[str, Any]:
+def signed_not_anchored(key: str, n: int) -> dict[str, Any]:
     """A new document signed with ``key`` and never anchored (a stolen key's forgery)."""
     body = _body(n)
     signer = signer_from_key(key)
@@ -174,10 +174,10 @@ def corpus_build(w3: Any, settings: Any) -> Corpus:
 
     add(Case("a flipped signature", _changed(good, signature), "invalid", "signature"))
     add(Case("another claimed signer", _changed(good, claimed_signer), "invalid", "signature"))
-    stolen = _signed_not_anchored(old_key, 7)
+    stolen = signed_not_anchored(old_key, 7)
     add(Case("a retired key signs a new document", stolen, "invalid", "signature"))
     add(Case("a retired key signs, contract pinned", stolen, "invalid", "signer", pins=CONTRACT))
-    stranger = _signed_not_anchored(secrets.token_hex(32), 8)
+    stranger = signed_not_anchored(secrets.token_hex(32), 8)
     add(Case("a stranger's key", stranger, "invalid", "signature"))
     add(Case("a stranger's key, contract pinned", stranger, "invalid", "signer", pins=CONTRACT))
 

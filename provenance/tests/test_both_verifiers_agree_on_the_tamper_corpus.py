@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,20 +19,11 @@ from provenance.bundles import EXIT_CODES, Outcome
 from provenance.tests.tamper_corpus import CONTRACT, ISSUER, Case, corpus_build
 from provenance.verify import main as python_verify
 from tests.servers import ROOT
-from tests.tools import tool_missing
+from tests.tools import require_node
 
 pytestmark = pytest.mark.django_db
 
 NODE_VERIFIER = ROOT / "verifiers" / "js" / "verify.mjs"
-
-
-def _node_path() -> str:
-    node = shutil.which("node")
-    if node is None:
-        tool_missing("node", hint="install Node 20 (the machines this runs on have it)")
-    if not (ROOT / "node_modules" / "ethers").is_dir():
-        tool_missing("ethers", hint="run `npm ci` (make test does)")
-    return node
 
 
 def _arguments(case: Case, path: Path, issuer: Path, contract: str, rpc: str) -> list[str]:
@@ -73,7 +63,7 @@ def _verdict(code: int, result: dict[str, Any]) -> tuple[str, str | None, int]:
 def test_both_verifiers_agree_on_the_tamper_corpus(
     w3: Any, ganache: Any, settings: Any, tmp_path: Path
 ) -> None:
-    node = _node_path()
+    node = require_node()
     corpus = corpus_build(w3, settings)
     issuer = tmp_path / "authplatform-issuer.json"
     issuer.write_text(json.dumps(corpus.issuer), encoding="utf-8")
@@ -95,7 +85,7 @@ def test_both_verifiers_agree_on_the_tamper_corpus(
 
 
 def test_both_verifiers_refuse_an_unreadable_bundle_with_exit_code_2(tmp_path: Path) -> None:
-    node = _node_path()
+    node = require_node()
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
 

@@ -27,11 +27,9 @@ from provenance.issuer import WELL_KNOWN_PATH
 from provenance.models import Document
 from provenance.selectors import bundle_for, issuer_metadata
 from provenance.tests.conftest import Ganache, reanchor_in_a_foreign_anchorlog, settle
-from provenance.tests.test_both_verifiers_agree_on_the_tamper_corpus import (
-    NODE_VERIFIER,
-    _node_path,
-)
+from provenance.tests.test_both_verifiers_agree_on_the_tamper_corpus import NODE_VERIFIER
 from tests.servers import ROOT, free_port
+from tests.tools import require_node
 
 # A contract that is not ours: what a changed /.well-known file would name.
 OTHER_CONTRACT = Web3.to_checksum_address("0x" + "ab" * 20)
@@ -123,7 +121,7 @@ def verify(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     own (so no run touches the real ~/.config)."""
     command = [sys.executable, "-m", "provenance.verify"]
     if request.param == "node":
-        command = [_node_path(), str(NODE_VERIFIER)]
+        command = [require_node(), str(NODE_VERIFIER)]
     home = tmp_path / "home"
     home.mkdir()
     hidden = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "AUTHPLATFORM_PINS", "XDG_CONFIG_HOME"}

@@ -11,15 +11,14 @@ import pytest
 from web3 import Web3
 
 from provenance.anchoring import anchor_tick, batch_seal, deployment_live
-from provenance.bundles import Outcome, bundle_build, bundle_check_chain
-from provenance.commitments import document_commit, salts_new
+from provenance.bundles import Outcome, bundle_check_chain
 from provenance.contracts import artifact_load
 from provenance.documents import document_register
 from provenance.issuer import Issuer
 from provenance.models import Batch, Deployment, Document
 from provenance.selectors import bundle_for
-from provenance.signing import signer_from_key
 from provenance.tests.conftest import live_contract, settle
+from provenance.tests.tamper_corpus import signed_not_anchored
 
 pytestmark = pytest.mark.django_db
 
@@ -65,24 +64,10 @@ def test_a_rotation_authorises_the_new_key_and_retires_the_old_one_on_chain(
         assert next(s for s in result.steps if s.name == "signer").ok
 
     # The retired key signs nothing new: a fresh document by it, not anchored, is refused.
-    result = bundle_check_chain(_signed_not_anchored(old_key), w3=w3, issuer=_contract_only(w3))
+    result = bundle_check_chain(signed_not_anchored(old_key, 9), w3=w3, issuer=_contract_only(w3))
     assert result.outcome is Outcome.INVALID
     assert result.steps[-1].name == "signer"
     assert "retired after batch 1" in result.reason
-
-
-def _signed_not_anchored(key: str) -> dict[str, Any]:
-    """A bundle of a new document signed with ``key`` (a stolen, retired key, say)."""
-    body = {"type": "report", "id": "key-forged", "verdict": "authentic"}
-    signer = signer_from_key(key)
-    commitment = document_commit(body, salts_new(body))
-    return bundle_build(
-        fields=commitment.disclose(),
-        document_root=Web3.to_hex(commitment.root),
-        signer=signer.address,
-        signature=signer.sign_root(commitment.root),
-        anchor=None,
-    )
 
 
 def test_a_signer_the_contract_never_authorised_is_invalid(w3: Web3) -> None:

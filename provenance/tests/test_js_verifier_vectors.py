@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -26,25 +25,16 @@ from provenance.models import Document
 from provenance.selectors import bundle_for, issuer_metadata
 from provenance.tests.conftest import Ganache, settle
 from tests.servers import ROOT
-from tests.tools import tool_missing
+from tests.tools import require_node
 from verifiers.vectors import vectors
 
 VECTORS = ROOT / "verifiers" / "vectors.json"
 JS = ROOT / "verifiers" / "js"
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        tool_missing("node", hint="install Node 20 (CI has it; the Dockerfile's chain image too)")
-    if not (ROOT / "node_modules" / "ethers").is_dir():
-        tool_missing("node_modules/ethers", hint="run `npm ci` (make test does)")
-    return node
-
-
 def _node_verify(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [_node(), str(JS / "verify.mjs"), *args],
+        [require_node(), str(JS / "verify.mjs"), *args],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 
@@ -61,7 +51,7 @@ def test_the_node_verifier_computes_every_committed_vector() -> None:
     committed = _committed()
 
     done = subprocess.run(
-        [_node(), str(JS / "vectors.mjs"), str(VECTORS)],
+        [require_node(), str(JS / "vectors.mjs"), str(VECTORS)],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     theirs = json.loads(done.stdout)
