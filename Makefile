@@ -4,6 +4,8 @@
 #                migrate, load the demo data, start web + workers (+ chain)
 #   make test    install if needed (system packages too), run pytest against a throwaway
 #                PostgreSQL + Redis
+#   make coverage  the same suite measured by pytest-cov: per file and per app in the terminal,
+#                HTML in test-artifacts/coverage/html/ (slower than make test, which stays bare)
 #   make bench   speed figures: AI pre-screen, anchoring, the API and both verifiers (bench/*.py)
 #   make lint    ruff check + ruff format --check, the dependency contracts, mypy (all non-test
 #                source, with django-stubs)
@@ -29,7 +31,7 @@ NODE_HASH := $(shell cat package-lock.json 2>/dev/null | $(SHA256) | cut -c1-12)
 PY_STAMP := $(VENV)/.stamp-$(PY_HASH)
 NODE_STAMP := node_modules/.stamp-$(NODE_HASH)
 
-.PHONY: install run test lint lock clean bench system-run system-test
+.PHONY: install run test coverage lint lock clean bench system-run system-test
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -77,6 +79,27 @@ run: system-run install
 
 test: system-test install
 	$(PY) scripts/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# [tool.coverage.*] in pyproject.toml says what is measured (the apps, subprocesses too). A
+# process that saves its data after pytest-cov combined (a server stopped last) is combined
+# before the per-app figures, which are printed even when a test fails; the exit status stays
+# pytest's.
+COVERAGE_APPS := appraisals passports members community disputes provenance ml events api \
+	webhooks authplatform
+coverage: system-test install
+	rm -rf test-artifacts/coverage
+	@status=0; \
+	$(PY) scripts/testenv.py -- $(PY) -m pytest --cov --cov-report=term:skip-covered \
+		--cov-report=html $(PYTEST_ARGS) || status=$$?; \
+	$(VENV)/bin/coverage combine --append --quiet 2>/dev/null; \
+	echo "Coverage per app (statements):"; \
+	for app in $(COVERAGE_APPS); do \
+		test -d "$$app" || continue; \
+		printf '  %-13s %s%%\n' "$$app" "$$($(VENV)/bin/coverage report --include="$$app/*" \
+			--format=total 2>/dev/null || echo '-')"; \
+	done; \
+	printf '  %-13s %s%%\n' total "$$($(VENV)/bin/coverage report --format=total)"; \
+	exit $$status
 
 # Speed figures quoted in closing notes come from here (PostgreSQL and Redis are started
 # the same way as for the tests).

@@ -1,6 +1,6 @@
 """Whose data a request may see: a partner key sees its organisation's submissions of its own
 mode (sandbox or live); a signed-in website user sees their own. Disputes follow the report's
-holder instead (appraisals/selectors/custody.py). Anything else is a 404, so existence never
+holder instead (disputes/selectors.py). Anything else is a 404, so existence never
 leaks."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.http import Http404
 from rest_framework.request import Request
 
 from api.models import ApiKey, Partner
-from appraisals.models import Dispute, Report, Submission
-from appraisals.selectors.custody import disputes_followed_by
+from appraisals.models import Report, Submission
+from disputes.models import Dispute
+from disputes.selectors import disputes_followed_by
 from members.models import User
 
 

@@ -2,8 +2,8 @@
 change each describes. Other apps subscribe in their own ``subscribers.py``; appraisals never
 imports them.
 
-Events about a case, its photos and its reports share the case as their aggregate, so a
-subscriber hears of one case's changes in the order they happened; a dispute is its own.
+Events about a case, its photos, its reviews and its reports share the case as their aggregate,
+so a subscriber hears of one case's changes in the order they happened.
 """
 
 from __future__ import annotations
@@ -56,30 +56,15 @@ class ReportIssued:
 @domain_event("review.signed", aggregate="submission")
 @dataclass(frozen=True)
 class ReviewSigned:
-    """An expert signed a review seat (first or second opinion, or a dispute's re-appraisal):
-    the one who decides. The AI and the crowd never sign."""
+    """An expert signed a review seat (first or second opinion, or a seat of a blind
+    re-appraisal, ``reappraisal_id``): the one who decides. The AI and the crowd never sign."""
 
     submission_id: int
     review_id: int
     expert_id: int
     verdict: str
-    dispute_id: int | None
+    reappraisal_id: int | None
 
     @property
     def aggregate_id(self) -> str:
         return str(self.submission_id)
-
-
-@domain_event("dispute.state_changed", aggregate="dispute")
-@dataclass(frozen=True)
-class DisputeStateChanged:
-    """A dispute was opened (``previous_state`` None) or moved on; ``outcome`` once resolved."""
-
-    dispute_id: int
-    state: str
-    previous_state: str | None
-    outcome: str
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.dispute_id)

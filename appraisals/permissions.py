@@ -3,4 +3,3 @@
 
 REVIEW = "appraisals.review_submission"
 ARBITRATE = "appraisals.arbitrate_submission"
-TRIAGE_DISPUTE = "appraisals.triage_dispute"

@@ -3,13 +3,18 @@
 Everything a reader sees comes from ``Report.document`` (the signed canonical document), so the
 page, the PDF and a downloaded copy can never disagree. Labels are translated into the active
 language; the expert's free-text reasons are shown as written.
+
+Apps above appraisals add their own parts to the page without appraisals knowing them: each
+registers a renderer from its ``AppConfig.ready`` (``report_note_register``,
+``report_holder_section_register``), as appraisals registers its presenter with provenance.
+Disputes show their outcomes and the holder's way to dispute; passports link the passport.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from typing import Any
+from typing import Any, Protocol
 
 import segno
 from django.conf import settings
@@ -31,9 +36,9 @@ from appraisals.models import (
     serial_mask,
 )
 from appraisals.radar import RadarSeries, radar_svg
-from appraisals.selectors.custody import report_dispute_opened_by, submission_held_by
+from appraisals.selectors.custody import submission_held_by
 from appraisals.selectors.reports import report_proof_fields, report_provenance_document
-from appraisals.services.disputes import dispute_window_closes
+from members.models import User
 from provenance.selectors import document_status
 
 # How an expert's finding reads on the radar: consistent is the outer ring.
@@ -44,6 +49,37 @@ FINDING_SCORE = {
 }
 # Photos embedded in the PDF are shrunk to this long side: sharp in print, small in size.
 PDF_PHOTO_SIDE = 900
+
+
+class NoteRenderer(Protocol):
+    """Public lines under a report's verdict, on its page and (``for_pdf``) in its PDF."""
+
+    def __call__(self, report: Report, *, for_pdf: bool) -> str: ...
+
+
+class HolderRenderer(Protocol):
+    """What the signed-in ``user`` may do with the report, on its page and the case page."""
+
+    def __call__(self, report: Report, *, user: User) -> str: ...
+
+
+# Each renderer returns HTML (``render_to_string``), or "" when it has nothing to say.
+_notes: list[NoteRenderer] = []
+_holder_sections: list[HolderRenderer] = []
+
+
+def report_note_register(render: NoteRenderer) -> None:
+    """Add public lines under every report's verdict. Called from the owning app's ``ready()``;
+    notes show in the order they were registered (INSTALLED_APPS)."""
+    if render not in _notes:
+        _notes.append(render)
+
+
+def report_holder_section_register(render: HolderRenderer) -> None:
+    """Add what a signed-in reader may do with a report. Called from the owning app's
+    ``ready()``, like ``report_note_register``."""
+    if render not in _holder_sections:
+        _holder_sections.append(render)
 
 
 def report_public_url(report: Report) -> str:
@@ -160,10 +196,8 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         else "",
         "superseded_by": superseded_by,
         "provenance": document_status(anchored) if anchored else None,
-        # Public and anonymised: the outcome, never who disputed or why.
-        "disputes": list(
-            report.disputes.filter(state="resolved").select_related("corrected_report")
-        ),
+        # Public: what the apps above say of the report (its resolved disputes, its passport).
+        "notes": [html for render in _notes if (html := render(report, for_pdf=for_pdf))],
         "for_pdf": for_pdf,
         "language": translation.get_language(),
     }
@@ -171,14 +205,16 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
 
 def report_holder_context(report: Report | None, user: Any) -> dict[str, Any]:
     """What the signed-in reader may do with the report (the case page and the report page):
-    as its holder, dispute it and share a partial proof; and follow the dispute they opened."""
+    as its holder, share a partial proof; and what the apps above offer them (dispute it, or
+    follow the dispute they opened)."""
     if report is None or not getattr(user, "is_authenticated", False):
         return {}
     is_holder = submission_held_by(report.submission, user)
     return {
         "is_holder": is_holder,
-        "dispute": report_dispute_opened_by(report=report, user=user),
-        "dispute_closes": dispute_window_closes(report),
+        "holder_sections": [
+            html for render in _holder_sections if (html := render(report, user=user))
+        ],
         "proof_fields": report_proof_fields(report) if is_holder else [],
     }
 

@@ -10,17 +10,14 @@ from django.conf import settings
 from django.db import OperationalError
 
 from appraisals.selectors import (
+    submissions_bot_review_stalled,
     submissions_prescreen_stalled,
-    submissions_sandbox_stalled,
     submissions_stalled,
 )
 from appraisals.services.photos import submission_check_photos_run
 from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
 from appraisals.services.sandbox import sandbox_review_run
-from appraisals.services.sla import (
-    disputes_sla_breaches_record,
-    submissions_sla_breaches_record,
-)
+from appraisals.services.sla import submissions_sla_breaches_record
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +59,8 @@ def submission_prescreen(submission_id: int, round: int) -> str:
 
 @shared_task(soft_time_limit=30, time_limit=60)
 def submissions_requeue_stalled() -> int:
-    """Enqueue again the work of cases stuck in ``submitted`` or ``queued``, and of sandbox
-    cases still waiting for the bot expert.
+    """Enqueue again the work of cases stuck in ``submitted`` or ``queued``, and of cases still
+    waiting for the sandbox bot.
 
     Covers a message lost by the broker, a worker that crashed, and a pre-screen that gave
     up retrying while no model was available.
@@ -81,10 +78,10 @@ def submissions_requeue_stalled() -> int:
     for submission_id, round_ in prescreens:
         submission_prescreen.delay(submission_id, round_)
         count += 1
-    sandbox = submissions_sandbox_stalled(
+    bot_reviews = submissions_bot_review_stalled(
         older_than=timedelta(seconds=settings.PRESCREEN_STALL_SECONDS)
     ).values_list("pk", "round")
-    for submission_id, round_ in sandbox:
+    for submission_id, round_ in bot_reviews:
         sandbox_review.delay(submission_id, round_)
         count += 1
     return count
@@ -92,8 +89,9 @@ def submissions_requeue_stalled() -> int:
 
 @shared_task(soft_time_limit=30, time_limit=60)
 def submissions_record_sla_breaches() -> int:
-    """Record, once, each open case and each open dispute that has run past its due time."""
-    return submissions_sla_breaches_record() + disputes_sla_breaches_record()
+    """Record, once, each open case that has run past its due time (disputes have their own
+    task: ``disputes.tasks``)."""
+    return submissions_sla_breaches_record()
 
 
 @shared_task(
@@ -105,5 +103,6 @@ def submissions_record_sla_breaches() -> int:
     acks_late=True,
 )
 def sandbox_review(submission_id: int, round: int) -> str:
-    """The sandbox bot signs a sandbox case's seats (appraisals/services/sandbox.py)."""
+    """The sandbox bot signs the seats of a case its policy gives to the bot
+    (appraisals/services/sandbox.py)."""
     return sandbox_review_run(submission_id=submission_id, round=round)

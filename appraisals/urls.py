@@ -1,6 +1,5 @@
 from django.urls import path
 
-from appraisals.views import disputes as dispute_views
 from appraisals.views import submissions as views
 
 app_name = "appraisals"
@@ -8,8 +7,6 @@ app_name = "appraisals"
 urlpatterns = [
     path("", views.submission_list, name="submission-list"),
     path("new/", views.submission_start_view, name="submission-start"),
-    path("disputes/new/<str:token>/", dispute_views.dispute_new, name="dispute-new"),
-    path("disputes/<uuid:uid>/", dispute_views.dispute_detail, name="dispute-detail"),
     path("catalog-options/", views.catalog_options, name="catalog-options"),
     path("<uuid:uid>/", views.submission_detail, name="submission-detail"),
     path("<uuid:uid>/timeline/", views.submission_timeline, name="submission-timeline"),

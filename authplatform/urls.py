@@ -12,6 +12,8 @@ from authplatform.health import healthz
 
 urlpatterns = [
     path("", include("appraisals.urls_home")),
+    # /submissions/disputes/… and /staff/disputes/: a dispute's pages sit with the cases.
+    path("", include("disputes.urls")),
     path("submissions/", include("appraisals.urls")),
     path("account/", include("members.urls")),
     path("staff/", include("appraisals.urls_staff")),

@@ -24,6 +24,14 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        # A superuser holds every permission, whatever the roles say: only a superuser may
+        # make another (staff who may change accounts would otherwise promote themselves).
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):

@@ -46,10 +46,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "passports.record_service",
         # Two owners claiming one serial are flagged on the link proposals.
         "passports.view_itemlinkproposal",
-        "appraisals.triage_dispute",
-        "appraisals.view_dispute",
-        "appraisals.view_compensation",
-        "appraisals.change_compensation",
+        "disputes.triage_dispute",
+        "disputes.view_dispute",
+        "disputes.view_compensation",
+        "disputes.change_compensation",
     ],
 }
 

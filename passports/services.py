@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisals import permissions
-from appraisals.models import Dispute, Report, Submission, serial_normalise
-from appraisals.services.disputes import submission_holder_pass
+from appraisals.models import Report, Submission, serial_normalise
+from appraisals.policies import policy_for
+from appraisals.services.custody import submission_holder_pass
+from disputes.models import Dispute
 from members.models import User
 from members.services import notification_send
 from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
@@ -120,10 +122,10 @@ def passport_record_report(*, report: Report) -> PassportEvent | None:
     """Add a report (first version or correction) to its item's passport; idempotent.
 
     A case's first report opens the case's own item; its corrections follow it, onto the
-    passport it was linked into if an expert linked it. A sandbox report has no passport: it
-    is a partner's test and is never anchored.
+    passport it was linked into if an expert linked it. The case's policy may keep its
+    reports off passports (a partner's test).
     """
-    if report.submission.sandbox:
+    if not policy_for(report.submission).records_passport:
         return None
     existing = PassportEvent.objects.filter(report=report).first()
     if existing is not None:

@@ -1,10 +1,12 @@
-"""What passports do when appraisals reports a change (events/, docs/events.md): a signed
-report version and a dispute's outcome each become an event on the item's passport."""
+"""What passports do when appraisals or disputes report a change (events/, docs/events.md): a
+signed report version and a dispute's outcome each become an event on the item's passport."""
 
 from __future__ import annotations
 
-from appraisals.events import DisputeStateChanged, ReportIssued
-from appraisals.models import Dispute, Report
+from appraisals.events import ReportIssued
+from appraisals.models import Report
+from disputes.events import DisputeStateChanged
+from disputes.models import Dispute
 from events.registry import subscriber
 from passports.services import passport_record_dispute, passport_record_report
 

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from appraisals.models import Dispute, Report, Review
+from appraisals.models import Report, Review
 from appraisals.services import reviews as review_services
 from appraisals.services.submissions import submission_details_update, submission_submit
 from appraisals.tests.factories import draft_for
 from appraisals.tests.reviewing import complete_opinion, expert, to_expert_queue
+from disputes.models import Dispute
 from members.roles import Role
 from members.tests.factories import PASSWORD, UserFactory
 from tests.photos import good_jpeg
@@ -87,7 +88,7 @@ def test_a_holder_disputes_and_a_reappraiser_works_blind(
     staff.fill("#id_username", "ops@example.com")
     staff.fill("#id_password", PASSWORD)
     staff.click("input[type=submit]")
-    staff.goto(f"{server}/admin/appraisals/dispute/{dispute.pk}/change/")
+    staff.goto(f"{server}/admin/disputes/dispute/{dispute.pk}/change/")
     staff.check("input[name=decision][value=reappraise]")
     staff.screenshot(path=str(ARTIFACTS / "03-triage.png"), full_page=True)
     staff.click("input[name=triage]")
@@ -109,4 +110,5 @@ def test_a_holder_disputes_and_a_reappraiser_works_blind(
     assert "thicker than on my other bag" in case
     assert MARKER not in case and report.reference not in case
     reviewer.screenshot(path=str(ARTIFACTS / "04-reappraisal-case.png"), full_page=True)
-    assert Review.objects.filter(dispute=dispute, state=Review.State.CLAIMED).count() == 1
+    seats = Review.objects.filter(reappraisal=dispute.reappraisal, state=Review.State.CLAIMED)
+    assert seats.count() == 1

@@ -18,15 +18,12 @@ from django.urls import reverse
 
 from api.models import Partner
 from api.serializers.submissions import photo_issues
-from appraisals.events import (
-    DisputeStateChanged,
-    PhotoRejected,
-    ReportIssued,
-    SubmissionStatusChanged,
-)
-from appraisals.models import Dispute, Report, Submission, SubmissionPhoto
+from appraisals.events import PhotoRejected, ReportIssued, SubmissionStatusChanged
+from appraisals.models import Report, Submission, SubmissionPhoto
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
-from appraisals.selectors.custody import dispute_follower_ids
+from disputes.events import DisputeStateChanged
+from disputes.models import Dispute
+from disputes.selectors import dispute_follower_ids
 from events.registry import subscriber
 from provenance.bundles import revocation_code
 from provenance.events import BatchStateChanged, DocumentRevoked

@@ -10,8 +10,9 @@ from rest_framework import serializers
 
 from api.parsers import JSONField
 from api.selectors import request_owner
-from appraisals.models import Dispute, Report
+from appraisals.models import Report
 from appraisals.selectors.custody import report_signed_file_for
+from disputes.models import Dispute
 from provenance.bundles import Outcome
 
 

@@ -21,9 +21,9 @@ def seed() -> dict[str, Any]:
     from appraisals.models import Category
     from appraisals.selectors.reports import report_provenance_document
     from appraisals.services.catalog import catalog_load
-    from appraisals.services.disputes import dispute_open
     from appraisals.services.submissions import submission_details_update
     from appraisals.tests.factories import draft_for
+    from disputes.services import dispute_open
     from passports.models import Item
     from provenance.selectors import bundle_for
     from webhooks.services import endpoint_create

@@ -11,7 +11,7 @@ import pytest
 from api import urls as api_urls
 from api.tests.conftest import api_for
 from appraisals.models import Submission
-from appraisals.services.disputes import dispute_open
+from disputes.services import dispute_open
 from tests.photos import good_jpeg
 from webhooks import urls as webhook_urls
 from webhooks.models import WebhookEndpoint

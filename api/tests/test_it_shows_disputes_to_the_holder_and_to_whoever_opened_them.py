@@ -11,7 +11,7 @@ import pytest
 
 from api.models import Partner
 from api.tests.conftest import api_for, partner_make
-from appraisals.tests.disputing import dispute_open_through_page, dispute_reject
+from disputes.tests.disputing import dispute_open_through_page, dispute_reject
 from passports.tests.transfers import item_transfer_through_pages
 
 pytestmark = pytest.mark.django_db

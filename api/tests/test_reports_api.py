@@ -9,8 +9,8 @@ import pytest
 
 from api.tests.conftest import api_for
 from appraisals.models import Report
-from appraisals.services.disputes import dispute_open
 from appraisals.tests.reviewing import deliver_events
+from disputes.services import dispute_open
 from passports.models import Item
 
 pytestmark = pytest.mark.django_db

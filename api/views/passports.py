@@ -16,7 +16,7 @@ from api.models import Scope
 from api.selectors import dispute_visible_get, disputes_visible, request_sandbox, request_user
 from api.serializers.passports import PassportSerializer, ServiceEventSerializer
 from api.serializers.reports import DisputeSerializer
-from appraisals.models import Dispute
+from disputes.models import Dispute
 from passports.selectors import item_get_current
 from passports.services import service_record
 

@@ -35,6 +35,7 @@ from api.serializers.submissions import (
     TimelineEventSerializer,
 )
 from appraisals.models import PhotoSlot, Status, Submission, SubmissionEvent
+from appraisals.policies import LIVE, SANDBOX
 from appraisals.selectors import submission_events, submission_slot_get
 from appraisals.services.photos import submission_photo_upload
 from appraisals.services.submissions import submission_create, submission_submit
@@ -50,7 +51,9 @@ _REJECTED_STATUS = {
 
 
 def _create(request: Request, data: dict[str, Any]) -> Submission:
-    return submission_create(owner=request_owner(request), sandbox=request_sandbox(request), **data)
+    # The edge chooses the case's policy from the key's mode; the services only ask it.
+    policy = SANDBOX if request_sandbox(request) else LIVE
+    return submission_create(owner=request_owner(request), policy=policy, **data)
 
 
 def _with_details(submissions: QuerySet[Submission]) -> QuerySet[Submission]:

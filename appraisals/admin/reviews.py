@@ -181,10 +181,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "submission": submission,
             "claim_live": seat.expert_id == request.user.pk and seat.claim_is_live(now=now),
             "others": review_others_visible(review=seat),
-            "dispute": seat.dispute,
-            "dispute_evidence": list(seat.dispute.evidence.order_by("uploaded_at"))
-            if seat.dispute is not None
-            else [],
+            "reappraisal": seat.reappraisal,
             "panels": panels,
             "blockers": review_services.review_sign_blockers(seat)
             if seat.state == Review.State.CLAIMED

@@ -106,7 +106,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         if (
             obj is not None
             and Review.objects.filter(
-                submission=obj, expert=request.user.pk, dispute__isnull=False
+                submission=obj, expert=request.user.pk, reappraisal__isnull=False
             ).exists()
         ):
             return False

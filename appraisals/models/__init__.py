@@ -5,7 +5,6 @@ migrations' references (``appraisals.models._photo_path``) keep resolving.
 """
 
 from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel, _slot_example_path
-from appraisals.models.disputes import Compensation, Dispute, DisputeEvidence, PanelVote
 from appraisals.models.prescreen import Band, PreScreen, PreScreenPhoto
 from appraisals.models.reports import NpsResponse, Report, ReportFeedback, ReportImmutable
 from appraisals.models.reviews import (
@@ -14,6 +13,7 @@ from appraisals.models.reviews import (
     Finding,
     FindingResult,
     PhotoRequest,
+    Reappraisal,
     Review,
     Verdict,
 )
@@ -34,16 +34,13 @@ __all__ = [
     "Band",
     "Brand",
     "Category",
-    "Compensation",
-    "Dispute",
-    "DisputeEvidence",
-    "PanelVote",
     "ConditionGrade",
     "Feature",
     "Finding",
     "FindingResult",
     "NpsResponse",
     "PhotoRequest",
+    "Reappraisal",
     "Report",
     "ReportFeedback",
     "ReportImmutable",

@@ -5,6 +5,9 @@ pre-screen hands the case over; a second, blind seat opens at the same time when
 asks for two experts; a senior seat opens only when the two disagree. Experts claim seats from
 the queue (``appraisals.services.reviews.review_take_next``); a claim runs out, so an
 abandoned case returns to the queue.
+
+A ``Reappraisal`` is a blind re-examination of a case that someone outside the queue ordered
+(a dispute of its report): two more seats, through the same claims.
 """
 
 from __future__ import annotations
@@ -54,6 +57,36 @@ class ConditionGrade(models.TextChoices):
     FAIR = "fair", _("Fair")
 
 
+class Reappraisal(models.Model):
+    """A blind re-examination of a case, ordered from outside the review queue (today: a
+    dispute of its report, ``disputes/``), with the brief its two experts read.
+
+    Its two seats are ``Review`` rows of the case's current round. They go to no expert who
+    ever held a seat on the case, and they show no earlier opinion. Whoever ordered it keeps
+    its own link to it and hears of each signed seat through ``ReviewSigned``; appraisals knows
+    nothing of them beyond what the experts need to read.
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="reappraisals"
+    )
+    # What whoever ordered it calls it (a dispute's ``D-…``), shown to the experts.
+    reference = models.CharField(max_length=40)
+    # What the experts are asked to look at (the holder's complaint), as the orderer wrote it.
+    brief = models.TextField()
+    # A page of the ordering app where the experts read more (the complaint's evidence).
+    brief_url = models.CharField(max_length=300, blank=True)
+    # The queue orders and flags the seats by this clock, not by the case's own.
+    due_at = models.DateTimeField()
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"re-appraisal {self.reference} of {self.submission_id}"
+
+
 class Review(models.Model):
     """One expert seat on one submission round, from the queue to a signed opinion."""
 
@@ -91,13 +124,9 @@ class Review(models.Model):
     repairs = models.TextField(blank=True, help_text="Visible repairs; 'none seen' if none.")
     replaced_parts = models.TextField(blank=True, help_text="Parts replaced; 'none seen' if none.")
     signed_at = models.DateTimeField(null=True, blank=True)
-    # Set for the dispute lane: a blind re-appraisal of a disputed report.
-    dispute = models.ForeignKey(
-        "appraisals.Dispute",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reappraisals",
+    # Set for a seat of a blind re-appraisal (the dispute lane).
+    reappraisal = models.ForeignKey(
+        Reappraisal, on_delete=models.CASCADE, null=True, blank=True, related_name="seats"
     )
 
     class Meta:
@@ -105,24 +134,24 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "round", "stage"],
-                condition=Q(dispute__isnull=True),
+                condition=Q(reappraisal__isnull=True),
                 name="one_review_per_stage_and_round",
             ),
             # Two seats on one case are never the same person: that is what "blind second
             # expert" and "senior decides" mean.
             models.UniqueConstraint(
                 fields=["submission", "round", "expert"],
-                condition=Q(expert__isnull=False, dispute__isnull=True),
+                condition=Q(expert__isnull=False, reappraisal__isnull=True),
                 name="one_seat_per_expert_and_round",
             ),
             models.UniqueConstraint(
-                fields=["dispute", "stage"],
-                condition=Q(dispute__isnull=False),
+                fields=["reappraisal", "stage"],
+                condition=Q(reappraisal__isnull=False),
                 name="one_reappraisal_per_stage",
             ),
             models.UniqueConstraint(
-                fields=["dispute", "expert"],
-                condition=Q(dispute__isnull=False, expert__isnull=False),
+                fields=["reappraisal", "expert"],
+                condition=Q(reappraisal__isnull=False, expert__isnull=False),
                 name="one_reappraisal_seat_per_expert",
             ),
             models.CheckConstraint(

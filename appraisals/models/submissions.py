@@ -119,7 +119,6 @@ class Submission(models.Model):
         permissions = [
             ("review_submission", "Can work cases in the expert review queue"),
             ("arbitrate_submission", "Can settle disagreements between experts"),
-            ("triage_dispute", "Can triage and settle disputes of reports"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -219,6 +218,16 @@ class SubmissionEvent(models.Model):
     message = models.CharField(max_length=500, blank=True)
     round = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set on the steps of something another person asked for (the dispute a later holder of
+    # the report opened): the submitter sees them only while they hold the report, or when
+    # they asked themselves (``submission_events``).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -10,8 +10,8 @@ from appraisals.selectors.submissions import (
     submission_photo_get,
     submission_photos,
     submission_slot_get,
+    submissions_bot_review_stalled,
     submissions_prescreen_stalled,
-    submissions_sandbox_stalled,
     submissions_stalled,
 )
 
@@ -25,7 +25,7 @@ __all__ = [
     "submission_photo_get",
     "submission_photos",
     "submission_slot_get",
+    "submissions_bot_review_stalled",
     "submissions_prescreen_stalled",
-    "submissions_sandbox_stalled",
     "submissions_stalled",
 ]

@@ -6,18 +6,19 @@ through an accepted transfer of the item's passport (``Submission.holder``, set 
 ``submission_holder_pass``). The holder alone may dispute the report, is paid its guarantee,
 builds partial proofs of it (private fields such as the serial included) and downloads its
 signed file when that file holds a full serial. A transfer moves all of it; the earlier holder
-keeps only the disputes they opened themselves. The submitter's own case (its page, photos,
-timeline, feedback, and whether their name shows) stays theirs.
+keeps only the disputes they opened themselves (``disputes.selectors``, from this rule). The
+submitter's own case (its page, photos, timeline, feedback, and whether their name shows) stays
+theirs.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
-from appraisals.models import Dispute, Report, Submission
+from appraisals.models import Report, Submission
 from appraisals.selectors.reports import report_get_public, report_signed_file_public
 from members.models import User
 
@@ -61,32 +62,3 @@ def report_signed_file_for(*, report: Report, user: Any) -> bool:
     """Whether ``user`` may download the report's signed file (canonical JSON, signed bundle):
     anyone when it holds no serial (``report_signed_file_public``), else its holder only."""
     return report_signed_file_public(report) or submission_held_by(report.submission, user)
-
-
-def disputes_followed_by(*, user: User) -> QuerySet[Dispute]:
-    """The disputes ``user`` follows: every dispute of the reports they hold now, whoever
-    opened it (its outcome and guarantee are theirs), and every dispute they opened, even
-    after passing the report on. A dispute the next holder opens is not the earlier one's."""
-    return Dispute.objects.filter(held_by(user, path="report__submission__") | Q(opened_by=user))
-
-
-def dispute_follower_ids(*, dispute: Dispute) -> list[int]:
-    """The users who follow ``dispute`` (``disputes_followed_by``, the other way round): who
-    opened it and who holds its report now; one id when that is one person."""
-    holder = report_holder(dispute.report)
-    return list(dict.fromkeys([dispute.opened_by_id, holder.pk]))
-
-
-def report_dispute_opened_by(*, report: Report, user: User) -> Dispute | None:
-    """The latest dispute of this report version that ``user`` opened, which their pages show
-    and link to (a dispute's page shows its complaint and evidence to who opened it only)."""
-    return report.disputes.filter(opened_by=user).order_by("-opened_at", "-id").first()
-
-
-def disputes_unfollowed_on(*, submission: Submission, user: User) -> QuerySet[Dispute]:
-    """The case's disputes that ``user`` does not follow (``disputes_followed_by``): the next
-    holder's, say, seen from the submitter's case. None while ``user`` holds the report."""
-    if submission_held_by(submission, user):
-        return Dispute.objects.none()
-    followed = disputes_followed_by(user=user).values("pk")
-    return Dispute.objects.filter(report__submission=submission).exclude(pk__in=followed)

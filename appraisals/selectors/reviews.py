@@ -20,7 +20,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from appraisals.models import Dispute, Finding, PreScreen, Review, Status, Tier
+from appraisals.models import Finding, PreScreen, Reappraisal, Review, Status, Tier
+from appraisals.policies import ReviewBy, policy_filter
 from members.models import User
 
 if TYPE_CHECKING:
@@ -33,14 +34,13 @@ def queue_seats() -> QuerySet[Review]:
     Seats of a round that asked for more photos are withdrawn, but a stale one must never be
     served or listed.
     """
-    appraisal = Q(
-        dispute__isnull=True,
+    appraisal = policy_filter(via="submission", review_by=ReviewBy.EXPERTS) & Q(
+        reappraisal__isnull=True,
         submission__status=Status.AWAITING_EXPERT,
-        submission__sandbox=False,  # the sandbox bot signs those
         round=F("submission__round"),
     )
-    # The dispute lane: blind re-appraisals of a disputed report, through the same claims.
-    reappraisal = Q(dispute__state=Dispute.State.REAPPRAISAL)
+    # The dispute lane: blind re-appraisals (of a disputed report), through the same claims.
+    reappraisal = Q(reappraisal__isnull=False)
     return Review.objects.filter(appraisal | reappraisal).filter(
         state__in=[Review.State.OPEN, Review.State.CLAIMED]
     )
@@ -82,12 +82,12 @@ def review_queue() -> QuerySet[WithAnnotations[Review, QueueAnnotations]]:
             "submission__brand",
             "submission__product_model",
             "expert",
-            "dispute",
+            "reappraisal",
         )
     ).annotate(
         ai_band=Subquery(band),
-        # A re-appraisal runs on its dispute's clock, not the original case's.
-        due=Coalesce("dispute__due_at", "submission__due_at"),
+        # A re-appraisal runs on its own clock (its dispute's), not the original case's.
+        due=Coalesce("reappraisal__due_at", "submission__due_at"),
     )
 
 
@@ -97,7 +97,7 @@ def review_get_for_expert(*, review_id: int | str, expert: User) -> Review:
         return (
             Review.objects.select_related(
                 "submission__category", "submission__brand", "submission__product_model",
-                "submission__owner", "expert", "dispute",
+                "submission__owner", "expert", "reappraisal",
             )
             .prefetch_related(Prefetch("findings", queryset=Finding.objects.order_by("id")))
             .get(pk=int(review_id), expert=expert)
@@ -128,3 +128,28 @@ def reviews_held_by(*, expert: User) -> QuerySet[Review]:
     return Review.objects.filter(expert=expert, state=Review.State.CLAIMED).select_related(
         "submission__brand", "submission__category"
     )
+
+
+def reappraisal_seats(*, reappraisal: Reappraisal | int) -> QuerySet[Review]:
+    """A blind re-appraisal's two seats, with who holds each, for whoever ordered it (its
+    staff and panel pages); never shown to the re-appraisers themselves."""
+    return Review.objects.filter(reappraisal=reappraisal).select_related("expert").order_by("stage")
+
+
+def reappraisal_verdicts(*, reappraisal: Reappraisal | int) -> list[str] | None:
+    """The verdicts of a re-appraisal's seats once every one is signed; None until then."""
+    seats = list(Review.objects.filter(reappraisal=reappraisal).values_list("state", "verdict"))
+    if not seats or any(state != Review.State.SIGNED for state, _ in seats):
+        return None
+    return [verdict for _, verdict in seats]
+
+
+def reappraisal_seated(*, reappraisal: Reappraisal | int, user: User) -> bool:
+    """Whether ``user`` holds or held a seat of this re-appraisal (and may read its brief)."""
+    return Review.objects.filter(reappraisal=reappraisal, expert=user).exists()
+
+
+def submission_examined_by(*, submission_id: int, user: User) -> bool:
+    """Whether ``user`` ever held a seat on the case, in any round or re-appraisal: such a
+    person may not judge it again (a dispute's panel)."""
+    return Review.objects.filter(submission_id=submission_id, expert=user).exists()

@@ -19,7 +19,8 @@ from appraisals.models import (
     SubmissionEvent,
     SubmissionPhoto,
 )
-from appraisals.selectors.custody import disputes_unfollowed_on
+from appraisals.policies import ReviewBy, policy_filter
+from appraisals.selectors.custody import submission_held_by
 from members.models import User
 
 
@@ -84,13 +85,13 @@ def submission_slot_get(*, submission: Submission, slot_code: str) -> PhotoSlot:
 
 
 def submission_events(*, submission: Submission, viewer: User) -> QuerySet[SubmissionEvent]:
-    """The case's timeline as its submitter ``viewer`` sees it: without the steps of disputes
-    they don't follow, such as one the report's next holder opened after a transfer."""
+    """The case's timeline as its submitter ``viewer`` sees it: while they hold the report,
+    all of it; once it passed on, without the steps someone else asked for (a dispute the
+    report's next holder opened), but with their own."""
     events = submission.events.order_by("created_at", "id")
-    hidden = disputes_unfollowed_on(submission=submission, user=viewer)
-    for reference in sorted(dispute.reference for dispute in hidden.only("uid")):
-        events = events.exclude(kind__startswith="dispute", message__startswith=f"{reference}:")
-    return events
+    if submission_held_by(submission, viewer):
+        return events
+    return events.filter(Q(requested_by__isnull=True) | Q(requested_by=viewer))
 
 
 def submissions_stalled(*, older_than: timedelta) -> QuerySet[Submission]:
@@ -107,10 +108,10 @@ def submissions_prescreen_stalled(*, older_than: timedelta) -> QuerySet[Submissi
     )
 
 
-def submissions_sandbox_stalled(*, older_than: timedelta) -> QuerySet[Submission]:
-    """Sandbox cases still waiting for the bot expert (its task was lost or failed)."""
+def submissions_bot_review_stalled(*, older_than: timedelta) -> QuerySet[Submission]:
+    """Cases still waiting for the sandbox bot (its task was lost or failed)."""
     return Submission.objects.filter(
-        sandbox=True,
+        policy_filter(review_by=ReviewBy.SANDBOX_BOT),
         status=Status.AWAITING_EXPERT,
         updated_at__lt=timezone.now() - older_than,
     )

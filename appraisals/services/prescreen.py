@@ -31,6 +31,7 @@ from appraisals.models import (
     SubmissionEvent,
     SubmissionPhoto,
 )
+from appraisals.policies import ReviewBy, policy_for
 from appraisals.routing import RoutingDecision, RoutingInput, RoutingPolicy, route
 from appraisals.services.reviews import reviews_open
 from appraisals.services.submissions import retake_notify, submission_event_add
@@ -263,11 +264,10 @@ def _record(
     link = reverse("appraisals:submission-detail", args=[locked.uid])
     if not locked.serial_code and serial.read and serial.confidence >= OCR_PREFILL_CONFIDENCE:
         locked.serial_code, locked.serial_source = serial.read, "ocr"
-    locked.priority, locked.review_depth = decision.priority, decision.review_depth
-    if locked.sandbox:
-        locked.review_depth = "single"  # one bot seat: a second blind seat would be the bot too
-    # A sandbox case goes on to the bot whatever the AI asks: the partner chose the outcome.
-    if decision.needs_retake and not locked.sandbox:
+    policy = policy_for(locked)
+    locked.priority = decision.priority
+    locked.review_depth = policy.review_depth or decision.review_depth
+    if decision.needs_retake and policy.requests_retakes:
         submission_status_move(submission=locked, to=Status.NEEDS_RETAKE)
         hints = [r.hint for r in decision.retakes]
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
@@ -277,7 +277,7 @@ def _record(
     else:
         submission_status_move(submission=locked, to=Status.AWAITING_EXPERT)
         reviews_open(submission=locked)
-        if locked.sandbox:
+        if policy.review_by is ReviewBy.SANDBOX_BOT:
             from appraisals.tasks import sandbox_review
 
             transaction.on_commit(lambda: sandbox_review.delay(locked.pk, locked.round))

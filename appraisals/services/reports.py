@@ -39,6 +39,8 @@ from appraisals.models import (
     serial_mask,
 )
 from appraisals.models.reports import REPORT_DOCUMENT_TYPE
+from appraisals.policies import policy_for
+from appraisals.selectors.custody import report_holder
 from appraisals.services.submissions import submission_event_add
 from appraisals.services.transitions import submission_status_move
 from events.services import event_emit
@@ -125,9 +127,9 @@ def report_document_build(
     findings_by_feature = {f.feature: f for f in deciding.findings.all()}
     model = submission.product_model
     # Only a sandbox report carries the flag, so live documents keep their exact shape.
-    sandbox = {"sandbox": True} if submission.sandbox else {}
+    label = {"sandbox": True} if policy_for(submission).labels_reports_sandbox else {}
     return {
-        **sandbox,
+        **label,
         "type": DOCUMENT_TYPE,
         "schema": DOCUMENT_SCHEMA,
         "id": report_uid,
@@ -218,14 +220,12 @@ def _sign_and_save(
     """Sign and store a document; ``issued_at`` is the moment its ``issued_at`` field says."""
     signer = signer_get()
     # Registered for anchoring in the same transaction: no report without its provenance
-    # record. A correction revokes the version it replaces, on chain too. Sandbox reports are
-    # never anchored.
+    # record. A correction revokes the version it replaces, on chain too. The case's policy
+    # may keep its reports off the chain (a partner's sandbox test).
     anchored = (
-        None
-        if submission.sandbox
-        else document_register(
-            body=report_commitment_body(document, serial), private=[SERIAL_FIELD]
-        )
+        document_register(body=report_commitment_body(document, serial), private=[SERIAL_FIELD])
+        if policy_for(submission).anchors_reports
+        else None
     )
     if supersedes is not None and anchored is not None:
         previous = document_for(doc_type=DOCUMENT_TYPE, doc_id=str(supersedes.uid))
@@ -300,7 +300,8 @@ def report_issue(*, submission: Submission, deciding: Review) -> Report:
     )
     submission_status_move(submission=submission, to=Status.COMPLETED)
     submission.completed_at = now
-    if submission.due_at and now > submission.due_at and submission.sla_breached_at is None:
+    late = submission.due_at is not None and now > submission.due_at
+    if late and submission.sla_breached_at is None and policy_for(submission).counts_for_sla:
         submission.sla_breached_at = submission.due_at
     submission.save(update_fields=["status", "completed_at", "sla_breached_at", "updated_at"])
     submission_event_add(submission, Kind.REPORT_ISSUED, report.reference)
@@ -391,9 +392,6 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
 def _notify_holder_revoked(revoked: Report, corrected: Report) -> None:
     """The report's current holder (its submitter, or whoever received it by transfer) hears
     that the version they may have shown someone is revoked, and where its successor is."""
-    # Imported here: the disputes service corrects reports through this module.
-    from appraisals.services.disputes import report_holder
-
     holder = report_holder(corrected)
     with translation.override(holder.language):
         notification_send(

@@ -7,6 +7,9 @@ checks that the expert still holds a live claim on the seat; saving extends the 
 
 When the last required seat is signed, ``appraisals.services.reports.report_issue`` issues
 the report. Two signed seats that disagree open a senior seat instead.
+
+A blind re-appraisal (``reappraisal_open``) is the one door another app has into the queue: a
+dispute orders one, and hears of each signed seat through the ``ReviewSigned`` event.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from appraisals.models import (
     Finding,
     FindingResult,
     PhotoRequest,
+    Reappraisal,
     Review,
     Status,
     Submission,
@@ -39,7 +43,6 @@ from appraisals.models import (
     Verdict,
 )
 from appraisals.selectors.reviews import queue_order, queue_seats
-from appraisals.services.disputes import dispute_after_reappraisal
 from appraisals.services.reports import report_issue
 from appraisals.services.submissions import submission_event_add
 from appraisals.services.transitions import submission_status_move
@@ -75,6 +78,28 @@ def reviews_open(*, submission: Submission) -> list[Review]:
         )
         seats.append(seat)
     return seats
+
+
+def reappraisal_open(
+    *, submission: Submission, reference: str, brief: str, brief_url: str, due_at: datetime
+) -> Reappraisal:
+    """Order a blind re-examination of a case: two seats in the queue, for experts who never
+    examined the item, who see ``brief`` (and a link to ``brief_url``) but no earlier opinion,
+    on the ``due_at`` clock. Each signed seat is a ``ReviewSigned`` event carrying the
+    re-appraisal's id; ``reappraisal_verdicts`` tells the orderer when both are in."""
+    with transaction.atomic():
+        reappraisal = Reappraisal.objects.create(
+            submission=submission,
+            reference=reference,
+            brief=brief,
+            brief_url=brief_url,
+            due_at=due_at,
+        )
+        for stage in (Stage.FIRST, Stage.SECOND):
+            Review.objects.create(
+                submission=submission, round=submission.round, stage=stage, reappraisal=reappraisal
+            )
+    return reappraisal
 
 
 def queue_available(*, now: datetime) -> QuerySet[Review]:
@@ -113,15 +138,15 @@ def review_take_next(*, expert: User, now: datetime | None = None) -> Review | N
             .annotate(
                 # An appraisal seat: not a second seat in the same round.
                 seated_this_round=Exists(
-                    mine.filter(round=OuterRef("round"), dispute__isnull=True).exclude(
+                    mine.filter(round=OuterRef("round"), reappraisal__isnull=True).exclude(
                         pk=OuterRef("pk")
                     )
                 ),
-                # A dispute re-appraisal: only experts who never examined this item.
+                # A blind re-appraisal: only experts who never examined this item.
                 seated_ever=Exists(mine.exclude(pk=OuterRef("pk"))),
             )
-            .exclude(dispute__isnull=True, seated_this_round=True)
-            .exclude(dispute__isnull=False, seated_ever=True)
+            .exclude(reappraisal__isnull=True, seated_this_round=True)
+            .exclude(reappraisal__isnull=False, seated_ever=True)
         )
         seat = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if seat is None:
@@ -137,8 +162,8 @@ def review_take_next(*, expert: User, now: datetime | None = None) -> Review | N
 
 def _claim_event(seat: Review) -> None:
     """The buyer's timeline line for a seat's first claim; a re-claim adds nothing."""
-    if seat.dispute_id is not None:
-        return  # the dispute's own steps are on the timeline
+    if seat.reappraisal_id is not None:
+        return  # whoever ordered the re-appraisal writes its steps
     kind, message = {
         Stage.FIRST: (Kind.EXPERT_ASSIGNED, "An expert has started examining your item"),
         Stage.SECOND: (Kind.SECOND_REVIEW, "A second expert is checking independently"),
@@ -276,7 +301,8 @@ def review_sign_blockers(review: Review) -> list[str]:
 
 
 def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "") -> Review:
-    """Sign the seat's opinion; issues the report when it was the last one needed."""
+    """Sign the seat's opinion; issues the report when it was the last one needed (a
+    re-appraisal's seats issue nothing: its orderer decides what follows)."""
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
     reason = reason.strip()
@@ -301,12 +327,11 @@ def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "")
                 review_id=locked.pk,
                 expert_id=expert.pk,
                 verdict=verdict,
-                dispute_id=locked.dispute_id,
+                reappraisal_id=locked.reappraisal_id,
             )
         )
-        if locked.dispute is not None:
-            dispute_after_reappraisal(dispute=locked.dispute)
-        else:
+        # A re-appraisal's orderer hears of the seat through the event; nothing is issued here.
+        if locked.reappraisal_id is None:
             _after_sign(locked.submission, locked.round)
     return locked
 
@@ -339,8 +364,8 @@ def review_request_photos(
     *, review: Review, expert: User, slot_codes: Sequence[str], message: str
 ) -> PhotoRequest:
     """Ask the buyer for more photos: the case leaves the queue until they submit again."""
-    if review.dispute_id is not None:
-        raise ValidationError("A dispute re-appraisal works from the photos and evidence given.")
+    if review.reappraisal_id is not None:
+        raise ValidationError("A re-appraisal works from the photos and evidence given.")
     message = message.strip()
     if not message:
         raise ValidationError({"message": "Tell the buyer what you need to see."})

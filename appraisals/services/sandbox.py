@@ -21,6 +21,7 @@ from appraisals.models import (
     Submission,
     Verdict,
 )
+from appraisals.policies import ReviewBy, policy_for
 from appraisals.services.reviews import finding_save, review_condition_save, review_sign
 from members.models import User
 
@@ -49,15 +50,15 @@ def sandbox_bot_get() -> User:
 def sandbox_review_run(*, submission_id: int, round: int) -> str:
     """Sign every open seat of a sandbox case's round; the report follows as for any case."""
     submission = Submission.objects.get(pk=submission_id)
-    if not submission.sandbox:
-        return "not sandbox"
+    if policy_for(submission).review_by is not ReviewBy.SANDBOX_BOT:
+        return "not the bot's"
     if submission.status != Status.AWAITING_EXPERT or submission.round != round:
         return "skipped"
     bot = sandbox_bot_get()
     verdict = submission.sandbox_outcome or Verdict.AUTHENTIC
     signed = 0
     seats = Review.objects.filter(
-        submission=submission, round=round, dispute__isnull=True, state=Review.State.OPEN
+        submission=submission, round=round, reappraisal__isnull=True, state=Review.State.OPEN
     ).order_by("id")
     for seat in seats:
         with transaction.atomic():

@@ -2,7 +2,8 @@
 
 Each tier has a due time (``TIER_TURNAROUND``), set at first submission and pushed back by the
 time a case waited for the buyer's extra photos. A case that runs past it gets
-``sla_breached_at`` once, with a timeline line telling the buyer we are late.
+``sla_breached_at`` once, with a timeline line telling the buyer we are late. Only cases whose
+policy counts for the SLA (``appraisals/policies.py``) are promised a time.
 """
 
 from __future__ import annotations
@@ -12,23 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from appraisals.models import Dispute, Status, Submission, SubmissionEvent
+from appraisals.models import Status, Submission, SubmissionEvent
+from appraisals.policies import policy_filter
 from appraisals.services.submissions import submission_event_add
 
 OPEN_STATES = [Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT]
 
 
-def _breaches_record(
-    overdue: QuerySet[Any], tell: Callable[[Any], tuple[Submission, str, str]]
-) -> int:
-    """Mark each overdue row once (``sla_breached_at`` = its due time) and add the timeline
-    line ``tell`` gives for it; returns how many were newly marked."""
+def sla_breaches_record(overdue: QuerySet[Any], tell: Callable[[Any], object]) -> int:
+    """Mark each overdue row (a case, or a dispute: ``disputes.services``) once
+    (``sla_breached_at`` = its due time) and ``tell`` the row's timeline, in the same
+    transaction; returns how many were newly marked."""
     marked = 0
     for pk in overdue.filter(sla_breached_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
@@ -37,31 +37,18 @@ def _breaches_record(
                 sla_breached_at=F("due_at")
             )
             if changed:
-                submission, kind, message = tell(overdue.model.objects.get(pk=pk))
-                submission_event_add(submission, kind, message)
+                tell(overdue.model.objects.get(pk=pk))
                 marked += 1
     return marked
 
 
-def disputes_sla_breaches_record() -> int:
-    """Mark disputes past their clock once each, with a line on the case's timeline."""
-    return _breaches_record(
-        Dispute.objects.filter(resolved_at__isnull=True, due_at__lt=timezone.now()),
-        lambda dispute: (
-            dispute.report.submission,
-            SubmissionEvent.Kind.DISPUTE_STEP,
-            f"{dispute.reference}: past the {settings.DISPUTE_SLA_HOURS}-hour promise; "
-            "it keeps its place first.",
-        ),
-    )
-
-
 def submissions_sla_breaches_record() -> int:
     """Mark every open case past its due time; returns how many were newly marked."""
-    return _breaches_record(
-        # Sandbox cases are a partner's tests: no promise, no breach.
-        Submission.objects.filter(status__in=OPEN_STATES, due_at__lt=timezone.now(), sandbox=False),
-        lambda submission: (
+    return sla_breaches_record(
+        Submission.objects.filter(
+            policy_filter(counts_for_sla=True), status__in=OPEN_STATES, due_at__lt=timezone.now()
+        ),
+        lambda submission: submission_event_add(
             submission,
             SubmissionEvent.Kind.SLA_BREACHED,
             gettext_noop("We are past the promised time; your case keeps its place at the front."),
@@ -81,8 +68,11 @@ class SlaFigures:
 
 
 def sla_figures(*, since: datetime | None = None) -> SlaFigures:
-    """On-time rate and mean appraisal time over cases completed since ``since``."""
-    completed = Submission.objects.filter(completed_at__isnull=False)
+    """On-time rate and mean appraisal time over cases completed since ``since`` whose policy
+    makes the due time a promise (a partner's sandbox tests don't count)."""
+    completed = Submission.objects.filter(
+        policy_filter(counts_for_sla=True), completed_at__isnull=False
+    )
     if since is not None:
         completed = completed.filter(completed_at__gte=since)
     duration = ExpressionWrapper(

@@ -21,6 +21,7 @@ from appraisals.models import (
     SubmissionEvent,
     Tier,
 )
+from appraisals.policies import CasePolicy, ReviewBy, policy_assign
 from appraisals.services.transitions import submission_mark_submitted
 from members.models import User
 from members.services import notification_send
@@ -56,9 +57,17 @@ def retake_notify(submission: Submission, hints: list[str], *, link: str) -> Non
         )
 
 
-def submission_event_add(submission: Submission, kind: str, message: str = "") -> SubmissionEvent:
+def submission_event_add(
+    submission: Submission, kind: str, message: str = "", *, requested_by: User | None = None
+) -> SubmissionEvent:
+    """A line on the case's timeline; ``requested_by`` for a step someone other than the
+    submitter asked for (``SubmissionEvent.requested_by``)."""
     return SubmissionEvent.objects.create(
-        submission=submission, kind=kind, message=message, round=submission.round
+        submission=submission,
+        kind=kind,
+        message=message,
+        round=submission.round,
+        requested_by=requested_by,
     )
 
 
@@ -87,7 +96,7 @@ def submission_start(
 def submission_create(
     *,
     owner: User,
-    sandbox: bool,
+    policy: CasePolicy,
     category: Category,
     brand: Brand,
     product_model: ProductModel | None = None,
@@ -99,8 +108,9 @@ def submission_create(
 ) -> Submission:
     """A draft with its item, details and tier in one step, all or nothing (the partner API).
 
-    A sandbox draft (made with a sandbox API key) is signed by the bot expert with
-    ``sandbox_outcome`` (appraisals/services/sandbox.py); a live one ignores it.
+    ``policy`` is the one the partner's key chose (appraisals/policies.py). A case the sandbox
+    bot reviews is signed with ``sandbox_outcome`` (appraisals/services/sandbox.py); any other
+    ignores it.
     """
     with transaction.atomic():
         submission = submission_start(
@@ -113,9 +123,10 @@ def submission_create(
             declared_value_eur=declared_value_eur,
         )
         submission.external_reference = external_reference
-        submission.sandbox = sandbox
-        submission.sandbox_outcome = sandbox_outcome if sandbox else ""
-        submission.save(update_fields=["external_reference", "sandbox", "sandbox_outcome"])
+        mode_fields = policy_assign(submission=submission, policy=policy)
+        by_bot = policy.review_by is ReviewBy.SANDBOX_BOT
+        submission.sandbox_outcome = sandbox_outcome if by_bot else ""
+        submission.save(update_fields=["external_reference", "sandbox_outcome", *mode_fields])
     return submission
 
 

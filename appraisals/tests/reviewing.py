@@ -98,9 +98,12 @@ def sign(seat: Review, who: User, verdict: str = "authentic", reason: str = "") 
 
 def deliver_events() -> None:
     """What the commit of a change does next: deliver its domain events to their subscribers
-    (passports, webhooks, caches). A test runs inside one transaction that never commits, so
-    it delivers them itself, through the same sweep the beat runs."""
-    events_dispatch_due()
+    (passports, webhooks, caches, disputes). A test runs inside one transaction that never
+    commits, so it delivers them itself, through the same sweep the beat runs. A subscriber's
+    own change may emit events too (a signed re-appraisal seat settles its dispute), which its
+    commit would deliver in turn: so it sweeps until a sweep delivers nothing."""
+    while events_dispatch_due():
+        pass
 
 
 def report_signed_with_serial(

@@ -57,6 +57,10 @@ READER_TEMPLATES = [
     "passports/public.html",
     "passports/owner.html",
     "passports/transfer.html",
+    # What the apps above add to a report's page (appraisals/report_pages.py).
+    "disputes/report_outcomes.html",
+    "disputes/holder_entry.html",
+    "passports/report_link.html",
 ]
 
 READER_CHOICES: list[type[models.Choices]] = [

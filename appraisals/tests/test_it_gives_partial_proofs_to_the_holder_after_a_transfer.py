@@ -58,10 +58,10 @@ def test_the_new_holder_proves_the_serial_and_the_earlier_one_no_longer_can(
     page = signed_in(newcomer).get(report_url).content.decode()
     assert 'id="holder-actions"' in page and 'id="partial-proof"' in page
     assert 'value="item.serial"' in page
-    assert reverse("appraisals:dispute-new", args=[report.public_token]) in page
+    assert reverse("disputes:new", args=[report.public_token]) in page
     # The earlier holder keeps their case page, without the form or the dispute link.
     case = signed_in(buyer).get(case_url).content.decode()
     assert 'id="partial-proof"' not in case and 'id="passed-on"' in case
-    assert reverse("appraisals:dispute-new", args=[report.public_token]) not in case
+    assert reverse("disputes:new", args=[report.public_token]) not in case
     for other in (buyer, stranger, None):
         assert 'id="holder-actions"' not in signed_in(other).get(report_url).content.decode()

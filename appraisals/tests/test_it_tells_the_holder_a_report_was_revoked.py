@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from appraisals.services.disputes import submission_holder_pass
+from appraisals.services.custody import submission_holder_pass
 from appraisals.services.reports import report_correct
 from appraisals.tests.reviewing import report_signed_with_serial
 from members.models import Notification

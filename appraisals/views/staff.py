@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from appraisals.services.dispute_metrics import dispute_metrics
 from ml.models import ModelVersion
 from ml.selectors import model_version_active, model_version_list
 
@@ -70,10 +69,3 @@ def ai_quality_plot(request: HttpRequest, version_id: int, name: str) -> FileRes
     if not path.is_file():
         raise Http404("No such plot.")
     return FileResponse(path.open("rb"), content_type="image/png")
-
-
-@require_GET
-@permission_required("appraisals.view_dispute", raise_exception=True)
-def dispute_figures(request: HttpRequest) -> HttpResponse:
-    """Dispute rate, overturn rate, resolution times, and overturns per expert."""
-    return render(request, "appraisals/staff/disputes.html", {"m": dispute_metrics()})

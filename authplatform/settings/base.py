@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "events",
     "members",
     "appraisals",
+    # Before passports: a report's page lists its disputes' outcomes above its passport link
+    # (the order the apps register their parts of it, appraisals/report_pages.py).
+    "disputes",
     "provenance",
     "passports",
     "api",
@@ -215,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appraisals.tasks.submissions_record_sla_breaches",
         "schedule": 60.0,
     },
+    "record-dispute-sla-breaches": {
+        "task": "disputes.tasks.disputes_record_sla_breaches",
+        "schedule": 60.0,
+    },
     "anchor-tick": {
         "task": "provenance.tasks.anchor_tick",
         "schedule": ANCHOR_TICK_SECONDS,
@@ -318,7 +325,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Disputes and the guarantee (appraisals/services/disputes.py). A report's holder may dispute
+# Disputes and the guarantee (disputes/services.py). A report's holder may dispute
 # it this many days after it was issued; staff have this many hours to resolve it.
 DISPUTE_WINDOW_DAYS = env.int("DISPUTE_WINDOW_DAYS", default=90)
 DISPUTE_SLA_HOURS = env.int("DISPUTE_SLA_HOURS", default=48)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from appraisals.services.disputes import report_holder
+from appraisals.selectors.custody import report_holder
 from appraisals.tests.reviewing import expert, report_signed_with_serial
 from members.tests.factories import UserFactory
 from passports.models import Item, ItemLinkProposal
@@ -35,7 +35,7 @@ def test_two_buyers_with_one_serial_keep_two_passports(catalog: dict[str, Any]) 
     for buyer, own, other, own_item in pairs:
         client = Client()
         client.force_login(buyer)
-        dispute = "appraisals:dispute-new"
+        dispute = "disputes:new"
         assert client.get(reverse(dispute, args=[own.public_token])).status_code == 200
         assert client.get(reverse(dispute, args=[other.public_token])).status_code == 404
         listed = client.get(reverse("passports:mine")).content.decode()

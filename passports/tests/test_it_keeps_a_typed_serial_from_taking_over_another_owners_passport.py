@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from appraisals.models import Report
-from appraisals.services.disputes import dispute_open, report_holder
+from appraisals.selectors.custody import report_holder
 from appraisals.tests.reviewing import expert, report_signed_with_serial
+from disputes.services import dispute_open
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -34,7 +35,7 @@ def _as(user: User | None) -> Client:
 
 def _may_dispute(user: User, report: Report) -> bool:
     """The dispute form, as the person sees it: 200 for the holder, 404 for anyone else."""
-    status = _as(user).get(reverse("appraisals:dispute-new", args=[report.public_token]))
+    status = _as(user).get(reverse("disputes:new", args=[report.public_token]))
     assert status.status_code in (200, 404)
     return status.status_code == 200
 

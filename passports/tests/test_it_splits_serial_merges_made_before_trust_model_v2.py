@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from appraisals.models import Report
-from appraisals.services.disputes import report_holder
+from appraisals.selectors.custody import report_holder
 from appraisals.tasks import submission_check_photos, submission_prescreen
 from appraisals.tests.reviewing import report_signed_with_serial
 from members.tests.factories import UserFactory

@@ -6,9 +6,9 @@ import pytest
 
 from api.models import Partner
 from appraisals.models import Report, Review, Submission
-from appraisals.services.disputes import dispute_open
 from appraisals.services.reports import report_correct
 from appraisals.tests.reviewing import case_in_queue, deliver_events, expert, sign
+from disputes.services import dispute_open
 from webhooks.models import EventType, WebhookEvent
 from webhooks.services import endpoint_create
 

@@ -10,7 +10,7 @@ import pytest
 
 from api.models import Partner
 from api.tests.conftest import report_signed
-from appraisals.tests.disputing import dispute_open_through_page, dispute_reject
+from disputes.tests.disputing import dispute_open_through_page, dispute_reject
 from passports.tests.transfers import item_transfer_through_pages
 from webhooks.models import EventType, WebhookEvent
 from webhooks.services import endpoint_create

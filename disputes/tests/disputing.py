@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from appraisals.models import Dispute, Report
-from appraisals.services.disputes import dispute_triage
+from appraisals.models import Report
 from appraisals.tests.reviewing import deliver_events
+from disputes.models import Dispute
+from disputes.services import dispute_triage
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -19,7 +20,7 @@ WHY = "The date code font does not match my other bag from the same year."
 def dispute_open_through_page(report: Report, user: User) -> Dispute:
     """``user`` opens a dispute of ``report`` on its dispute page; the dispute."""
     response = signed_in(user).post(
-        reverse("appraisals:dispute-new", args=[report.public_token]),
+        reverse("disputes:new", args=[report.public_token]),
         {"reason": "wrong_verdict", "description": WHY},
     )
     assert response.status_code == 302, response.content.decode()

@@ -10,17 +10,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from appraisals.models import Compensation, Dispute, PanelVote, Report, Review, SubmissionEvent
+from appraisals.models import Report, Review, SubmissionEvent
 from appraisals.services import reviews as review_services
-from appraisals.services.disputes import (
+from appraisals.tests.reviewing import case_in_queue, deliver_events, expert, sign
+from disputes.models import Compensation, Dispute, PanelVote
+from disputes.services import (
     compensation_approve,
     compensation_mark_paid,
+    dispute_after_reappraisal,
     dispute_evidence_add,
     dispute_open,
     dispute_triage,
     panel_vote,
 )
-from appraisals.tests.reviewing import case_in_queue, deliver_events, expert, sign
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -48,12 +50,12 @@ def staff() -> User:
 
 
 def _reappraise(dispute: Dispute, staff: User, verdicts: tuple[str, str]) -> list[User]:
-    dispute_triage(dispute=dispute, staff=staff, decision="reappraise")
+    triaged = dispute_triage(dispute=dispute, staff=staff, decision="reappraise")
     people = []
     for n, verdict in enumerate(verdicts):
         who = expert(email=f"re{n}@example.com")
         seat = review_services.review_take_next(expert=who)
-        assert seat is not None and seat.dispute_id == dispute.pk
+        assert seat is not None and seat.reappraisal_id == triaged.reappraisal_id
         sign(seat, who, verdict, reason="x" if verdict == "inconclusive" else "")
         people.append(who)
     dispute.refresh_from_db()
@@ -112,7 +114,7 @@ def test_out_of_window_is_refused_with_the_dates(
 ) -> None:
     later = timezone.now() + timedelta(days=91)
     # The server's clock decides: 91 days after the report was issued.
-    monkeypatch.setattr("appraisals.services.disputes.timezone.now", lambda: later)
+    monkeypatch.setattr("disputes.services.timezone.now", lambda: later)
 
     with pytest.raises(ValidationError, match="dispute window closed on"):
         dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
@@ -140,6 +142,31 @@ def test_a_reappraisal_that_agrees_upholds_the_verdict(report, buyer, staff) -> 
     assert not Compensation.objects.exists()
     event = PassportEvent.objects.get(kind=PassportEvent.Kind.DISPUTE)
     assert event.document.body["outcome"] == "upheld"
+
+
+def test_a_signed_seat_heard_twice_settles_the_dispute_once(report, buyer, staff) -> None:  # noqa: ANN001
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    _reappraise(dispute, staff, ("counterfeit", "authentic"))
+    assert dispute.state == Dispute.State.PANEL
+    lines = report.submission.events.count()
+
+    # The outbox delivers at least once: the same ReviewSigned again changes nothing.
+    dispute_after_reappraisal(reappraisal_id=dispute.reappraisal_id)
+
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.PANEL
+    assert report.submission.events.count() == lines
+
+
+def test_the_first_signed_seat_leaves_the_dispute_in_reappraisal(report, buyer, staff) -> None:  # noqa: ANN001
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    dispute_triage(dispute=dispute, staff=staff, decision="reappraise")
+    who = expert(email="only.one@example.com")
+
+    sign(review_services.review_take_next(expert=who), who, "counterfeit")
+
+    dispute.refresh_from_db()
+    assert dispute.state == Dispute.State.REAPPRAISAL
 
 
 def test_disagreement_goes_to_the_panel_which_overturns(report, buyer, staff) -> None:  # noqa: ANN001
@@ -199,19 +226,19 @@ def test_the_guarantee_follows_the_item_to_its_new_owner(report, buyer, staff) -
 
 def test_reappraisers_are_new_and_blind(report, buyer, staff) -> None:  # noqa: ANN001
     dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
-    dispute_triage(dispute=dispute, staff=staff, decision="reappraise")
+    reappraisal = dispute_triage(dispute=dispute, staff=staff, decision="reappraise").reappraisal
     original = User.objects.get(email="original@example.com")
 
     assert review_services.review_take_next(expert=original) is None
     who = expert(email="fresh@example.com")
     seat = review_services.review_take_next(expert=who)
-    assert seat is not None and seat.dispute_id == dispute.pk
+    assert seat is not None and seat.reappraisal == reappraisal
     # The same expert can't take the second re-appraisal seat as well.
     assert review_services.review_take_next(expert=who) is None
     from appraisals.selectors.reviews import review_others_visible
 
     assert review_others_visible(review=seat) == []
-    assert Review.objects.filter(dispute=dispute, state=Review.State.OPEN).count() == 1
+    assert Review.objects.filter(reappraisal=reappraisal, state=Review.State.OPEN).count() == 1
 
 
 def test_panel_roles_are_distinct_and_exclude_the_examiners(report, buyer, staff) -> None:  # noqa: ANN001
@@ -293,8 +320,8 @@ def test_the_figures_come_from_a_fixed_number_of_queries(
     from django.test import Client
     from django.urls import reverse
 
-    from appraisals.services.dispute_metrics import dispute_metrics
-    from appraisals.services.sla import disputes_sla_breaches_record
+    from disputes.selectors import dispute_metrics
+    from disputes.services import disputes_sla_breaches_record
 
     dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
     Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - timedelta(hours=1))
@@ -314,10 +341,10 @@ def test_the_figures_come_from_a_fixed_number_of_queries(
     assert row["median"] == row["p95"] == dispute.resolved_at - dispute.opened_at
     client = Client()
     client.force_login(staff)
-    page = client.get(reverse("staff:dispute-figures")).content.decode()
+    page = client.get(reverse("disputes:figures")).content.decode()
     assert 'id="overturn-rate">100 %' in page
     client.force_login(buyer)
-    assert client.get(reverse("staff:dispute-figures")).status_code == 403
+    assert client.get(reverse("disputes:figures")).status_code == 403
 
 
 def test_a_chinese_holder_is_told_in_chinese(report, buyer, staff) -> None:  # noqa: ANN001

@@ -3,7 +3,7 @@ is a form error, not a crashed worker."""
 
 from __future__ import annotations
 
-from appraisals.admin.disputes import TriageForm
+from disputes.forms import TriageForm
 
 
 def test_it_refuses_deeply_nested_json_in_the_dispute_triage() -> None:

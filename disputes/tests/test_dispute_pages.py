@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from appraisals.models import Dispute, Report
+from appraisals.models import Report
 from appraisals.services import reviews as review_services
 from appraisals.tests.reviewing import case_in_queue, expert, sign
+from disputes.models import Dispute
 from tests.photos import good_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_the_holder_opens_a_dispute_with_evidence(report, buyer) -> None:  # noq
     client = Client()
     client.force_login(buyer)
     detail = client.get(reverse("appraisals:submission-detail", args=[report.submission.uid]))
-    new_url = reverse("appraisals:dispute-new", args=[report.public_token])
+    new_url = reverse("disputes:new", args=[report.public_token])
     assert new_url in detail.content.decode()
 
     response = client.post(
@@ -64,26 +65,24 @@ def test_a_stranger_sees_neither_the_form_nor_the_dispute(report, buyer, strange
     owner = Client()
     owner.force_login(buyer)
     owner.post(
-        reverse("appraisals:dispute-new", args=[report.public_token]),
+        reverse("disputes:new", args=[report.public_token]),
         {"reason": "other", "description": WHY},
     )
     dispute = Dispute.objects.get()
     other = Client()
     other.force_login(stranger)
 
-    assert (
-        other.get(reverse("appraisals:dispute-new", args=[report.public_token])).status_code == 404
-    )
-    assert other.get(reverse("appraisals:dispute-detail", args=[dispute.uid])).status_code == 404
+    assert other.get(reverse("disputes:new", args=[report.public_token])).status_code == 404
+    assert other.get(reverse("disputes:detail", args=[dispute.uid])).status_code == 404
 
 
 def test_out_of_window_the_page_says_why(report, buyer, monkeypatch) -> None:  # noqa: ANN001
     later = timezone.now() + timedelta(days=91)
-    monkeypatch.setattr("appraisals.services.disputes.timezone.now", lambda: later)
-    monkeypatch.setattr("appraisals.views.disputes.timezone.now", lambda: later)
+    monkeypatch.setattr("disputes.services.timezone.now", lambda: later)
+    monkeypatch.setattr("disputes.views.timezone.now", lambda: later)
     client = Client()
     client.force_login(buyer)
-    url = reverse("appraisals:dispute-new", args=[report.public_token])
+    url = reverse("disputes:new", args=[report.public_token])
 
     page = client.get(url).content.decode()
     refused = client.post(url, {"reason": "other", "description": WHY})
@@ -99,7 +98,7 @@ def test_a_bad_form_is_a_400_with_the_reason(report, buyer) -> None:  # noqa: AN
     client.force_login(buyer)
 
     response = client.post(
-        reverse("appraisals:dispute-new", args=[report.public_token]),
+        reverse("disputes:new", args=[report.public_token]),
         {"reason": "nonsense", "description": "short"},
     )
 

@@ -1,35 +1,38 @@
-"""The holder's side of a dispute: open one (with evidence), follow it, add evidence."""
+"""The holder's side of a dispute (open one with evidence, follow it, add evidence) and the
+staff's figures."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from appraisals.models import Dispute, DisputeEvidence
 from appraisals.selectors.custody import report_get_for_holder
-from appraisals.services.disputes import (
+from authplatform.errors import error_messages
+from disputes import permissions
+from disputes.forms import DisputeForm
+from disputes.models import Dispute, DisputeEvidence
+from disputes.selectors import (
+    dispute_get_for_opener,
+    dispute_metrics,
+    dispute_steps,
+    report_dispute_open,
+)
+from disputes.services import (
     DOCUMENT_MAX_BYTES,
     dispute_evidence_add,
     dispute_open,
     dispute_window_closes,
 )
-from authplatform.errors import error_messages
 from members.http import AuthenticatedHttpRequest
-
-
-class DisputeForm(forms.Form):
-    reason = forms.ChoiceField(choices=Dispute.Reason.choices, widget=forms.RadioSelect)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
 def _add_files(request: AuthenticatedHttpRequest, dispute: Dispute) -> list[str]:
@@ -55,9 +58,9 @@ def _add_files(request: AuthenticatedHttpRequest, dispute: Dispute) -> list[str]
 @require_http_methods(["GET", "POST"])
 def dispute_new(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     report = report_get_for_holder(token=token, user=request.user)
-    open_dispute = report.disputes.exclude(state=Dispute.State.RESOLVED).first()
+    open_dispute = report_dispute_open(report=report)
     if open_dispute is not None and open_dispute.opened_by_id == request.user.pk:
-        return redirect("appraisals:dispute-detail", uid=open_dispute.uid)
+        return redirect("disputes:detail", uid=open_dispute.uid)
     closes = dispute_window_closes(report)
     form = DisputeForm(request.POST or None)
     errors: list[str] = []
@@ -82,10 +85,10 @@ def dispute_new(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
             for problem in problems:
                 messages.error(request, problem)
             messages.success(request, f"Dispute {dispute.reference} opened.")
-            return redirect("appraisals:dispute-detail", uid=dispute.uid)
+            return redirect("disputes:detail", uid=dispute.uid)
     return render(
         request,
-        "appraisals/dispute_new.html",
+        "disputes/dispute_new.html",
         {
             "report": report,
             "form": form,
@@ -101,12 +104,7 @@ def dispute_new(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dispute_detail(request: AuthenticatedHttpRequest, uid: Any) -> HttpResponse:
-    try:
-        dispute = Dispute.objects.select_related("report__submission").get(uid=uid)
-    except (Dispute.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404("No such dispute.") from error
-    if dispute.opened_by_id != request.user.pk:
-        raise Http404("No such dispute.")
+    dispute = dispute_get_for_opener(uid=uid, user=request.user)
     status = 200
     if request.method == "POST":
         problems = _add_files(request, dispute)
@@ -116,19 +114,23 @@ def dispute_detail(request: AuthenticatedHttpRequest, uid: Any) -> HttpResponse:
             messages.error(request, problem)
         if not problems:
             messages.success(request, "Evidence added.")
-            return redirect("appraisals:dispute-detail", uid=dispute.uid)
+            return redirect("disputes:detail", uid=dispute.uid)
         status = 400
-    steps = dispute.report.submission.events.filter(
-        kind__startswith="dispute", message__startswith=dispute.reference
-    ).order_by("created_at", "id")
     return render(
         request,
-        "appraisals/dispute_detail.html",
+        "disputes/dispute_detail.html",
         {
             "dispute": dispute,
-            "steps": steps,
+            "steps": dispute_steps(dispute=dispute),
             "evidence": dispute.evidence.order_by("uploaded_at"),
             "overdue": dispute.resolved_at is None and timezone.now() > dispute.due_at,
         },
         status=status,
     )
+
+
+@require_GET
+@permission_required(permissions.VIEW, raise_exception=True)
+def dispute_figures(request: HttpRequest) -> HttpResponse:
+    """Dispute rate, overturn rate, resolution times, and overturns per expert."""
+    return render(request, "disputes/figures.html", {"m": dispute_metrics()})

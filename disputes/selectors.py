@@ -1,5 +1,6 @@
-"""Dispute figures for staff: rates, resolution times and per-expert overturns, computed by
-aggregate queries (a fixed number of them, whatever the volume)."""
+"""Read-side queries of disputes: who follows which (the custody rule of
+``appraisals/selectors/custody.py`` applied to disputes, the one place it is written for them),
+what a report's page shows of them, and the staff's figures."""
 
 from __future__ import annotations
 
@@ -7,11 +8,64 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypedDict
 
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404
 
-from appraisals.models import Dispute, Report, Review
+from appraisals.models import Report, Review, SubmissionEvent
+from appraisals.selectors.custody import held_by, report_holder
+from disputes.models import Dispute
+from members.models import User
 
 Outcome = Dispute.Outcome
+
+
+def disputes_followed_by(*, user: User) -> QuerySet[Dispute]:
+    """The disputes ``user`` follows: every dispute of the reports they hold now, whoever
+    opened it (its outcome and guarantee are theirs), and every dispute they opened, even
+    after passing the report on. A dispute the next holder opens is not the earlier one's."""
+    return Dispute.objects.filter(held_by(user, path="report__submission__") | Q(opened_by=user))
+
+
+def dispute_follower_ids(*, dispute: Dispute) -> list[int]:
+    """The users who follow ``dispute`` (``disputes_followed_by``, the other way round): who
+    opened it and who holds its report now; one id when that is one person."""
+    holder = report_holder(dispute.report)
+    return list(dict.fromkeys([dispute.opened_by_id, holder.pk]))
+
+
+def report_dispute_opened_by(*, report: Report, user: User) -> Dispute | None:
+    """The latest dispute of this report version that ``user`` opened, which their pages show
+    and link to (a dispute's page shows its complaint and evidence to who opened it only)."""
+    return report.disputes.filter(opened_by=user).order_by("-opened_at", "-id").first()
+
+
+def report_disputes_resolved(*, report: Report) -> QuerySet[Dispute]:
+    """A report version's resolved disputes, for its public page: outcomes only."""
+    return report.disputes.filter(state=Dispute.State.RESOLVED).select_related("corrected_report")
+
+
+def report_dispute_open(*, report: Report) -> Dispute | None:
+    """The report version's open dispute, if any (there is at most one)."""
+    return report.disputes.exclude(state=Dispute.State.RESOLVED).first()
+
+
+def dispute_get_for_opener(*, uid: Any, user: User) -> Dispute:
+    """A dispute's own page, with its complaint and evidence, is its opener's only; anyone
+    else, a later holder of the report included, gets the 404 of an unknown address."""
+    try:
+        return Dispute.objects.select_related("report__submission").get(uid=uid, opened_by=user)
+    except (Dispute.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("No such dispute.") from error
+
+
+def dispute_steps(*, dispute: Dispute) -> QuerySet[SubmissionEvent]:
+    """The dispute's lines on its case's timeline (``disputes.services._step``), oldest first."""
+    return SubmissionEvent.objects.filter(
+        submission_id=dispute.report.submission_id,
+        kind__startswith="dispute",
+        message__startswith=f"{dispute.reference}:",
+    ).order_by("created_at", "id")
 
 
 class _Percentile(Aggregate):
@@ -57,6 +111,8 @@ class DisputeMetrics:
 
 
 def dispute_metrics() -> DisputeMetrics:
+    """Dispute rate, overturn rate, resolution times and overturns per expert, by aggregate
+    queries (a fixed number of them, whatever the volume)."""
     duration = ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
     resolved = Dispute.objects.filter(resolved_at__isnull=False)
     counts = Dispute.objects.aggregate(
@@ -67,11 +123,11 @@ def dispute_metrics() -> DisputeMetrics:
     )
     times = resolved.aggregate(median=_Percentile(duration, 0.5), p95=_Percentile(duration, 0.95))
     median, p95 = times["median"], times["p95"]
-    # Per expert: disputes of reports whose original opinion they signed, overturns, and how
-    # long those disputes took.
+    # Per expert: disputes of reports whose original opinion they signed (not a re-appraisal
+    # seat), overturns, and how long those disputes took.
     per_expert_rows = (
         Review.objects.filter(
-            dispute__isnull=True,
+            reappraisal__isnull=True,
             state=Review.State.SIGNED,
             submission__reports__disputes__resolved_at__isnull=False,
         )

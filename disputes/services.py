@@ -2,9 +2,12 @@
 
 Every function validates, then saves inside ``transaction.atomic``. Every step is a line on
 the case's timeline, which the disputing holder sees. Every move is a ``DisputeStateChanged``
-event (appraisals/events.py): passports anchor the outcome as a passport event, webhooks tell
+event (disputes/events.py): passports anchor the outcome as a passport event, webhooks tell
 the partners following it. When the verdict is overturned, a corrected report version revokes
 the original on chain.
+
+A re-appraisal goes through the review queue's one door for it (``reappraisal_open``); each
+signed seat comes back as a ``ReviewSigned`` event (disputes/subscribers.py).
 """
 
 from __future__ import annotations
@@ -23,24 +26,18 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from appraisals import permissions
-from appraisals.events import DisputeStateChanged
-from appraisals.models import (
-    Compensation,
-    Dispute,
-    DisputeEvidence,
-    PanelVote,
-    Report,
-    Review,
-    Submission,
-    SubmissionEvent,
-    Verdict,
-)
-from appraisals.selectors.custody import held_by, report_holder
+from appraisals.models import Report, SubmissionEvent, Verdict
+from appraisals.selectors.custody import report_holder
+from appraisals.selectors.reviews import reappraisal_verdicts, submission_examined_by
 from appraisals.services.photos import photo_quality_thresholds
 from appraisals.services.reports import report_correct
+from appraisals.services.reviews import reappraisal_open
+from appraisals.services.sla import sla_breaches_record
 from appraisals.services.submissions import submission_event_add
 from appraisals.uploads import PhotoRejected, photo_sanitize
+from disputes import permissions
+from disputes.events import DisputeStateChanged
+from disputes.models import Compensation, Dispute, DisputeEvidence, PanelVote
 from events.services import event_emit
 from members.models import User
 from members.services import notification_send
@@ -51,16 +48,6 @@ State = Dispute.State
 Outcome = Dispute.Outcome
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_FILES = 12
-
-
-def submission_holder_pass(*, submission_ids: list[int], from_user: User, to_user: User) -> int:
-    """An accepted transfer passes on the reports ``from_user`` holds among these cases (the
-    reports of the item changing hands); reports held by anyone else stay theirs. Returns how
-    many cases changed hands. Called by passports inside the transfer's transaction."""
-    if from_user.pk == to_user.pk:
-        return 0
-    held = Submission.objects.filter(held_by(from_user), pk__in=submission_ids)
-    return held.update(holder=to_user)
 
 
 def _first_issued(report: Report) -> datetime:
@@ -96,7 +83,14 @@ def _state_emit(dispute: Dispute, *, previous: str | None) -> None:
 
 
 def _step(dispute: Dispute, kind: str, message: str) -> None:
-    submission_event_add(dispute.report.submission, kind, f"{dispute.reference}: {message}"[:500])
+    """A line on the case's timeline, which the dispute's page lists by its reference; the
+    submitter sees it only if they follow the dispute (``SubmissionEvent.requested_by``)."""
+    submission_event_add(
+        dispute.report.submission,
+        kind,
+        f"{dispute.reference}: {message}"[:500],
+        requested_by=dispute.opened_by,
+    )
 
 
 def dispute_open(*, report: Report, user: User, reason: str, description: str) -> Dispute:
@@ -140,7 +134,7 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
                         "the report re-examine the item if needed; you can follow every step."
                     )
                     % {"hours": settings.DISPUTE_SLA_HOURS},
-                    link=reverse("appraisals:dispute-detail", args=[dispute.uid]),
+                    link=reverse("disputes:detail", args=[dispute.uid]),
                 )
     except IntegrityError:
         open_one = Dispute.objects.filter(report=report).exclude(state=State.RESOLVED).first()
@@ -209,7 +203,7 @@ def dispute_triage(
     changes: dict[str, object] | None = None,
 ) -> Dispute:
     """Staff: fix a clerical error, reject with a reason, or send it to blind re-appraisal."""
-    if not staff.has_perm(permissions.TRIAGE_DISPUTE):
+    if not staff.has_perm(permissions.TRIAGE):
         raise PermissionDenied("Only staff can triage disputes.")
     reason = reason.strip()
     with transaction.atomic():
@@ -228,36 +222,54 @@ def dispute_triage(
         if decision != "reappraise":
             raise ValidationError({"decision": "Choose clerical, reject or reappraise."})
         _state_move(locked, State.REAPPRAISAL)
-        submission = locked.report.submission
-        for stage in (Review.Stage.FIRST, Review.Stage.SECOND):
-            Review.objects.create(
-                submission=submission, round=submission.round, stage=stage, dispute=locked
-            )
+        locked.reappraisal = reappraisal_open(
+            submission=locked.report.submission,
+            reference=locked.reference,
+            brief=_brief(locked),
+            brief_url=reverse("admin:disputes_dispute_brief", args=[locked.pk]),
+            due_at=locked.due_at,
+        )
+        locked.save(update_fields=["reappraisal"])
         _step(locked, Kind.DISPUTE_STEP, "two independent experts re-examine the item, blind")
         return locked
 
 
-def dispute_after_reappraisal(*, dispute: Dispute) -> None:
-    """Both re-appraisers signed: agreement with the original upholds it, anything else goes
-    to the panel. Called from ``review_sign`` inside its transaction."""
-    locked = Dispute.objects.select_for_update().select_related("report").get(pk=dispute.pk)
-    seats = list(locked.reappraisals.all())
-    if locked.state != State.REAPPRAISAL or any(s.state != Review.State.SIGNED for s in seats):
-        return
-    original = locked.report.verdict
-    if all(seat.verdict == original for seat in seats):
-        _resolve(locked, Outcome.UPHELD, "Two independent experts reached the original verdict.")
-        return
-    _state_move(locked, State.PANEL)
-    _step(locked, Kind.DISPUTE_STEP, "an arbitration panel of three decides")
+def _brief(dispute: Dispute) -> str:
+    """What the re-appraisers read on their case page: the complaint, never the report."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{dispute.get_reason_display()}\n\n{dispute.description}"
+
+
+def dispute_after_reappraisal(*, reappraisal_id: int) -> None:
+    """Once both re-appraisers signed: agreement with the original upholds it, anything else
+    goes to the panel. Runs for each signed seat (``ReviewSigned``), at least once; a dispute
+    past its re-appraisal is left alone, so a second run changes nothing."""
+    with transaction.atomic():
+        locked = (
+            Dispute.objects.select_for_update()
+            .select_related("report")
+            .filter(reappraisal_id=reappraisal_id)
+            .first()
+        )
+        if locked is None or locked.state != State.REAPPRAISAL:
+            return
+        verdicts = reappraisal_verdicts(reappraisal=reappraisal_id)
+        if verdicts is None:
+            return
+        if all(verdict == locked.report.verdict for verdict in verdicts):
+            _resolve(
+                locked, Outcome.UPHELD, "Two independent experts reached the original verdict."
+            )
+            return
+        _state_move(locked, State.PANEL)
+        _step(locked, Kind.DISPUTE_STEP, "an arbitration panel of three decides")
 
 
 def panel_seat_blockers(*, dispute: Dispute, arbitrator: User) -> list[str]:
     problems = []
     if not arbitrator.has_perm(permissions.ARBITRATE):
         problems.append("Only arbitrators sit on a dispute panel.")
-    took_part = Review.objects.filter(submission=dispute.report.submission, expert=arbitrator)
-    if took_part.exists():
+    if submission_examined_by(submission_id=dispute.report.submission_id, user=arbitrator):
         problems.append("You examined this item; the panel needs people who did not.")
     return problems
 
@@ -338,7 +350,7 @@ def _resolve(
             % {"reference": dispute.reference, "outcome": dispute.get_outcome_display()},
             body=_("Your dispute is resolved. The details are on the dispute's page.")
             + f"\n\n{reason}",
-            link=reverse("appraisals:dispute-detail", args=[dispute.uid]),
+            link=reverse("disputes:detail", args=[dispute.uid]),
         )
     holder = report_holder(dispute.report)
     if holder.pk != dispute.opened_by_id:
@@ -379,7 +391,7 @@ def _compensate(dispute: Dispute, corrected: Report | None) -> Compensation:
 
 
 def compensation_approve(*, compensation: Compensation, staff: User) -> Compensation:
-    if not staff.has_perm("appraisals.change_compensation"):
+    if not staff.has_perm(permissions.COMPENSATE):
         raise PermissionDenied("Only staff can approve compensation.")
     with transaction.atomic():
         locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
@@ -392,7 +404,7 @@ def compensation_approve(*, compensation: Compensation, staff: User) -> Compensa
 
 
 def compensation_mark_paid(*, compensation: Compensation, staff: User) -> Compensation:
-    if not staff.has_perm("appraisals.change_compensation"):
+    if not staff.has_perm(permissions.COMPENSATE):
         raise PermissionDenied("Only staff can record a payment.")
     with transaction.atomic():
         locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
@@ -401,3 +413,15 @@ def compensation_mark_paid(*, compensation: Compensation, staff: User) -> Compen
         locked.status, locked.paid_at = Compensation.Status.PAID, timezone.now()
         locked.save(update_fields=["status", "paid_at"])
         return locked
+
+
+def disputes_sla_breaches_record() -> int:
+    """Mark disputes past their clock once each, with a line on the case's timeline."""
+    return sla_breaches_record(
+        Dispute.objects.filter(resolved_at__isnull=True, due_at__lt=timezone.now()),
+        lambda dispute: _step(
+            dispute,
+            Kind.DISPUTE_STEP,
+            f"past the {settings.DISPUTE_SLA_HOURS}-hour promise; it keeps its place first.",
+        ),
+    )

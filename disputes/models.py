@@ -4,10 +4,12 @@ A ``Dispute`` is opened by the report's holder (whoever submitted the case, or r
 through an accepted transfer: ``Submission.holder``) within the window, with a reason, a
 description and evidence. Staff triage it: a clerical fix (a corrected report version), a
 rejection with a written reason, or a blind re-appraisal by two experts who took no part in the
-report (``Review`` seats in the dispute lane). When they disagree with the original, or with
-each other, a panel of three arbitrators in distinct roles votes; the majority decides. An
-overturn issues a corrected version (the original is revoked on chain) and creates a
-``Compensation`` for the holder.
+report (an ``appraisals.Reappraisal``: two seats in the review queue). When they disagree with
+the original, or with each other, a panel of three arbitrators in distinct roles votes; the
+majority decides. An overturn issues a corrected version (the original is revoked on chain) and
+creates a ``Compensation`` for the holder.
+
+The rows lived in ``appraisals`` until migration 0001 here moved them, every row kept.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisals.models.reports import Report
-from appraisals.models.reviews import Verdict
+from appraisals.models import Reappraisal, Report, Verdict
 
 
 class Dispute(models.Model):
+    """One holder's complaint about one report version, from triage to its outcome."""
+
     class Reason(models.TextChoices):
         WRONG_VERDICT = "wrong_verdict", _("The verdict is wrong")
         WEAR_NOT_STATED = "wear_not_stated", _("Wear or repairs were not stated")
@@ -65,9 +68,14 @@ class Dispute(models.Model):
     )
     # DISPUTE_FEE_EUR when the verdict stands (0, the default, means disputes are free).
     fee_due_eur = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    # The blind re-appraisal triage ordered, if it did (its seats are in the review queue).
+    reappraisal = models.OneToOneField(
+        Reappraisal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_at", "id"]
+        permissions = [("triage_dispute", "Can triage and settle disputes of reports")]
         constraints = [
             models.UniqueConstraint(
                 fields=["report"],
@@ -90,6 +98,8 @@ class Dispute(models.Model):
 
 
 class DisputeEvidence(models.Model):
+    """A photo (sanitised and quality-checked like a submission's) or a PDF the opener adds."""
+
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         DOCUMENT = "document", _("Document")

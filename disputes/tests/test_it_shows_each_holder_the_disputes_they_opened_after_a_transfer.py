@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from appraisals.tests.disputing import dispute_open_through_page, dispute_reject
 from appraisals.tests.reviewing import report_signed_with_serial
+from disputes.tests.disputing import dispute_open_through_page, dispute_reject
 from members.models import Notification, User
 from members.tests.factories import UserFactory
 from passports.tests.transfers import item_transfer_through_pages, signed_in
@@ -24,7 +24,7 @@ def test_each_holder_follows_their_own_dispute(
 ) -> None:
     report = report_signed_with_serial(buyer, catalog["handbag"], serial="28533620")
     newcomer = UserFactory(email="second.owner@example.com")
-    new_url = reverse("appraisals:dispute-new", args=[report.public_token])
+    new_url = reverse("disputes:new", args=[report.public_token])
     case_url = reverse("appraisals:submission-detail", args=[report.submission.uid])
     report_url = reverse("public:report", args=[report.public_token])
     first = dispute_open_through_page(report, buyer)
@@ -32,7 +32,7 @@ def test_each_holder_follows_their_own_dispute(
     item_transfer_through_pages(report, owner=buyer, to=newcomer)
 
     # The earlier holder still follows the dispute they opened; nobody else may read it.
-    first_url = reverse("appraisals:dispute-detail", args=[first.uid])
+    first_url = reverse("disputes:detail", args=[first.uid])
     assert signed_in(buyer).get(first_url).status_code == 200
     assert first.reference in signed_in(buyer).get(case_url).content.decode()
     for other in (newcomer, stranger):
@@ -53,7 +53,7 @@ def test_each_holder_follows_their_own_dispute(
 
     second = dispute_open_through_page(report, newcomer)
 
-    second_url = reverse("appraisals:dispute-detail", args=[second.uid])
+    second_url = reverse("disputes:detail", args=[second.uid])
     assert signed_in(newcomer).get(second_url).status_code == 200
     assert second.reference in signed_in(newcomer).get(report_url).content.decode()
     assert signed_in(buyer).get(second_url).status_code == 404

@@ -11,10 +11,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from appraisals.models import Compensation, Dispute, Report, Review
+from appraisals.models import Report, Review
 from appraisals.services import reviews as review_services
-from appraisals.services.disputes import dispute_open
 from appraisals.tests.reviewing import case_in_queue, complete_opinion, expert, sign
+from disputes.models import Compensation, Dispute
+from disputes.services import dispute_open
 from members.models import User
 from members.roles import Role
 from members.tests.factories import UserFactory
@@ -56,14 +57,15 @@ def test_staff_triage_experts_reappraise_blind_and_the_panel_overturns(
 ) -> None:
     dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
     staff = _client(UserFactory(email="staff@example.com", roles=[Role.STAFF]))
-    listing = staff.get(reverse("admin:appraisals_dispute_changelist")).content.decode()
+    listing = staff.get(reverse("admin:disputes_dispute_changelist")).content.decode()
     assert dispute.reference in listing and "Waiting for triage" in listing
 
     response = staff.post(
-        reverse("admin:appraisals_dispute_change", args=[dispute.pk]),
+        reverse("admin:disputes_dispute_change", args=[dispute.pk]),
         {"triage": "1", "decision": "reappraise", "reason": "", "changes": ""},
     )
     assert response.status_code == 302
+    dispute.refresh_from_db()
 
     # Re-appraisers take the dispute lane from the same queue, and work blind.
     verdicts = []
@@ -73,7 +75,7 @@ def test_staff_triage_experts_reappraise_blind_and_the_panel_overturns(
         queue = client.get(reverse("admin:appraisals_review_changelist")).content.decode()
         assert "dispute re-appraisal" in queue
         client.post(reverse("admin:appraisals_review_take_next"))
-        seat = Review.objects.get(dispute=dispute, expert=who)
+        seat = Review.objects.get(reappraisal=dispute.reappraisal, expert=who)
         case = client.get(reverse("admin:appraisals_review_case", args=[seat.pk])).content.decode()
         assert dispute.description in case and 'id="dispute-brief"' in case
         assert MARKER not in case and report.reference not in case
@@ -93,7 +95,7 @@ def test_staff_triage_experts_reappraise_blind_and_the_panel_overturns(
     ]
     for who, role in panel:
         page = _client(who).post(
-            reverse("admin:appraisals_dispute_change", args=[dispute.pk]),
+            reverse("admin:disputes_dispute_change", args=[dispute.pk]),
             {"vote": "1", "role": role, "verdict": "counterfeit", "reason": "Wrong font."},
         )
         assert page.status_code == 302, page.content.decode()[:500]
@@ -113,7 +115,7 @@ def test_staff_triage_experts_reappraise_blind_and_the_panel_overturns(
 
     # The ledger: staff export it as CSV.
     export = staff.post(
-        reverse("admin:appraisals_compensation_changelist"),
+        reverse("admin:disputes_compensation_changelist"),
         {"action": "export_ledger", "_selected_action": [Compensation.objects.get().pk]},
     )
     rows = list(csv.reader(io.StringIO(export.content.decode())))
@@ -123,7 +125,7 @@ def test_staff_triage_experts_reappraise_blind_and_the_panel_overturns(
 
 def test_the_dispute_pages_are_closed_to_buyers_and_experts(report: Report, buyer: User) -> None:
     dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
-    url = reverse("admin:appraisals_dispute_change", args=[dispute.pk])
+    url = reverse("admin:disputes_dispute_change", args=[dispute.pk])
 
     assert _client(buyer).get(url).status_code in (302, 403)
     assert _client(expert(email="plain@example.com")).get(url).status_code == 403
@@ -134,15 +136,16 @@ def test_a_reappraisal_row_runs_on_the_disputes_clock(report: Report, buyer: Use
 
     from django.utils import timezone
 
-    from appraisals.services.disputes import dispute_triage
+    from disputes.services import dispute_triage
 
     dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    # Three hours past its clock by the time triage orders the re-appraisal.
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - timedelta(hours=3))
     dispute_triage(
         dispute=dispute,
         staff=UserFactory(email="staff2@example.com", roles=[Role.STAFF]),
         decision="reappraise",
     )
-    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - timedelta(hours=3))
     report.submission.__class__.objects.filter(pk=report.submission.pk).update(
         due_at=timezone.now() + timedelta(days=2)
     )
@@ -153,3 +156,40 @@ def test_a_reappraisal_row_runs_on_the_disputes_clock(report: Report, buyer: Use
 
     row = queue.content.decode().split('class="queue-row overdue"')[1].split("</tr>")[0]
     assert "overdue by 3" in row and "dispute re-appraisal" in row
+
+
+def test_reappraisers_read_the_complaint_and_its_evidence_and_nothing_else(
+    report: Report, buyer: User
+) -> None:
+    from disputes.services import dispute_evidence_add, dispute_triage
+
+    dispute = dispute_open(report=report, user=buyer, reason="wrong_verdict", description=WHY)
+    evidence = dispute_evidence_add(
+        dispute=dispute, user=buyer, data=b"%PDF-1.4\n% receipt\n", name="receipt.pdf",
+        kind="document",
+    )  # fmt: skip
+    dispute = dispute_triage(
+        dispute=dispute,
+        staff=UserFactory(email="staff3@example.com", roles=[Role.STAFF]),
+        decision="reappraise",
+    )
+    who = expert(email="brief@example.com")
+    client = _client(who)
+    client.post(reverse("admin:appraisals_review_take_next"))
+    seat = Review.objects.get(reappraisal=dispute.reappraisal, expert=who)
+
+    case = client.get(reverse("admin:appraisals_review_case", args=[seat.pk])).content.decode()
+    brief_url = reverse("admin:disputes_dispute_brief", args=[dispute.pk])
+    assert f'href="{brief_url}"' in case
+    brief = client.get(brief_url)
+    page = brief.content.decode()
+    assert brief.status_code == 200 and WHY in page and "receipt.pdf" in page
+    assert MARKER not in page and report.reference not in page and "Authentic" not in page
+    file_url = reverse("admin:disputes_dispute_evidence", args=[dispute.pk, evidence.pk])
+    assert client.get(file_url).status_code == 200
+
+    # An expert without a seat on it, and the holder, read neither.
+    other = _client(expert(email="no.seat@example.com"))
+    assert other.get(brief_url).status_code == 404
+    assert other.get(file_url).status_code == 404
+    assert _client(buyer).get(brief_url).status_code in (302, 403)

@@ -1,14 +1,12 @@
 """Admin: the disputes list (SLA timers, filters, lanes), triage by staff, the panel's votes,
-dispute evidence, and the compensation ledger. Every write goes through
-``appraisals.services.disputes``."""
+dispute evidence, the re-appraisers' brief, and the compensation ledger. Every write goes
+through ``disputes.services``."""
 
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, cast
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -19,58 +17,21 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from appraisals import permissions
-from appraisals.models import Compensation, Dispute, DisputeEvidence, PanelVote, Review, Verdict
-from appraisals.services import disputes as services
+from appraisals.selectors.reviews import reappraisal_seated, reappraisal_seats
+from authplatform.admin_readonly import ReadOnlyModelAdmin
 from authplatform.errors import error_messages
-from authplatform.jsondepth import json_depth_check
+from disputes import permissions, services
+from disputes.forms import TriageForm, VoteForm
+from disputes.models import Compensation, Dispute, DisputeEvidence
 from members.http import AuthenticatedHttpRequest
 from members.models import User
-from provenance.admin import ReadOnly
 
-TRIAGE = permissions.TRIAGE_DISPUTE
+TRIAGE = permissions.TRIAGE
 ARBITRATE = permissions.ARBITRATE
 
 
-class TriageForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            ("reappraise", "Substantive: blind re-appraisal by two new experts"),
-            ("clerical", "Clerical error: issue a corrected version"),
-            ("reject", "Reject, with a written reason"),
-        ],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    changes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="For a clerical fix: the corrected top-level fields as JSON, e.g. "
-        '{"item": {...}} (item, verdict, condition or findings).',
-    )
-
-    def clean_changes(self) -> dict[str, Any] | None:
-        text = self.cleaned_data["changes"].strip()
-        if not text:
-            return None
-        try:
-            json_depth_check(text)
-            value = json.loads(text)
-        except ValueError as error:
-            raise ValidationError(f"Not valid JSON: {error}") from error
-        if not isinstance(value, dict):
-            raise ValidationError("Give a JSON object of fields.")
-        return value
-
-
-class VoteForm(forms.Form):
-    role = forms.ChoiceField(choices=PanelVote.Role.choices)
-    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-
-
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnly):
+class DisputeAdmin(ReadOnlyModelAdmin):
     list_display = ["reference", "report", "reason", "state", "outcome", "time_left", "opened_at"]
     list_filter = ["state", "outcome", "reason"]
     search_fields = ["uid", "report__uid"]
@@ -78,9 +39,7 @@ class DisputeAdmin(ReadOnly):
 
     def _may_see(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.is_active and (
-            user.has_perm("appraisals.view_dispute") or user.has_perm(ARBITRATE)
-        )
+        return user.is_active and (user.has_perm(permissions.VIEW) or user.has_perm(ARBITRATE))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._may_see(request)
@@ -104,8 +63,9 @@ class DisputeAdmin(ReadOnly):
             path(
                 "<int:dispute_id>/evidence/<int:evidence_id>/",
                 view(self.evidence_file),
-                name="appraisals_dispute_evidence",
+                name="disputes_dispute_evidence",
             ),
+            path("<int:dispute_id>/brief/", view(self.brief), name="disputes_dispute_brief"),
             *super().get_urls(),
         ]
 
@@ -132,11 +92,11 @@ class DisputeAdmin(ReadOnly):
                 if "triage" in request.POST and triage.is_valid():
                     services.dispute_triage(dispute=dispute, staff=user, **triage.cleaned_data)
                     messages.success(request, f"{dispute.reference}: triaged.")
-                    return redirect("admin:appraisals_dispute_change", dispute.pk)
+                    return redirect("admin:disputes_dispute_change", dispute.pk)
                 if "vote" in request.POST and vote.is_valid():
                     services.panel_vote(dispute=dispute, arbitrator=user, **vote.cleaned_data)
                     messages.success(request, f"{dispute.reference}: your vote is recorded.")
-                    return redirect("admin:appraisals_dispute_change", dispute.pk)
+                    return redirect("admin:disputes_dispute_change", dispute.pk)
                 errors.append("Check the form.")
             except (ValidationError, PermissionDenied) as error:
                 errors += error_messages(error)
@@ -152,23 +112,45 @@ class DisputeAdmin(ReadOnly):
             "report": dispute.report,
             "evidence": list(dispute.evidence.order_by("uploaded_at")),
             # The panel and staff see the opinions; re-appraisers never reach this page.
-            "reappraisals": list(dispute.reappraisals.select_related("expert")),
+            "reappraisals": list(reappraisal_seats(reappraisal=dispute.reappraisal_id))
+            if dispute.reappraisal_id
+            else [],
             "votes": list(dispute.votes.select_related("arbitrator")),
             "triage_form": triage if may_triage else None,
             "vote_form": vote if may_vote else None,
             "errors": errors,
         }
-        return TemplateResponse(request, "admin/appraisals/dispute_case.html", context,
+        return TemplateResponse(request, "admin/disputes/dispute_case.html", context,
                                 status=400 if errors else 200)  # fmt: skip
+
+    def _may_brief(self, request: AuthenticatedHttpRequest, dispute: Dispute) -> bool:
+        """Staff and the panel, and the two re-appraisers (blind: the brief shows no report)."""
+        return self._may_see(request) or (
+            dispute.reappraisal_id is not None
+            and reappraisal_seated(reappraisal=dispute.reappraisal_id, user=request.user)
+        )
+
+    def brief(self, request: AuthenticatedHttpRequest, dispute_id: int) -> TemplateResponse:
+        """What a re-appraiser reads (linked from their case page): the complaint and its
+        evidence, and nothing of the report, its verdict or the other opinions."""
+        dispute = get_object_or_404(Dispute, pk=dispute_id)
+        if not self._may_brief(request, dispute):
+            raise Http404("No such dispute.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Dispute {dispute.reference}: the holder's complaint",
+            "dispute": dispute,
+            "evidence": list(dispute.evidence.order_by("uploaded_at")),
+        }
+        return TemplateResponse(request, "admin/disputes/dispute_brief.html", context)
 
     def evidence_file(
         self, request: AuthenticatedHttpRequest, dispute_id: int, evidence_id: int
     ) -> FileResponse:
-        evidence = get_object_or_404(DisputeEvidence, pk=evidence_id, dispute_id=dispute_id)
-        if not (
-            self._may_see(request)
-            or Review.objects.filter(dispute_id=dispute_id, expert=request.user).exists()
-        ):
+        evidence = get_object_or_404(
+            DisputeEvidence.objects.select_related("dispute"), pk=evidence_id, dispute_id=dispute_id
+        )
+        if not self._may_brief(request, evidence.dispute):
             raise Http404("No such file.")
         response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
         response["Content-Disposition"] = "inline"
@@ -176,7 +158,7 @@ class DisputeAdmin(ReadOnly):
 
 
 @admin.register(Compensation)
-class CompensationAdmin(ReadOnly):
+class CompensationAdmin(ReadOnlyModelAdmin):
     list_display = ["dispute", "beneficiary", "amount_eur", "basis", "status", "created_at"]
     list_filter = ["status"]
     actions = ["approve", "mark_paid", "export_ledger"]
