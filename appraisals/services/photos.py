@@ -29,6 +29,7 @@ from appraisals.models import (
     SubmissionEvent,
     SubmissionPhoto,
 )
+from appraisals.queueing import task_enqueue_on_commit
 from appraisals.services.submissions import (
     file_delete_after_commit,
     retake_notify,
@@ -218,8 +219,6 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
     Safe to run twice: it acts only while the case is still ``submitted`` in ``round``, and
     each outcome event is unique per round.
     """
-    from appraisals.tasks import submission_prescreen
-
     submission = Submission.objects.select_related("category", "owner").get(pk=submission_id)
     if submission.status != Status.SUBMITTED or submission.round != round:
         return "skipped"
@@ -264,7 +263,7 @@ def submission_check_photos_run(*, submission_id: int, round: int) -> str:
                 return "needs_retake"
             submission_status_move(submission=locked, to=Status.QUEUED)
             locked.save(update_fields=["status", "updated_at"])
-            transaction.on_commit(lambda: submission_prescreen.delay(locked.pk, locked.round))
+            task_enqueue_on_commit("appraisals.tasks.submission_prescreen", locked.pk, locked.round)
             submission_event_add(
                 locked, Kind.PHOTOS_ACCEPTED, gettext_noop("All photos passed the check")
             )

@@ -32,6 +32,7 @@ from appraisals.models import (
     SubmissionPhoto,
 )
 from appraisals.policies import ReviewBy, policy_for
+from appraisals.queueing import task_enqueue_on_commit
 from appraisals.routing import RoutingDecision, RoutingInput, RoutingPolicy, route
 from appraisals.services.reviews import reviews_open
 from appraisals.services.submissions import retake_notify, submission_event_add
@@ -278,9 +279,7 @@ def _record(
         submission_status_move(submission=locked, to=Status.AWAITING_EXPERT)
         reviews_open(submission=locked)
         if policy.review_by is ReviewBy.SANDBOX_BOT:
-            from appraisals.tasks import sandbox_review
-
-            transaction.on_commit(lambda: sandbox_review.delay(locked.pk, locked.round))
+            task_enqueue_on_commit("appraisals.tasks.sandbox_review", locked.pk, locked.round)
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
         submission_event_add(
             locked, Kind.EXPERT_QUEUED, gettext_noop("An expert is reviewing your item")

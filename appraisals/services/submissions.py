@@ -22,6 +22,7 @@ from appraisals.models import (
     Tier,
 )
 from appraisals.policies import CasePolicy, ReviewBy, policy_assign
+from appraisals.queueing import task_enqueue_on_commit
 from appraisals.services.transitions import submission_mark_submitted
 from members.models import User
 from members.services import notification_send
@@ -208,8 +209,6 @@ def submission_blockers(*, submission: Submission) -> list[str]:
 
 def submission_submit(*, submission: Submission) -> Submission:
     """Step 5: hand the case to the server-side photo re-check."""
-    from appraisals.tasks import submission_check_photos
-
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         submission_ensure_editable(locked)
@@ -238,5 +237,5 @@ def submission_submit(*, submission: Submission) -> Submission:
                 body=_("We are checking your photos now. You'll hear from us at every step."),
                 link=reverse("appraisals:submission-detail", args=[locked.uid]),
             )
-        transaction.on_commit(lambda: submission_check_photos.delay(locked.pk, locked.round))
+        task_enqueue_on_commit("appraisals.tasks.submission_check_photos", locked.pk, locked.round)
     return locked
