@@ -8,7 +8,8 @@ the service's transaction commits: a rolled-back change enqueues nothing.
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+from typing import Any, Literal
 
 from celery import current_app
 from django.db import transaction
@@ -22,4 +23,12 @@ TaskName = Literal[
 
 def task_enqueue_on_commit(name: TaskName, *args: int) -> None:
     """Enqueue the task ``name`` with ``args`` (ids, a round) after the commit."""
-    transaction.on_commit(lambda: current_app.tasks[name].delay(*args))
+    transaction.on_commit(lambda: _registry()[name].delay(*args))
+
+
+@functools.cache
+def _registry() -> Any:
+    """The Celery app's tasks, every app's ``tasks.py`` imported. A worker imports them at
+    start; a web process has not, so this asks the loader to, once."""
+    current_app.loader.import_default_modules()
+    return current_app.tasks
