@@ -16,11 +16,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from appraisals import permissions
+from authplatform.admin_readonly import ReadOnlyModelAdmin
 from authplatform.errors import error_messages
 from members.models import User
 from passports import selectors, services
 from passports.models import Item, ItemLinkProposal, PassportEvent, Transfer
-from provenance.admin import ReadOnly, ReadOnlyInline
+from provenance.admin import ReadOnlyInline
 
 
 class EventInline(ReadOnlyInline):
@@ -29,7 +30,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnly):
+class ItemAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "owner_number", "stolen_since", "merged_into", "created_at"]
     list_filter = ["category", "brand"]
     search_fields = ["serial", "public_token"]
@@ -37,7 +38,7 @@ class ItemAdmin(ReadOnly):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnly):
+class TransferAdmin(ReadOnlyModelAdmin):
     list_display = ["item", "to_email", "state", "created_at", "decided_at"]
     list_filter = ["state"]
     exclude = ["token"]
@@ -63,7 +64,7 @@ class OwnersDifferFilter(admin.SimpleListFilter):
 
 
 @admin.register(ItemLinkProposal)
-class ItemLinkProposalAdmin(ReadOnly):
+class ItemLinkProposalAdmin(ReadOnlyModelAdmin):
     list_display = [
         "__str__", "submission_reference", "state", "two_owners", "created_at", "decided_by",
     ]  # fmt: skip

@@ -10,11 +10,9 @@ from django.http import HttpRequest
 from authplatform.admin_readonly import ReadOnlyModelAdmin
 from provenance.models import AnchorTransaction, Batch, Deployment, Document, SigningKey
 
-ReadOnly = ReadOnlyModelAdmin
-
 
 @admin.register(Deployment)
-class DeploymentAdmin(ReadOnly):
+class DeploymentAdmin(ReadOnlyModelAdmin):
     list_display = ["chain_id", "address", "block_number", "created_at", "retired_at"]
 
 
@@ -37,7 +35,7 @@ class TransactionInline(ReadOnlyInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(ReadOnly):
+class BatchAdmin(ReadOnlyModelAdmin):
     list_display = ["seq", "deployment", "size", "state", "block_number", "anchored_at"]
     list_filter = ["state", "deployment"]
     search_fields = ["root"]
@@ -45,7 +43,7 @@ class BatchAdmin(ReadOnly):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnly):
+class DocumentAdmin(ReadOnlyModelAdmin):
     list_display = ["doc_type", "doc_id", "batch", "created_at"]
     list_filter = ["doc_type"]
     search_fields = ["doc_id", "root"]
@@ -53,7 +51,7 @@ class DocumentAdmin(ReadOnly):
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(ReadOnly):
+class SigningKeyAdmin(ReadOnlyModelAdmin):
     """Kept by signing_keys_sync (docs/provenance.md: retiring a compromised key)."""
 
     list_display = ["address", "valid_from", "retired_at", "created_at"]

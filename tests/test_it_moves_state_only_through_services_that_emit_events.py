@@ -12,22 +12,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tests.servers import ROOT
+from tests.tools import source_trees
 
 APPS = ["appraisals", "api", "authplatform", "community", "events", "members", "ml",
         "passports", "provenance", "webhooks"]  # fmt: skip
 STATUS_SETTERS = {"appraisals/services/transitions.py", "appraisals/models/submissions.py"}
 MODEL_SIGNALS = {"pre_init", "post_init", "pre_save", "post_save", "pre_delete", "post_delete",
                  "m2m_changed"}  # fmt: skip
-
-
-def _sources() -> Iterator[tuple[str, ast.Module]]:
-    for app in APPS:
-        for path in sorted((ROOT / app).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            if "/tests/" in relative or "/migrations/" in relative:
-                continue
-            yield relative, ast.parse(path.read_text(encoding="utf-8"), filename=relative)
 
 
 def _status_writes(tree: ast.Module) -> Iterator[int]:
@@ -46,7 +37,7 @@ def _status_writes(tree: ast.Module) -> Iterator[int]:
 def test_only_the_transitions_module_sets_a_cases_status() -> None:
     found = [
         f"{path}:{line}"
-        for path, tree in _sources()
+        for path, tree in source_trees(APPS)
         if path not in STATUS_SETTERS
         for line in _status_writes(tree)
     ]
@@ -85,7 +76,7 @@ def _senders(tree: ast.Module) -> Iterator[tuple[int, str]]:
 
 def test_no_app_listens_to_another_apps_model_signals() -> None:
     found = []
-    for path, tree in _sources():
+    for path, tree in source_trees(APPS):
         app = path.split("/")[0]
         imported = _imported_from(tree)
         for line, sender in _senders(tree):

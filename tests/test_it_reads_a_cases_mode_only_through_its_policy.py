@@ -10,20 +10,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from tests.servers import ROOT
+from tests.tools import source_trees
 
 CORE_APPS = ["appraisals", "community", "disputes", "events", "members", "ml", "passports",
              "provenance"]  # fmt: skip
 POLICY_MODULE = "appraisals/policies.py"
-
-
-def _sources() -> Iterator[tuple[str, ast.Module]]:
-    for app in CORE_APPS:
-        for path in sorted((ROOT / app).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            if "/tests/" in relative or "/migrations/" in relative or relative == POLICY_MODULE:
-                continue
-            yield relative, ast.parse(path.read_text(encoding="utf-8"), filename=relative)
 
 
 def _mode_reads(tree: ast.Module) -> Iterator[int]:
@@ -39,12 +30,16 @@ def _mode_reads(tree: ast.Module) -> Iterator[int]:
 
 
 def test_no_core_module_reads_the_mode_but_the_policy() -> None:
-    found = [f"{path}:{line}" for path, tree in _sources() for line in _mode_reads(tree)]
+    found = [
+        f"{path}:{line}"
+        for path, tree in source_trees(CORE_APPS, skip=(POLICY_MODULE,))
+        for line in _mode_reads(tree)
+    ]
     assert not found, "ask policy_for(submission) instead of the mode: " + ", ".join(found)
 
 
 def test_the_scan_covers_the_modules_that_used_to_branch() -> None:
-    scanned = {path for path, _ in _sources()}
+    scanned = {path for path, _ in source_trees(CORE_APPS, skip=(POLICY_MODULE,))}
     assert {
         "appraisals/services/prescreen.py",
         "appraisals/services/reports.py",

@@ -5,7 +5,9 @@ photos would go untested, and no run may pass without them."""
 
 from __future__ import annotations
 
+import ast
 import shutil
+from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
@@ -34,3 +36,18 @@ def require_node() -> str:
     if not (ROOT / "node_modules" / "ethers").is_dir():
         tool_missing("node_modules/ethers", hint="run `npm ci` (make test does)")
     return node
+
+
+def source_trees(
+    apps: list[str], *, skip: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ast.Module]]:
+    """(path from the repository root, parsed module) of each app's own code: no tests, no
+    migrations, none of ``skip``. The code-scanning tests read the code base through this."""
+    from tests.servers import ROOT
+
+    for app in apps:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/tests/" in relative or "/migrations/" in relative or relative in skip:
+                continue
+            yield relative, ast.parse(path.read_text(encoding="utf-8"), filename=relative)
