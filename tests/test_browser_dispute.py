@@ -18,9 +18,9 @@ from appraisals.tests.reviewing import complete_opinion, expert, to_expert_queue
 from disputes.models import Dispute
 from members.roles import Role
 from members.tests.factories import PASSWORD, UserFactory
+from tests.browser import browser, chain, server  # noqa: F401 (fixtures)
 from tests.photos import good_jpeg
 from tests.servers import ROOT
-from tests.test_browser_flow import browser, chain, server  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = ROOT / "test-artifacts" / "browser-dispute"

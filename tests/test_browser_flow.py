@@ -11,115 +11,20 @@ from pathlib import Path
 import pytest
 
 from appraisals.models import Status, Submission
-from appraisals.services.catalog import catalog_load
+from tests.browser import browser, chain, server  # noqa: F401 (fixtures)
 from tests.photos import blurry_jpeg, good_jpeg
-from tests.servers import BIN, ROOT, child_env, free_port, port_open, started, wait_for
+from tests.servers import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]  # fmt: skip
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
-@pytest.fixture
-def chain(tmp_path: Path, settings):  # noqa: ANN001, ANN201
-    """A ganache node with the AnchorLog contract deployed and recorded."""
-    from provenance.anchoring import contract_deploy, web3_get
-    from provenance.tests.conftest import Ganache
-
-    node = Ganache(tmp_path / "ganache")
-    node.start()
-    settings.ETH_RPC_URL = settings.ETH_PUBLIC_RPC_URL = node.rpc_url
-    try:
-        contract_deploy(w3=web3_get(node.rpc_url))
-        yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture
-def server(media_root: Path, tmp_path: Path, active_model, settings, chain):  # noqa: ANN001, ANN201
-    catalog_load()
-    port = free_port()
-    cmd = [
-        str(BIN / "gunicorn"), "authplatform.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", "1", "--threads", "4",
-    ]  # fmt: skip
-    env = child_env(
-        media_root,
-        ML_MODELS_DIR=str(settings.ML_MODELS_DIR),
-        ETH_RPC_URL=chain.rpc_url,
-        ETH_PUBLIC_RPC_URL=chain.rpc_url,
-        # One platform key for the server and this test process, which signs a second seat.
-        AUTHPLATFORM_TEST_SIGNING_KEY=settings.REPORT_SIGNING_KEY,
-    )
-    with started(cmd, env, tmp_path / "web.log") as process:
-        wait_for(lambda: port_open(port), 30, "gunicorn to listen")
-        yield f"http://127.0.0.1:{port}"
-        assert process.poll() is None, (tmp_path / "web.log").read_text()
-
-
-# Each page reports what the Content-Security-Policy blocked (scripts, handlers, eval, fetches)
-# to its console, where Chromium's own "Refused to ..." lines also go.
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`
-    + ` at ${event.sourceFile}:${event.lineNumber}`);
-});
-"""
-
-
-class CspWatchedBrowser:
-    """The browser, whose pages record every Content-Security-Policy violation."""
-
-    def __init__(self, browser) -> None:  # noqa: ANN001
-        self._browser = browser
-        self.violations: list[str] = []
-
-    def new_page(self, **options):  # noqa: ANN003, ANN201
-        page = self._browser.new_page(**options)
-        page.add_init_script(REPORT_CSP_VIOLATIONS)
-        page.on("console", lambda message: self._console(page, message))
-        return page
-
-    def _console(self, page, message) -> None:  # noqa: ANN001
-        text = message.text
-        if message.type == "error" and ("CSP violation" in text or "Refused to" in text):
-            self.violations.append(f"{page.url}: {text}")
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self._browser, name)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are
-    # still plain synchronous code, which Django's documented escape hatch allows.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium (see .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        watched = CspWatchedBrowser(chromium)
-        try:
-            yield watched
-        finally:
-            chromium.close()
-        assert not watched.violations, "\n".join(watched.violations)
-
-
 def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
-    server: str,
-    browser,  # noqa: ANN001
+    server: str,  # noqa: F811
+    browser,  # noqa: ANN001, F811
     tmp_path: Path,
-    chain,  # noqa: ANN001
+    chain,  # noqa: ANN001, F811
 ) -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
@@ -312,7 +217,7 @@ def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
     shot("verify-page")
 
 
-def test_the_api_docs_render_under_the_content_security_policy(server: str, browser) -> None:  # noqa: ANN001
+def test_the_api_docs_render_under_the_content_security_policy(server: str, browser) -> None:  # noqa: ANN001, F811
     page = browser.new_page(viewport={"width": 1280, "height": 900})
 
     page.goto(f"{server}/api/docs/")

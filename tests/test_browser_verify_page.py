@@ -19,8 +19,9 @@ from appraisals.services.submissions import submission_details_update, submissio
 from appraisals.tests.factories import draft_for
 from appraisals.tests.reviewing import complete_opinion, expert, to_expert_queue
 from members.tests.factories import UserFactory
+from tests.browser import browser, chain, server  # noqa: F401 (fixtures)
 from tests.servers import wait_for
-from tests.test_browser_flow import ARTIFACTS, browser, chain, server  # noqa: F401 (fixtures)
+from tests.test_browser_flow import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -25,9 +25,9 @@ from appraisals.models import Submission
 from appraisals.services import reviews as review_services
 from appraisals.tests.reviewing import expert, sign, to_expert_queue
 from authplatform_client import ApiError, Client, signature_verify
+from tests.browser import chain, server  # noqa: F401 (fixtures: ganache, gunicorn)
 from tests.photos import blurry_jpeg, good_jpeg
 from tests.servers import free_port, wait_for
-from tests.test_browser_flow import chain, server  # noqa: F401 (fixtures: ganache, gunicorn)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
