@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from appraisals.models import (
     Brand,
@@ -24,14 +25,27 @@ class ItemForm(forms.Form):
     """Step 1: what the item is."""
 
     category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), widget=forms.RadioSelect, empty_label=None
+        queryset=Category.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label=_("Category"),
+        error_messages={"required": _("Choose what kind of item it is.")},
     )
-    brand = forms.ModelChoiceField(queryset=Brand.objects.none(), empty_label="Choose a brand")
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(),
+        empty_label=_("Choose a brand"),
+        label=_("Brand"),
+        error_messages={
+            "required": _("Choose the brand."),
+            "invalid_choice": _("Choose one of the brands listed for this category."),
+        },
+    )
     product_model = forms.ModelChoiceField(
         queryset=ProductModel.objects.none(),
         required=False,
-        empty_label="Not listed / I don't know",
-        label="Model",
+        empty_label=_("Not listed / I don't know"),
+        label=_("Model"),
+        error_messages={"invalid_choice": _("Choose one of the models listed for this brand.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,20 +102,29 @@ class DetailsForm(forms.Form):
     serial_code = forms.CharField(
         max_length=40,
         required=False,
-        label="Serial or date code (optional)",
-        help_text="As printed or stamped on the item, e.g. AR1234 or 83 4172. Leave empty "
-        "if you can't find it; our experts will read it from your photos.",
+        label=_("Serial or date code (optional)"),
+        help_text=_(
+            "As printed or stamped on the item, e.g. AR1234 or 83 4172. Leave empty "
+            "if you can't find it; our experts will read it from your photos."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     declared_value_eur = forms.IntegerField(
         required=False,
         min_value=1,
         max_value=10_000_000,
-        label="Declared value in EUR (optional)",
-        help_text="What the item is worth to you. Above a set value a second expert checks it "
-        "independently.",
+        label=_("Declared value in EUR (optional)"),
+        help_text=_(
+            "What the item is worth to you. Above a set value a second expert checks it "
+            "independently."
+        ),
     )
-    tier = forms.ChoiceField(choices=Tier.choices, widget=forms.RadioSelect, label="Service")
+    tier = forms.ChoiceField(
+        choices=Tier.choices,
+        widget=forms.RadioSelect,
+        label=_("Service"),
+        error_messages={"required": _("Choose standard or express.")},
+    )
 
 
 # --- The expert's case page (admin) ---------------------------------------------------------
@@ -122,7 +145,7 @@ class FindingForm(forms.Form):
     )
     reason = forms.CharField(max_length=300, required=False)
     photo = PhotoChoiceField(
-        queryset=SubmissionPhoto.objects.none(), required=False, empty_label="(no photo)"
+        queryset=SubmissionPhoto.objects.none(), required=False, empty_label=_("(no photo)")
     )
     region_x = forms.FloatField(required=False, min_value=0, max_value=1)
     region_y = forms.FloatField(required=False, min_value=0, max_value=1)
@@ -146,7 +169,7 @@ class FindingForm(forms.Form):
         if all(v is None for v in values):
             return None
         if any(v is None for v in values):
-            raise forms.ValidationError("Give all four of x, y, w and h, or none.")
+            raise forms.ValidationError(_("Give all four of x, y, w and h, or none."))
         return dict(zip("xywh", values, strict=True))  # type: ignore[arg-type]
 
 
@@ -162,7 +185,7 @@ class SignForm(forms.Form):
     verdict_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="Required for inconclusive: the buyer is refunded.",
+        help_text=_("Required for inconclusive: the buyer is refunded."),
     )
 
 

@@ -5,15 +5,17 @@ page, the PDF and a downloaded copy can never disagree. Labels are translated in
 language; the expert's free-text reasons are shown as written.
 
 Apps above appraisals add their own parts to the page without appraisals knowing them: each
-registers a renderer from its ``AppConfig.ready`` (``report_note_register``,
-``report_holder_section_register``), as appraisals registers its presenter with provenance.
-Disputes show their outcomes and the holder's way to dispute; passports link the passport.
+registers a renderer from its ``AppConfig.ready`` (``report_banner_register``,
+``report_note_register``, ``report_holder_section_register``), as appraisals registers its
+presenter with provenance. Disputes say that one is open, show their outcomes and the holder's
+way to dispute; passports link the passport.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import segno
@@ -49,6 +51,8 @@ FINDING_SCORE = {
 }
 # Photos embedded in the PDF are shrunk to this long side: sharp in print, small in size.
 PDF_PHOTO_SIDE = 900
+# The slot a report opens on when its case has one (every category's first slot today).
+COVER_SLOT = "front"
 
 
 class NoteRenderer(Protocol):
@@ -64,6 +68,7 @@ class HolderRenderer(Protocol):
 
 
 # Each renderer returns HTML (``render_to_string``), or "" when it has nothing to say.
+_banners: list[NoteRenderer] = []
 _notes: list[NoteRenderer] = []
 _holder_sections: list[HolderRenderer] = []
 
@@ -73,6 +78,13 @@ def report_note_register(render: NoteRenderer) -> None:
     notes show in the order they were registered (INSTALLED_APPS)."""
     if render not in _notes:
         _notes.append(render)
+
+
+def report_banner_register(render: NoteRenderer) -> None:
+    """Add a public banner at the top of every report (what a reader must see before trusting
+    it, like an open dispute), on its page and in its PDF. Called like ``report_note_register``."""
+    if render not in _banners:
+        _banners.append(render)
 
 
 def report_holder_section_register(render: HolderRenderer) -> None:
@@ -139,6 +151,26 @@ def _photo_data_uri(photo: SubmissionPhoto) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def report_cover_photo(
+    report: Report, photos: Iterable[SubmissionPhoto] | None = None
+) -> SubmissionPhoto | None:
+    """The photo a report opens on: the first accepted photo its signed document lists, the
+    front one where there is one. The document's list is what the report discloses (the page
+    serves no other photo: ``report_photo_get``), so nothing left out of it shows here.
+    ``photos``: the case's photos with their slots, when the caller has them already."""
+    if photos is None:
+        photos = report.submission.photos.select_related("slot")
+    accepted = {photo.sha256: photo for photo in photos if photo.quality_ok}
+    listed = [
+        accepted[ref["sha256"]]
+        for ref in report.document.get("photos") or []
+        if isinstance(ref, dict) and ref.get("sha256") in accepted
+    ]
+    fronts = [photo for photo in listed if photo.slot.code == COVER_SLOT]
+    chosen = fronts or listed
+    return chosen[0] if chosen else None
+
+
 def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
     """What the report templates need, in the active language."""
     document = report.document
@@ -169,6 +201,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         for finding in document.get("findings", [])
     ]
     superseded_by = Report.objects.filter(supersedes=report).first()
+    cover = report_cover_photo(report, photos_by_sha.values())
     anchored = report_provenance_document(report)
     stage_labels = dict(Review.Stage.choices)
     return {
@@ -184,6 +217,8 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         "qr_svg": report_qr_svg(report),
         "public_url": report_public_url(report),
         "issued_at": parse_datetime(document["issued_at"]),
+        "cover_photo_src": photo_src({"sha256": cover.sha256}) if cover else "",
+        "cover_photo_label": cover.slot.name if cover else "",
         "reviewers": [
             {**r, "role_label": stage_labels.get(r["role"], r["role"])}
             for r in document.get("reviewers", [])
@@ -197,6 +232,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         "superseded_by": superseded_by,
         "provenance": document_status(anchored) if anchored else None,
         # Public: what the apps above say of the report (its resolved disputes, its passport).
+        "banners": [html for render in _banners if (html := render(report, for_pdf=for_pdf))],
         "notes": [html for render in _notes if (html := render(report, for_pdf=for_pdf))],
         "for_pdf": for_pdf,
         "language": translation.get_language(),

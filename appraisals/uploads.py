@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 try:
@@ -90,12 +91,15 @@ def photo_sanitize(*, data: bytes, max_bytes: int, max_pixels: int) -> Sanitized
     if max_bytes <= 0 or max_pixels <= 0:
         raise ValueError("max_bytes and max_pixels must be positive.")
     if not data:
-        raise PhotoRejected("empty", "The file is empty. Choose the photo again.")
+        raise PhotoRejected("empty", _("The file is empty. Choose the photo again."))
     if len(data) > max_bytes:
         raise PhotoRejected(
             "too_large",
-            f"The file is {_megabytes(len(data))} MB; the limit is {_megabytes(max_bytes)} MB. "
-            "Choose a smaller size when you share or export the photo.",
+            _(
+                "The file is %(size)s MB; the limit is %(limit)s MB. Choose a smaller size "
+                "when you share or export the photo."
+            )
+            % {"size": _megabytes(len(data)), "limit": _megabytes(max_bytes)},
         )
 
     decoded, source_format = _decode(data, max_pixels)
@@ -160,7 +164,8 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
             # (EPS runs Ghostscript), and none of this code should run on them.
             raise PhotoRejected(
                 "unsupported_format",
-                f"{image.format} files aren't accepted. Upload a {_ACCEPTED_LIST} photo.",
+                _("%(format)s files aren't accepted. Upload a %(accepted)s photo.")
+                % {"format": image.format, "accepted": _ACCEPTED_LIST},
             )
         try:
             image.load()
@@ -190,12 +195,21 @@ def _header_size(data: bytes) -> tuple[int, int] | None:
 
 
 def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> PhotoRejected:
-    limit = f"the limit is {max_pixels / 1_000_000:g} megapixels"
+    limit = f"{max_pixels / 1_000_000:g}"
     if size is None:
-        return PhotoRejected("decompression_bomb", f"This image is too large in pixels; {limit}.")
+        return PhotoRejected(
+            "decompression_bomb",
+            _("This image is too large in pixels; the limit is %(limit)s megapixels.")
+            % {"limit": limit},
+        )
     width, height = size
     return PhotoRejected(
-        "decompression_bomb", f"This image is too large in pixels ({width}×{height}); {limit}."
+        "decompression_bomb",
+        _(
+            "This image is too large in pixels (%(width)d×%(height)d); the limit is "
+            "%(limit)s megapixels."
+        )
+        % {"width": width, "height": height, "limit": limit},
     )
 
 
@@ -205,18 +219,21 @@ def _unreadable(data: bytes) -> PhotoRejected:
             return _corrupt()
         return PhotoRejected(
             "heic_unsupported",
-            "We can't read HEIC photos at the moment. Export the photo as JPEG (on an iPhone, "
-            "Settings > Camera > Formats > Most Compatible) and upload it again.",
+            _(
+                "We can't read HEIC photos at the moment. Export the photo as JPEG (on an "
+                "iPhone, Settings > Camera > Formats > Most Compatible) and upload it again."
+            ),
         )
     return PhotoRejected(
         "not_an_image",
-        f"This file is not a photo we can read. Upload a {_ACCEPTED_LIST} image.",
+        _("This file is not a photo we can read. Upload a %(accepted)s image.")
+        % {"accepted": _ACCEPTED_LIST},
     )
 
 
 def _corrupt() -> PhotoRejected:
     return PhotoRejected(
-        "corrupt", "The photo is damaged or only partly uploaded. Upload it again."
+        "corrupt", _("The photo is damaged or only partly uploaded. Upload it again.")
     )
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from appraisals.views import references
 from appraisals.views import submissions as views
 
 app_name = "appraisals"
@@ -12,6 +13,11 @@ urlpatterns = [
     path("<uuid:uid>/timeline/", views.submission_timeline, name="submission-timeline"),
     path("<uuid:uid>/item/", views.submission_item, name="submission-item"),
     path("<uuid:uid>/photos/", views.submission_photos, name="submission-photos"),
+    path(
+        "<uuid:uid>/photos/continue/",
+        views.submission_photos_continue,
+        name="submission-photos-continue",
+    ),
     path(
         "<uuid:uid>/photos/batch/",
         views.submission_photos_batch_view,
@@ -36,6 +42,11 @@ urlpatterns = [
         "<uuid:uid>/photos/<int:photo_id>/image.jpg",
         views.submission_photo_image,
         name="submission-photo-image",
+    ),
+    path(
+        "references/<int:reference_id>/image.jpg",
+        references.reference_image,
+        name="reference-image",
     ),
     path("<uuid:uid>/details/", views.submission_details, name="submission-details"),
     path("<uuid:uid>/review/", views.submission_review, name="submission-review"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -16,13 +17,15 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from appraisals.selectors.reviews import reappraisal_seated, reappraisal_seats
 from authplatform.admin_readonly import ReadOnlyModelAdmin
 from authplatform.errors import error_messages
 from disputes import permissions, services
-from disputes.forms import TriageForm, VoteForm
+from disputes.forms import PhotoRequestForm, TriageForm, VoteForm
 from disputes.models import Compensation, Dispute, DisputeEvidence
+from disputes.selectors import dispute_photo_requests
 from members.http import AuthenticatedHttpRequest
 from members.models import User
 
@@ -84,22 +87,32 @@ class DisputeAdmin(ReadOnlyModelAdmin):
                                     pk=object_id)  # fmt: skip
         # An override keeps ModelAdmin's signature; admin_view let only a signed-in member in.
         user = cast(User, request.user)
-        triage = TriageForm(request.POST if "triage" in request.POST else None)
+        triage = TriageForm(request.POST if "triage" in request.POST else None,
+                            report=dispute.report)  # fmt: skip
         vote = VoteForm(request.POST if "vote" in request.POST else None)
         errors: list[str] = []
         if request.method == "POST":
             try:
                 if "triage" in request.POST and triage.is_valid():
-                    services.dispute_triage(dispute=dispute, staff=user, **triage.cleaned_data)
+                    decided = triage.cleaned_data
+                    services.dispute_triage(
+                        dispute=dispute,
+                        staff=user,
+                        decision=decided["decision"],
+                        reason=decided["reason"],
+                        changes=decided["changes"],
+                    )
                     messages.success(request, f"{dispute.reference}: triaged.")
                     return redirect("admin:disputes_dispute_change", dispute.pk)
                 if "vote" in request.POST and vote.is_valid():
                     services.panel_vote(dispute=dispute, arbitrator=user, **vote.cleaned_data)
                     messages.success(request, f"{dispute.reference}: your vote is recorded.")
                     return redirect("admin:disputes_dispute_change", dispute.pk)
-                errors.append("Check the form.")
+                errors += _form_problems(triage if "triage" in request.POST else vote)
             except (ValidationError, PermissionDenied) as error:
                 errors += error_messages(error)
+                if "triage" in request.POST and isinstance(error, ValidationError):
+                    _fields_flag(triage, error)
         may_triage = dispute.state == Dispute.State.TRIAGE and user.has_perm(TRIAGE)
         may_vote = dispute.state == Dispute.State.PANEL and not services.panel_seat_blockers(
             dispute=dispute, arbitrator=user
@@ -116,6 +129,7 @@ class DisputeAdmin(ReadOnlyModelAdmin):
             if dispute.reappraisal_id
             else [],
             "votes": list(dispute.votes.select_related("arbitrator")),
+            "photo_requests": list(dispute_photo_requests(dispute=dispute)),
             "triage_form": triage if may_triage else None,
             "vote_form": vote if may_vote else None,
             "errors": errors,
@@ -130,19 +144,51 @@ class DisputeAdmin(ReadOnlyModelAdmin):
             and reappraisal_seated(reappraisal=dispute.reappraisal_id, user=request.user)
         )
 
-    def brief(self, request: AuthenticatedHttpRequest, dispute_id: int) -> TemplateResponse:
+    def brief(self, request: AuthenticatedHttpRequest, dispute_id: int) -> HttpResponse:
         """What a re-appraiser reads (linked from their case page): the complaint and its
-        evidence, and nothing of the report, its verdict or the other opinions."""
+        evidence, and nothing of the report, its verdict or the other opinions. A re-appraiser
+        may ask the holder for more photos here; they come back to this page."""
         dispute = get_object_or_404(Dispute, pk=dispute_id)
         if not self._may_brief(request, dispute):
             raise Http404("No such dispute.")
+        may_ask = (
+            dispute.state == Dispute.State.REAPPRAISAL
+            and dispute.reappraisal_id is not None
+            and reappraisal_seated(reappraisal=dispute.reappraisal_id, user=request.user)
+        )
+        ask = PhotoRequestForm(request.POST if request.method == "POST" else None)
+        errors: list[str] = []
+        if request.method == "POST":
+            if not may_ask:
+                raise PermissionDenied(_("Only this dispute's re-appraisers can ask for photos."))
+            if ask.is_valid():
+                try:
+                    services.dispute_photos_request(
+                        dispute=dispute, expert=request.user, message=ask.cleaned_data["message"]
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    errors = error_messages(error)
+                else:
+                    messages.success(
+                        request,
+                        _("%(reference)s: the holder is asked for more photos.")
+                        % {"reference": dispute.reference},
+                    )
+                    return redirect("admin:disputes_dispute_brief", dispute.pk)
+            else:
+                errors = _form_problems(ask)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Dispute {dispute.reference}: the holder's complaint",
+            "title": _("Dispute %(reference)s: the holder's complaint")
+            % {"reference": dispute.reference},
             "dispute": dispute,
             "evidence": list(dispute.evidence.order_by("uploaded_at")),
+            "photo_requests": list(dispute_photo_requests(dispute=dispute)),
+            "ask_form": ask if may_ask else None,
+            "errors": errors,
         }
-        return TemplateResponse(request, "admin/disputes/dispute_brief.html", context)
+        return TemplateResponse(request, "admin/disputes/dispute_brief.html", context,
+                                status=400 if errors else 200)  # fmt: skip
 
     def evidence_file(
         self, request: AuthenticatedHttpRequest, dispute_id: int, evidence_id: int
@@ -155,6 +201,28 @@ class DisputeAdmin(ReadOnlyModelAdmin):
         response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
         response["Content-Disposition"] = "inline"
         return response
+
+
+def _form_problems(form: forms.Form) -> list[str]:
+    """A form's errors as sentences that name their field ("Brand: …")."""
+    problems: list[str] = []
+    for name, field_errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for message in field_errors:
+            named = not label or str(message).startswith(f"{label}:")
+            problems.append(str(message) if named else f"{label}: {message}")
+    return problems or [str(_("Check the form."))]
+
+
+def _fields_flag(form: TriageForm, error: ValidationError) -> None:
+    """A service's refusal of a field (say ``verdict``) shown beside the form's field for it."""
+    sections = {"item": "item_brand", "verdict": "verdict_result", "condition": "condition_grade"}
+    if not hasattr(error, "error_dict"):
+        return
+    for key, problems in error.message_dict.items():
+        name = sections.get(key, key)
+        if name in form.fields and name not in form.errors:
+            form.errors[name] = form.error_class(problems)
 
 
 @admin.register(Compensation)

@@ -8,10 +8,15 @@ class DisputesConfig(AppConfig):
     # moves its dispute on.
 
     def ready(self) -> None:
-        from appraisals.report_pages import report_holder_section_register, report_note_register
-        from disputes.report_sections import dispute_entry, dispute_outcomes
+        from appraisals.report_pages import (
+            report_banner_register,
+            report_holder_section_register,
+            report_note_register,
+        )
+        from disputes.report_sections import dispute_entry, dispute_open_banner, dispute_outcomes
 
-        # A report's page shows its resolved disputes, and its holder the way to dispute it,
-        # through these, since appraisals knows no disputes.
+        # A report's page says that it is under dispute, shows its resolved disputes, and its
+        # holder the way to dispute it, through these, since appraisals knows no disputes.
+        report_banner_register(dispute_open_banner)
         report_note_register(dispute_outcomes)
         report_holder_section_register(dispute_entry)

@@ -97,6 +97,26 @@ class Dispute(models.Model):
         return f"D-{str(self.uid)[:8].upper()}"
 
 
+class PhotoRequest(models.Model):
+    """A blind re-appraiser asks the disputing holder for more photos, with a message; the
+    holder's next photos on the dispute's page answer it, and reach the re-appraisers' brief.
+    The holder never learns who asked (the seat is blind both ways)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="photo_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"photo request on {self.dispute_id}"
+
+
 class DisputeEvidence(models.Model):
     """A photo (sanitised and quality-checked like a submission's) or a PDF the opener adds."""
 
@@ -114,6 +134,10 @@ class DisputeEvidence(models.Model):
     # The photo quality verdict (same checks as submissions); empty for documents.
     quality = models.JSONField(default=dict, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The re-appraiser's request for more photos this file answered, if it did.
+    answers = models.ForeignKey(
+        PhotoRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.dispute_id}"

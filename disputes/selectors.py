@@ -9,12 +9,22 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from appraisals.models import Report, Review, SubmissionEvent
 from appraisals.selectors.custody import held_by, report_holder
-from disputes.models import Dispute
+from disputes.models import Dispute, PhotoRequest
 from members.models import User
 
 Outcome = Dispute.Outcome
@@ -40,9 +50,13 @@ def report_dispute_opened_by(*, report: Report, user: User) -> Dispute | None:
     return report.disputes.filter(opened_by=user).order_by("-opened_at", "-id").first()
 
 
-def report_disputes_resolved(*, report: Report) -> QuerySet[Dispute]:
-    """A report version's resolved disputes, for its public page: outcomes only."""
-    return report.disputes.filter(state=Dispute.State.RESOLVED).select_related("corrected_report")
+def report_disputes_public(*, report: Report) -> list[Dispute]:
+    """A report version's disputes, for what its public page says of them (that one is open,
+    the outcomes of the others): one query per report, whichever part asks first (a prefetch
+    on the instance, which the page's other parts then read)."""
+    ordered = Dispute.objects.select_related("corrected_report").order_by("opened_at", "id")
+    prefetch_related_objects([report], Prefetch("disputes", queryset=ordered))
+    return list(report.disputes.all())
 
 
 def report_dispute_open(*, report: Report) -> Dispute | None:
@@ -57,6 +71,12 @@ def dispute_get_for_opener(*, uid: Any, user: User) -> Dispute:
         return Dispute.objects.select_related("report__submission").get(uid=uid, opened_by=user)
     except (Dispute.DoesNotExist, ValueError, ValidationError) as error:
         raise Http404("No such dispute.") from error
+
+
+def dispute_photo_requests(*, dispute: Dispute) -> QuerySet[PhotoRequest]:
+    """The re-appraisers' requests for more photos, oldest first, with the photos that answered
+    each; never who asked (the holder's page and the blind brief both list them)."""
+    return dispute.photo_requests.prefetch_related("evidence").order_by("requested_at", "id")
 
 
 def dispute_steps(*, dispute: Dispute) -> QuerySet[SubmissionEvent]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -28,7 +30,11 @@ from django.utils.translation import gettext as _
 
 from appraisals.models import Report, SubmissionEvent, Verdict
 from appraisals.selectors.custody import report_holder
-from appraisals.selectors.reviews import reappraisal_verdicts, submission_examined_by
+from appraisals.selectors.reviews import (
+    reappraisal_seated,
+    reappraisal_verdicts,
+    submission_examined_by,
+)
 from appraisals.services.photos import photo_quality_thresholds
 from appraisals.services.reports import report_correct
 from appraisals.services.reviews import reappraisal_open
@@ -37,7 +43,7 @@ from appraisals.services.submissions import submission_event_add
 from appraisals.uploads import PhotoRejected, photo_sanitize
 from disputes import permissions
 from disputes.events import DisputeStateChanged
-from disputes.models import Compensation, Dispute, DisputeEvidence, PanelVote
+from disputes.models import Compensation, Dispute, DisputeEvidence, PanelVote, PhotoRequest
 from events.services import event_emit
 from members.models import User
 from members.services import notification_send
@@ -93,13 +99,114 @@ def _step(dispute: Dispute, kind: str, message: str) -> None:
     )
 
 
-def dispute_open(*, report: Report, user: User, reason: str, description: str) -> Dispute:
-    """The holder disputes a report, in time by the server's clock; one open dispute each."""
+@dataclass(frozen=True)
+class EvidenceFile:
+    """One file the holder sends with a dispute: as uploaded, not yet checked."""
+
+    name: str
+    data: bytes
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An evidence file that passed its checks, ready to store."""
+
+    upload: EvidenceFile
+    content: bytes
+    content_type: str
+    extension: str
+    quality: dict[str, object]
+
+
+def _evidence_check(upload: EvidenceFile) -> _Checked:
+    """A photo goes through the submissions' safe upload path and quality check; a document
+    must be a PDF. Refused: a ValidationError whose message names the file and says why."""
+    name = upload.name or _("the file")
+    if upload.kind == DisputeEvidence.Kind.PHOTO:
+        try:
+            photo = photo_sanitize(
+                data=upload.data,
+                max_bytes=settings.PHOTO_MAX_BYTES,
+                max_pixels=settings.PHOTO_MAX_PIXELS,
+            )
+        except PhotoRejected as error:
+            raise ValidationError(
+                _("%(name)s: %(problem)s") % {"name": name, "problem": error.message}
+            ) from error
+        assessed = assess_photo(photo.image, photo_quality_thresholds())
+        if not assessed.accepted:
+            hints = "; ".join(issue.message for issue in assessed.issues) or _("it is unusable")
+            raise ValidationError(
+                _("%(name)s: this photo can't be used: %(hints)s") % {"name": name, "hints": hints}
+            )
+        return _Checked(upload, photo.content, "image/jpeg", "jpg", assessed.to_dict())
+    if upload.kind == DisputeEvidence.Kind.DOCUMENT:
+        if not upload.data.startswith(b"%PDF-"):
+            raise ValidationError(_("%(name)s: documents must be PDF files.") % {"name": name})
+        if len(upload.data) > DOCUMENT_MAX_BYTES:
+            raise ValidationError(_("%(name)s: a document can be at most 10 MB.") % {"name": name})
+        return _Checked(upload, upload.data, "application/pdf", "pdf", {})
+    raise ValidationError({"kind": _("Choose a photo or a document.")})
+
+
+def _evidence_check_all(uploads: Sequence[EvidenceFile], *, already: int = 0) -> list[_Checked]:
+    """Every file checked before any is stored: the refused ones, each named with its reason,
+    under the form field it came from (``photos`` or ``documents``)."""
+    if already + len(uploads) > EVIDENCE_MAX_FILES:
+        raise ValidationError(
+            _("A dispute takes at most %(count)s files.") % {"count": EVIDENCE_MAX_FILES}
+        )
+    checked: list[_Checked] = []
+    refused: dict[str, list[str]] = {}
+    for upload in uploads:
+        try:
+            checked.append(_evidence_check(upload))
+        except ValidationError as error:
+            field = "photos" if upload.kind == DisputeEvidence.Kind.PHOTO else "documents"
+            refused.setdefault(field, []).extend(error.messages)
+    if refused:
+        raise ValidationError(refused)
+    return checked
+
+
+def _evidence_store(
+    dispute: Dispute, checked: _Checked, answers: PhotoRequest | None
+) -> DisputeEvidence:
+    evidence = DisputeEvidence(
+        dispute=dispute,
+        kind=checked.upload.kind,
+        sha256=hashlib.sha256(checked.content).hexdigest(),
+        content_type=checked.content_type,
+        original_name=checked.upload.name[:120],
+        note=checked.upload.note.strip()[:200],
+        quality=checked.quality,
+        answers=answers if checked.upload.kind == DisputeEvidence.Kind.PHOTO else None,
+    )
+    evidence.file.save(
+        f"{get_random_string(24)}.{checked.extension}", ContentFile(checked.content), save=False
+    )
+    evidence.save()
+    return evidence
+
+
+def dispute_open(
+    *,
+    report: Report,
+    user: User,
+    reason: str,
+    description: str,
+    evidence: Sequence[EvidenceFile] = (),
+) -> Dispute:
+    """The holder disputes a report, in time by the server's clock; one open dispute each.
+    Its evidence is checked first: a refused file opens nothing, so the holder is told which
+    file and why before the dispute exists, and can send it again."""
     now = timezone.now()
     if report_holder(report).pk != user.pk:
-        raise PermissionDenied("Only the report's current holder can dispute it.")
+        raise PermissionDenied(_("Only the report's current holder can dispute it."))
     if Report.objects.filter(supersedes=report).exists():
-        raise ValidationError("This version was superseded; dispute the latest version.")
+        raise ValidationError(_("This version was superseded; dispute the latest version."))
     first = _first_issued(report)
     closes = first + timedelta(days=settings.DISPUTE_WINDOW_DAYS)
     if now > closes:
@@ -109,10 +216,11 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
             f"({first:%Y-%m-%d})."
         )
     if reason not in Dispute.Reason.values:
-        raise ValidationError({"reason": "Choose why you dispute the report."})
+        raise ValidationError({"reason": _("Choose why you dispute the report.")})
     description = description.strip()
     if not 20 <= len(description) <= 5000:
-        raise ValidationError({"description": "Describe the problem in 20 to 5,000 characters."})
+        raise ValidationError({"description": _("Describe the problem in 20 to 5,000 characters.")})
+    checked = _evidence_check_all(evidence)
     try:
         with transaction.atomic():
             dispute = Dispute.objects.create(
@@ -123,6 +231,8 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
                 opened_at=now,
                 due_at=now + timedelta(hours=settings.DISPUTE_SLA_HOURS),
             )
+            for each in checked:
+                _evidence_store(dispute, each, None)
             _state_emit(dispute, previous=None)
             _step(dispute, Kind.DISPUTE_OPENED, dispute.get_reason_display())
             with translation.override(user.language):
@@ -140,58 +250,100 @@ def dispute_open(*, report: Report, user: User, reason: str, description: str) -
         open_one = Dispute.objects.filter(report=report).exclude(state=State.RESOLVED).first()
         reference = open_one.reference if open_one else ""
         raise ValidationError(
-            f"This report already has an open dispute ({reference}); add to that one instead."
+            _("This report already has an open dispute (%(reference)s); add to that one instead.")
+            % {"reference": reference}
         ) from None
     return dispute
+
+
+def dispute_evidence_submit(
+    *, dispute: Dispute, user: User, files: Sequence[EvidenceFile]
+) -> list[DisputeEvidence]:
+    """The opener adds files to their open dispute: all of them, or, if one is refused, none
+    (the error names it). Photos answer the re-appraisers' open requests for more, who hear of
+    them."""
+    if dispute.opened_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who opened the dispute can add evidence."))
+    if not files:
+        raise ValidationError(_("Choose a photo or a PDF to add."))
+    with transaction.atomic():
+        locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if locked.state == State.RESOLVED:
+            raise ValidationError(_("This dispute is resolved; it takes no more evidence."))
+        checked = _evidence_check_all(files, already=locked.evidence.count())
+        requests = list(locked.photo_requests.filter(answered_at__isnull=True))
+        photos = [c for c in checked if c.upload.kind == DisputeEvidence.Kind.PHOTO]
+        answers = requests[0] if requests and photos else None
+        stored = [_evidence_store(locked, each, answers) for each in checked]
+        if answers is not None:
+            _photo_requests_answered(locked, requests, count=len(photos))
+    return stored
 
 
 def dispute_evidence_add(
     *, dispute: Dispute, user: User, data: bytes, name: str, kind: str, note: str = ""
 ) -> DisputeEvidence:
-    """A photo (through the submissions' safe upload path and quality check) or a PDF."""
-    if dispute.opened_by_id != user.pk:
-        raise PermissionDenied("Only the person who opened the dispute can add evidence.")
-    if dispute.state == State.RESOLVED:
-        raise ValidationError("This dispute is resolved; it takes no more evidence.")
-    if dispute.evidence.count() >= EVIDENCE_MAX_FILES:
-        raise ValidationError(f"A dispute takes at most {EVIDENCE_MAX_FILES} files.")
-    quality: dict[str, object] = {}
-    if kind == DisputeEvidence.Kind.PHOTO:
-        try:
-            photo = photo_sanitize(
-                data=data,
-                max_bytes=settings.PHOTO_MAX_BYTES,
-                max_pixels=settings.PHOTO_MAX_PIXELS,
-            )
-        except PhotoRejected as error:
-            raise ValidationError({"file": error.message}) from error
-        report = assess_photo(photo.image, photo_quality_thresholds())
-        if not report.accepted:
-            hints = "; ".join(issue.message for issue in report.issues) or "the photo is unusable"
-            raise ValidationError({"file": f"This photo can't be used: {hints}"})
-        quality = report.to_dict()
-        content, content_type, extension = photo.content, "image/jpeg", "jpg"
-    elif kind == DisputeEvidence.Kind.DOCUMENT:
-        if not data.startswith(b"%PDF-"):
-            raise ValidationError({"file": "Documents must be PDF files."})
-        if len(data) > DOCUMENT_MAX_BYTES:
-            raise ValidationError({"file": "A document can be at most 10 MB."})
-        content, content_type, extension = data, "application/pdf", "pdf"
-    else:
-        raise ValidationError({"kind": "Choose a photo or a document."})
-    evidence = DisputeEvidence(
-        dispute=dispute,
-        kind=kind,
-        sha256=hashlib.sha256(content).hexdigest(),
-        content_type=content_type,
-        original_name=name[:120],
-        note=note.strip()[:200],
-        quality=quality,
-    )
-    evidence.file.save(f"{get_random_string(24)}.{extension}", ContentFile(content), save=False)
+    """One file (``dispute_evidence_submit`` with one)."""
+    files = [EvidenceFile(name=name, data=data, kind=kind, note=note)]
+    return dispute_evidence_submit(dispute=dispute, user=user, files=files)[0]
+
+
+def dispute_photos_request(*, dispute: Dispute, expert: User, message: str) -> PhotoRequest:
+    """A blind re-appraiser asks the holder for more photos. The holder is told (by
+    notification and email) what is asked, not who asks, and adds them on the dispute's page."""
+    message = message.strip()
+    if not 10 <= len(message) <= 1000:
+        raise ValidationError(
+            {"message": _("Say which photos you need, in 10 to 1,000 characters.")}
+        )
     with transaction.atomic():
-        evidence.save()
-    return evidence
+        locked = (
+            Dispute.objects.select_for_update()
+            .select_related("opened_by", "report__submission")
+            .get(pk=dispute.pk)
+        )
+        if locked.reappraisal_id is None or not reappraisal_seated(
+            reappraisal=locked.reappraisal_id, user=expert
+        ):
+            raise PermissionDenied(_("Only this dispute's re-appraisers can ask for photos."))
+        if locked.state != State.REAPPRAISAL:
+            raise ValidationError(
+                _("This dispute is past its re-appraisal (%(state)s).")
+                % {"state": locked.get_state_display()}
+            )
+        request = PhotoRequest.objects.create(dispute=locked, requested_by=expert, message=message)
+        _step(locked, Kind.DISPUTE_STEP, "a re-appraiser asks for more photos")
+        holder = locked.opened_by
+        with translation.override(holder.language):
+            notification_send(
+                user=holder,
+                subject=_("%(reference)s: the experts ask for more photos")
+                % {"reference": locked.reference},
+                body=_(
+                    "An expert re-examining your dispute asks for more photos. Add them on the "
+                    "dispute's page."
+                )
+                + f"\n\n{message}",
+                link=reverse("disputes:detail", args=[locked.uid]),
+            )
+    return request
+
+
+def _photo_requests_answered(dispute: Dispute, requests: list[PhotoRequest], count: int) -> None:
+    """The holder's new photos answer every open request; whoever asked hears of them."""
+    now = timezone.now()
+    PhotoRequest.objects.filter(pk__in=[r.pk for r in requests]).update(answered_at=now)
+    _step(dispute, Kind.DISPUTE_STEP, f"the holder added {count} photo(s) the experts asked for")
+    brief = reverse("admin:disputes_dispute_brief", args=[dispute.pk])
+    for asker in {r.requested_by for r in requests}:
+        with translation.override(asker.language):
+            notification_send(
+                user=asker,
+                subject=_("%(reference)s: the holder sent the photos you asked for")
+                % {"reference": dispute.reference},
+                body=_("They are with the complaint, on the dispute's brief."),
+                link=brief,
+            )
 
 
 def dispute_triage(

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = "Members and roles"
+    verbose_name = _("Members and roles")
 
     def ready(self) -> None:
         # Role groups need the permissions that every app's migrations create, so they

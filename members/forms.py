@@ -9,6 +9,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from authplatform.client_address import client_ip
 from members.models import User
@@ -22,19 +23,23 @@ from members.services import (
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     full_name = forms.CharField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Repeat the password",
+        label=_("Repeat the password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -43,7 +48,7 @@ class SignupForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "An account with this email already exists. Sign in, or reset your password."
+                _("An account with this email already exists. Sign in, or reset your password.")
             )
         return email
 
@@ -51,7 +56,7 @@ class SignupForm(forms.Form):
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif p1:
             candidate = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
             try:
@@ -70,15 +75,16 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password don't match an account. Check both and "
-        "try again.",
+        "invalid_login": _(
+            "That email and password don't match an account. Check both and try again."
+        ),
     }
 
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.ip_address = client_ip(request) if request is not None else None
         self.lockout: Lockout | None = None
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")
 
     def clean(self) -> dict[str, Any]:
         email = (self.data.get("username") or "").strip().lower()
@@ -107,6 +113,7 @@ class AdminLoginForm(LoginForm, AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "invalid_login": "That email and password don't match a staff account. Check both "
-        "and try again.",
+        "invalid_login": _(
+            "That email and password don't match a staff account. Check both and try again."
+        ),
     }

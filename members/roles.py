@@ -18,7 +18,7 @@ class Role(StrEnum):
 
 _CATALOG_EDIT = [
     f"appraisals.{verb}_{model}"
-    for model in ("category", "brand", "productmodel", "photoslot")
+    for model in ("category", "brand", "productmodel", "photoslot", "referencephoto")
     for verb in ("add", "change", "delete", "view")
 ]
 _CASE_READ = [

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import LoginFailure, Notification, User
 from members.roles import ADMIN_ROLES, ROLE_PERMISSIONS, Role
@@ -48,10 +50,17 @@ def user_role_grant(*, user: User, role: Role) -> None:
             user.save(update_fields=["is_staff"])
 
 
-def user_register(*, email: str, password: str, full_name: str = "") -> User:
-    """Create a buyer account. The caller has validated the password already."""
+def user_register(*, email: str, password: str, full_name: str = "", language: str = "") -> User:
+    """Create a buyer account. The caller has validated the password already.
+
+    ``language`` (one of ``LANGUAGES``, else the default) is that of their pages and emails.
+    """
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        user = User.objects.create_user(
+            email=email, password=password, full_name=full_name, language=language
+        )
         user_role_grant(user=user, role=Role.BUYER)
     return user
 
@@ -66,12 +75,25 @@ class Lockout:
     @property
     def message(self) -> str:
         minutes = max(1, int(self.retry_after.total_seconds() // 60) + 1)
-        who = "this account" if self.scope == "account" else "this network address"
-        return (
-            f"Too many failed sign-in attempts for {who}. For your security, sign-in is "
-            f"paused for {minutes} minute{'s' if minutes != 1 else ''}. If you forgot your "
-            "password, reset it instead."
-        )
+        if self.scope == "account":
+            text = ngettext(
+                "Too many failed sign-in attempts for this account. For your security, sign-in "
+                "is paused for %(minutes)d minute. If you forgot your password, reset it instead.",
+                "Too many failed sign-in attempts for this account. For your security, sign-in "
+                "is paused for %(minutes)d minutes. If you forgot your password, reset it instead.",
+                minutes,
+            )
+        else:
+            text = ngettext(
+                "Too many failed sign-in attempts from this network address. For your security, "
+                "sign-in is paused for %(minutes)d minute. If you forgot your password, reset it "
+                "instead.",
+                "Too many failed sign-in attempts from this network address. For your security, "
+                "sign-in is paused for %(minutes)d minutes. If you forgot your password, reset it "
+                "instead.",
+                minutes,
+            )
+        return text % {"minutes": minutes}
 
 
 def login_lockout_get(*, email: str, ip_address: str | None) -> Lockout | None:
@@ -127,7 +149,7 @@ def notifications_mark_read(*, user: User) -> int:
 def user_language_set(*, user: User, language: str) -> User:
     """The language of this person's pages and emails."""
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": "We don't offer that language."})
+        raise ValidationError({"language": _("We don't offer that language.")})
     user.language = language
     user.save(update_fields=["language"])
     return user

@@ -14,11 +14,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
 from members.forms import LoginForm, SignupForm
 from members.http import AuthenticatedHttpRequest
+from members.models import User
 from members.selectors import notification_list
 from members.services import (
     Lockout,
@@ -38,9 +41,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"],
+            # The language the person signed up in is the one of their pages and emails.
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Your account is ready: start your first appraisal.")
+        messages.success(request, _("Welcome. Your account is ready: start your first appraisal."))
         return redirect("appraisals:submission-start")
     status = 400 if request.method == "POST" else 200
     return render(request, "members/signup.html", {"form": form}, status=status)
@@ -53,10 +58,35 @@ def lockout_respond(response: HttpResponse, lockout: Lockout) -> HttpResponse:
     return response
 
 
+def language_cookie_set(response: HttpResponse, language: str) -> HttpResponse:
+    """Pages follow ``language`` from the next request on (as Django's ``set_language`` does)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 class LoginView(auth_views.LoginView):
+    """Sign-in; the member's saved language applies to the pages from the first one on."""
+
     template_name = "members/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = cast(User, form.get_user()).language
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)  # for anything still rendered in this request
+            language_cookie_set(response, language)
+        return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)

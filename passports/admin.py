@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from appraisals import permissions
 from authplatform.admin_readonly import ReadOnlyModelAdmin
@@ -46,16 +48,16 @@ class TransferAdmin(ReadOnlyModelAdmin):
 
 class RejectForm(forms.Form):
     note = forms.CharField(
-        max_length=500, label="Why they are different items", widget=forms.Textarea({"rows": 2})
+        max_length=500, label=_("Why they are different items"), widget=forms.Textarea({"rows": 2})
     )
 
 
 class OwnersDifferFilter(admin.SimpleListFilter):
-    title = "claim"
+    title = _("claim")
     parameter_name = "owners"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("differ", "Two owners claim the serial"), ("same", "One owner")]
+        return [("differ", gettext("Two owners claim the serial")), ("same", gettext("One owner"))]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         if self.value() in ("differ", "same"):
@@ -83,11 +85,11 @@ class ItemLinkProposalAdmin(ReadOnlyModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may_see(request)
 
-    @admin.display(description="case")
+    @admin.display(description=_("case"))
     def submission_reference(self, proposal: ItemLinkProposal) -> str:
         return proposal.submission.reference
 
-    @admin.display(description="two owners", boolean=True)
+    @admin.display(description=_("two owners"), boolean=True)
     def two_owners(self, proposal: ItemLinkProposal) -> bool:
         return proposal.owners_differ
 
@@ -95,10 +97,10 @@ class ItemLinkProposalAdmin(ReadOnlyModelAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         counts = selectors.proposals_open_counts()
-        title = (
-            f"Item link proposals: {counts['open']} waiting, {counts['owners_differ']} of them "
-            "two owners claiming one serial"
-        )
+        title = gettext(
+            "Item link proposals: %(open)s waiting, %(owners_differ)s of them two owners "
+            "claiming one serial"
+        ) % {"open": counts["open"], "owners_differ": counts["owners_differ"]}
         return super().changelist_view(request, {**(extra_context or {}), "title": title})
 
     def change_view(
@@ -124,21 +126,26 @@ class ItemLinkProposalAdmin(ReadOnlyModelAdmin):
             try:
                 if "confirm" in request.POST:
                     services.item_link_confirm(proposal=proposal, expert=expert)
-                    messages.success(request, "Linked: the new case's item is this passport's.")
+                    messages.success(
+                        request, gettext("Linked: the new case's item is this passport's.")
+                    )
                     return redirect("admin:passports_itemlinkproposal_change", proposal.pk)
                 if "reject" in request.POST and reject.is_valid():
                     services.item_link_reject(
                         proposal=proposal, expert=expert, note=reject.cleaned_data["note"]
                     )
-                    messages.success(request, "Rejected: each item keeps its own passport.")
+                    messages.success(
+                        request, gettext("Rejected: each item keeps its own passport.")
+                    )
                     return redirect("admin:passports_itemlinkproposal_change", proposal.pk)
-                errors.append("Check the form.")
+                errors.append(gettext("Check the form."))
             except (ValidationError, PermissionDenied) as error:
                 errors += error_messages(error)
             proposal.refresh_from_db()
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Link proposal: {proposal.item.brand} {proposal.item.category}",
+            "title": gettext("Link proposal: %(item)s")
+            % {"item": f"{proposal.item.brand} {proposal.item.category}"},
             "opts": self.model._meta,
             "proposal": proposal,
             "may_decide": proposal.state == ItemLinkProposal.State.PROPOSED

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PassportsConfig(AppConfig):
     name = "passports"
-    verbose_name = "Item passports"
+    verbose_name = _("Item passports")
     # passports/subscribers.py (found by events.apps.EventsConfig): a signed report and a
     # dispute's outcome become events on the item's passport.
 

@@ -1,25 +1,27 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from passports.models import PassportEvent
 
 
 class TransferForm(forms.Form):
-    to_email = forms.EmailField(label="New owner's email address")
+    to_email = forms.EmailField(label=_("New owner's email address"))
 
 
 class ServiceForm(forms.Form):
     kind = forms.ChoiceField(
+        label=_("Kind of work"),
         choices=[
             (PassportEvent.Kind.SERVICE, PassportEvent.Kind.SERVICE.label),
             (PassportEvent.Kind.REPAIR, PassportEvent.Kind.REPAIR.label),
-        ]
+        ],
     )
-    summary = forms.CharField(max_length=300, min_length=3, label="What was done (public)")
-    occurred_on = forms.DateField(required=False, label="Date of the work")
+    summary = forms.CharField(max_length=300, min_length=3, label=_("What was done (public)"))
+    occurred_on = forms.DateField(required=False, label=_("Date of the work"))
 
 
 class LinkForm(forms.Form):
-    target = forms.CharField(max_length=200, label="The passport it belongs to (its link)")
+    target = forms.CharField(max_length=200, label=_("The passport it belongs to (its link)"))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -11,6 +11,7 @@ one can reorder or trim without it showing. Nothing personal is in an event: own
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from datetime import timedelta
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from appraisals.models import serial_mask
@@ -74,6 +76,32 @@ class Item(models.Model):
         return serial_mask(self.serial)
 
 
+# The sentences the platform writes into an event's summary, in English (the signed document
+# holds them so, whatever language the person who caused the event reads). Pages show them in
+# the reader's language: the parts in angle brackets are a label (a verdict, an outcome) that
+# is itself a msgid, or a number.
+_SUMMARIES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Authenticated: (?P<verdict>.+)"), gettext_noop("Authenticated: %(verdict)s")),
+    (
+        re.compile(r"Report corrected \(version (?P<version>\d+)\): (?P<verdict>.+)"),
+        gettext_noop("Report corrected (version %(version)s): %(verdict)s"),
+    ),
+    (
+        re.compile(r"Dispute resolved: (?P<outcome>.+)"),
+        gettext_noop("Dispute resolved: %(outcome)s"),
+    ),
+    (
+        re.compile(r"Ownership passed from owner (?P<before>\d+) to owner (?P<after>\d+)"),
+        gettext_noop("Ownership passed from owner %(before)s to owner %(after)s"),
+    ),
+]
+_FIXED_SUMMARIES = {
+    gettext_noop("An earlier appraisal of this item, linked by an expert"),
+    gettext_noop("Reported stolen by its owner"),
+    gettext_noop("Reported recovered by its owner"),
+}
+
+
 class PassportEvent(models.Model):
     class Kind(models.TextChoices):
         APPRAISAL = "appraisal", _("Authenticated")
@@ -117,6 +145,18 @@ class PassportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def local_summary(self) -> str:
+        """The summary in the reader's language where the platform wrote it; a service or repair
+        record's own words stay as their author wrote them."""
+        if self.summary in _FIXED_SUMMARIES:
+            return gettext(self.summary)
+        for pattern, sentence in _SUMMARIES:
+            match = pattern.fullmatch(self.summary)
+            if match:
+                return gettext(sentence) % {k: gettext(v) for k, v in match.groupdict().items()}
+        return self.summary
 
 
 def _transfer_expiry() -> object:
@@ -168,9 +208,9 @@ class ItemLinkProposal(models.Model):
     """
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for an expert"
-        CONFIRMED = "confirmed", "Confirmed: the same item"
-        REJECTED = "rejected", "Rejected: a different item"
+        PROPOSED = "proposed", _("Waiting for an expert")
+        CONFIRMED = "confirmed", _("Confirmed: the same item")
+        REJECTED = "rejected", _("Rejected: a different item")
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="link_proposals")
     target = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="link_claims")

@@ -7,6 +7,7 @@ in the same transaction, naming the root of the item's previous event.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from appraisals import permissions
 from appraisals.models import Report, Submission, serial_normalise
@@ -31,6 +33,12 @@ from provenance.documents import document_register
 
 DOCUMENT_TYPE = "authplatform.passport-event"
 Kind = PassportEvent.Kind
+
+
+def _english(label: Callable[[], str]) -> str:
+    """A choice's label in English, as the signed summaries hold it (see ``local_summary``)."""
+    with translation.override("en"):
+        return str(label())
 
 
 def _event_record(
@@ -139,7 +147,7 @@ def passport_record_report(*, report: Report) -> PassportEvent | None:
         item = (
             _current(earlier.item) if earlier else item_for_submission(submission=report.submission)
         )
-        verdict = report.get_verdict_display()
+        verdict = _english(report.get_verdict_display)
         summary = (
             f"Report corrected (version {report.version}): {verdict}"
             if report.supersedes_id
@@ -166,19 +174,19 @@ def _link(*, source: Item, target: Item, expert: User) -> Item:
     """Link two locked items: checked, then the source's page leads to the target, which gains
     an event naming the source's reports (their own events stay where they were anchored)."""
     if source.pk == target.pk:
-        raise ValidationError("An item can't be linked to itself.")
+        raise ValidationError(_("An item can't be linked to itself."))
     if source.merged_into_id is not None or target.merged_into_id is not None:
-        raise ValidationError("One of these items is already linked to another passport.")
+        raise ValidationError(_("One of these items is already linked to another passport."))
     if (source.category_id, source.brand_id) != (target.category_id, target.brand_id):
-        raise ValidationError("The items differ in category or brand.")
+        raise ValidationError(_("The items differ in category or brand."))
     if source.owner_id != target.owner_id:
         # Linking would put one person's report on another person's passport. The passport's
         # owner transfers it first (or staff settle who owns the item).
         raise ValidationError(
-            "The two items have different owners: nothing is linked until one person owns both."
+            _("The two items have different owners: nothing is linked until one person owns both.")
         )
     if source.stolen_since is not None or target.stolen_since is not None:
-        raise ValidationError("An item reported stolen can't be linked.")
+        raise ValidationError(_("An item reported stolen can't be linked."))
     source.merged_into = target
     source.save(update_fields=["merged_into"])
     reports = [
@@ -197,13 +205,15 @@ def _link(*, source: Item, target: Item, expert: User) -> Item:
 def item_link(*, source: Item, target: Item, expert: User) -> Item:
     """An expert links a serial-less item (one report's) to the passport it belongs to."""
     if not expert.has_perm(permissions.REVIEW):
-        raise PermissionDenied("Only experts can link an item to a passport.")
+        raise PermissionDenied(_("Only experts can link an item to a passport."))
     with transaction.atomic():
         source, target = _items_locked(source, target)
         if source.serial:
             raise ValidationError(
-                "An item with a serial is linked through its link proposal, after comparing "
-                "the photos."
+                _(
+                    "An item with a serial is linked through its link proposal, after comparing "
+                    "the photos."
+                )
             )
         return _link(source=source, target=target, expert=expert)
 
@@ -211,7 +221,9 @@ def item_link(*, source: Item, target: Item, expert: User) -> Item:
 def _proposal_open(proposal: ItemLinkProposal) -> ItemLinkProposal:
     locked = ItemLinkProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.state != ItemLinkProposal.State.PROPOSED:
-        raise ValidationError(f"This proposal is already {locked.get_state_display().lower()}.")
+        raise ValidationError(
+            _("This proposal is already %(state)s.") % {"state": locked.get_state_display().lower()}
+        )
     return locked
 
 
@@ -219,7 +231,7 @@ def item_link_confirm(*, proposal: ItemLinkProposal, expert: User) -> ItemLinkPr
     """An expert who compared both items' photos confirms they are one item: linked, provided
     one person owns both (otherwise refused, and the proposal stays flagged)."""
     if not expert.has_perm(permissions.REVIEW):
-        raise PermissionDenied("Only experts can link an item to a passport.")
+        raise PermissionDenied(_("Only experts can link an item to a passport."))
     with transaction.atomic():
         locked = _proposal_open(proposal)
         source, target = _items_locked(locked.item, locked.target)
@@ -248,10 +260,10 @@ def item_link_confirm(*, proposal: ItemLinkProposal, expert: User) -> ItemLinkPr
 def item_link_reject(*, proposal: ItemLinkProposal, expert: User, note: str) -> ItemLinkProposal:
     """An expert finds the two are different items (or can't tell): each keeps its passport."""
     if not expert.has_perm(permissions.REVIEW):
-        raise PermissionDenied("Only experts can decide on a link proposal.")
+        raise PermissionDenied(_("Only experts can decide on a link proposal."))
     note = " ".join(note.split())
     if not 3 <= len(note) <= 500:
-        raise ValidationError({"note": "Say in 3 to 500 characters why they differ."})
+        raise ValidationError({"note": _("Say in 3 to 500 characters why they differ.")})
     with transaction.atomic():
         locked = _proposal_open(proposal)
         locked.state, locked.decided_by, locked.decided_at, locked.note = (
@@ -281,7 +293,7 @@ def passport_record_dispute(*, dispute: Dispute) -> PassportEvent | None:
         return _event_record(
             item=item,
             kind=Kind.DISPUTE,
-            summary=f"Dispute resolved: {dispute.get_outcome_display()}",
+            summary=f"Dispute resolved: {_english(dispute.get_outcome_display)}",
             details=details,
         )
 
@@ -294,14 +306,14 @@ def service_record(
 ) -> PassportEvent:
     """A service or repair, recorded by staff or a partner (not by owners or strangers)."""
     if not actor.has_perm("passports.record_service"):
-        raise PermissionDenied("Only staff and partners may add service or repair records.")
+        raise PermissionDenied(_("Only staff and partners may add service or repair records."))
     if kind not in (Kind.SERVICE, Kind.REPAIR):
-        raise ValidationError({"kind": "Choose service or repair."})
+        raise ValidationError({"kind": _("Choose service or repair.")})
     summary = " ".join(summary.split())
     if not 3 <= len(summary) <= 300:
-        raise ValidationError({"summary": "Describe the work in 3 to 300 characters."})
+        raise ValidationError({"summary": _("Describe the work in 3 to 300 characters.")})
     if occurred_at is not None and occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": "The work can't be in the future."})
+        raise ValidationError({"occurred_at": _("The work can't be in the future.")})
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         return _event_record(
@@ -317,7 +329,7 @@ def stolen_set(*, item: Item, owner: User, stolen: bool) -> Item:
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.owner_id != owner.pk:
-            raise PermissionDenied("Only the item's owner can report it stolen or recovered.")
+            raise PermissionDenied(_("Only the item's owner can report it stolen or recovered."))
         if stolen == (locked.stolen_since is not None):
             return locked
         locked.stolen_since = timezone.now() if stolen else None
@@ -342,19 +354,19 @@ def transfer_propose(*, item: Item, owner: User, to_email: str) -> Transfer:
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.owner_id != owner.pk:
-            raise PermissionDenied("Only the item's owner can transfer it.")
+            raise PermissionDenied(_("Only the item's owner can transfer it."))
         if locked.stolen_since is not None:
-            raise ValidationError("An item reported stolen can't be transferred.")
+            raise ValidationError(_("An item reported stolen can't be transferred."))
         if locked.merged_into_id is not None:
-            raise ValidationError("This item was linked to another passport; transfer that one.")
+            raise ValidationError(_("This item was linked to another passport; transfer that one."))
         if to_email == owner.email.lower():
-            raise ValidationError({"to_email": "That is your own address."})
+            raise ValidationError({"to_email": _("That is your own address.")})
         try:
             with transaction.atomic():
                 transfer = Transfer.objects.create(item=locked, from_user=owner, to_email=to_email)
         except IntegrityError:
             raise ValidationError(
-                "A transfer of this item is already waiting for its new owner; cancel it first."
+                _("A transfer of this item is already waiting for its new owner; cancel it first.")
             ) from None
     _transfer_notify(transfer)
     return transfer
@@ -362,13 +374,22 @@ def transfer_propose(*, item: Item, owner: User, to_email: str) -> Transfer:
 
 def _transfer_notify(transfer: Transfer) -> None:
     link = reverse("passports:transfer", args=[transfer.token])
-    subject = f"An item's passport is being transferred to you: {transfer.item.brand}"
-    body = (
-        f"The owner of a {transfer.item.brand} {transfer.item.category.name.lower()} wants to "
-        "transfer its passport (and its authentication guarantee) to you. Sign in or create "
-        "an account with this address to accept or decline."
-    )
     recipient = User.objects.filter(email__iexact=transfer.to_email).first()
+    # Someone without an account yet gets it in the language of the owner who sends the item.
+    with translation.override(recipient.language if recipient else transfer.from_user.language):
+        names = {
+            "brand": transfer.item.brand.local_name,
+            "category": transfer.item.category.local_name.lower(),
+        }
+        subject = _("An item's passport is being transferred to you: %(brand)s") % names
+        body = (
+            _(
+                "The owner of a %(brand)s %(category)s wants to transfer its passport (and its "
+                "authentication guarantee) to you. Sign in or create an account with this "
+                "address to accept or decline."
+            )
+            % names
+        )
     if recipient is not None:
         notification_send(user=recipient, subject=subject, body=body, link=link)
         return
@@ -381,11 +402,14 @@ def _open_transfer(token: str) -> Transfer:
         Transfer.objects.select_for_update().select_related("item").filter(token=token).first()
     )
     if transfer is None:
-        raise ValidationError("This transfer link is not valid.")
+        raise ValidationError(_("This transfer link is not valid."))
     if transfer.state != Transfer.State.PROPOSED:
-        raise ValidationError(f"This transfer is already {transfer.get_state_display().lower()}.")
+        raise ValidationError(
+            _("This transfer is already %(state)s.")
+            % {"state": transfer.get_state_display().lower()}
+        )
     if transfer.expires_at <= timezone.now():
-        raise ValidationError("This transfer link has expired; ask the owner to send a new one.")
+        raise ValidationError(_("This transfer link has expired; ask the owner to send a new one."))
     return transfer
 
 
@@ -394,10 +418,12 @@ def transfer_accept(*, token: str, user: User) -> Transfer:
     with transaction.atomic():
         transfer = _open_transfer(token)
         if user.email.lower() != transfer.to_email:
-            raise PermissionDenied("This transfer is addressed to another account.")
+            raise PermissionDenied(_("This transfer is addressed to another account."))
         item = Item.objects.select_for_update().get(pk=transfer.item_id)
         if item.owner_id != transfer.from_user_id or item.stolen_since is not None:
-            raise ValidationError("The item's owner or status has changed; this transfer lapsed.")
+            raise ValidationError(
+                _("The item's owner or status has changed; this transfer lapsed.")
+            )
         now = timezone.now()
         transfer.state, transfer.to_user, transfer.decided_at = Transfer.State.ACCEPTED, user, now
         transfer.save(update_fields=["state", "to_user", "decided_at"])
@@ -419,9 +445,14 @@ def transfer_accept(*, token: str, user: User) -> Transfer:
             actor=user,
             details={"owner": item.owner_number},
         )
+    with translation.override(transfer.from_user.language):
+        subject = _("Your transfer of the %(brand)s %(category)s was accepted") % {
+            "brand": item.brand.local_name,
+            "category": item.category.local_name.lower(),
+        }
     notification_send(
         user=transfer.from_user,
-        subject=f"Your transfer of the {item.brand} {item.category.name.lower()} was accepted",
+        subject=subject,
         link=reverse("passports:public", args=[item.public_token]),
     )
     return transfer
@@ -431,7 +462,7 @@ def transfer_decline(*, token: str, user: User) -> Transfer:
     with transaction.atomic():
         transfer = _open_transfer(token)
         if user.email.lower() != transfer.to_email:
-            raise PermissionDenied("This transfer is addressed to another account.")
+            raise PermissionDenied(_("This transfer is addressed to another account."))
         transfer.state, transfer.decided_at = Transfer.State.DECLINED, timezone.now()
         transfer.save(update_fields=["state", "decided_at"])
         return transfer
@@ -441,7 +472,7 @@ def transfer_cancel(*, transfer: Transfer, owner: User) -> Transfer:
     with transaction.atomic():
         locked = _open_transfer(transfer.token)
         if locked.from_user_id != owner.pk:
-            raise PermissionDenied("Only the owner who proposed it can cancel this transfer.")
+            raise PermissionDenied(_("Only the owner who proposed it can cancel this transfer."))
         locked.state, locked.decided_at = Transfer.State.CANCELLED, timezone.now()
         locked.save(update_fields=["state", "decided_at"])
         return locked

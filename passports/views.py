@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appraisals import permissions
@@ -66,7 +67,9 @@ def passport_owner(request: AuthenticatedHttpRequest, uid: Any) -> HttpResponse:
                     services.transfer_propose(
                         item=item, owner=request.user, to_email=form.cleaned_data["to_email"]
                     )
-                    messages.success(request, "Transfer proposed: the new owner has to accept it.")
+                    messages.success(
+                        request, _("Transfer proposed: the new owner has to accept it.")
+                    )
                     return redirect("passports:item", uid=item.uid)
             elif action == "cancel":
                 open_transfer = selectors.transfer_open(item=item)
@@ -77,7 +80,7 @@ def passport_owner(request: AuthenticatedHttpRequest, uid: Any) -> HttpResponse:
                 services.stolen_set(item=item, owner=request.user, stolen=action == "stolen")
                 return redirect("passports:item", uid=item.uid)
             else:
-                errors.append("Unknown action.")
+                errors.append(_("Unknown action."))
         except (ValidationError, PermissionDenied) as error:
             errors += error_messages(error)
     return render(
@@ -103,10 +106,10 @@ def passport_transfer(request: AuthenticatedHttpRequest, token: str) -> HttpResp
         try:
             if request.POST.get("action") == "accept":
                 services.transfer_accept(token=token, user=request.user)
-                messages.success(request, "The item and its passport are now yours.")
+                messages.success(request, _("The item and its passport are now yours."))
                 return redirect("passports:public", token=transfer.item.public_token)
             services.transfer_decline(token=token, user=request.user)
-            messages.info(request, "You declined the transfer.")
+            messages.info(request, _("You declined the transfer."))
             return redirect("passports:mine")
         except (ValidationError, PermissionDenied) as error:
             errors = error_messages(error)
@@ -123,7 +126,7 @@ def passport_transfer(request: AuthenticatedHttpRequest, token: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def passport_service(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     if not request.user.has_perm("passports.record_service"):
-        raise PermissionDenied("Only staff and partners may add service or repair records.")
+        raise PermissionDenied(_("Only staff and partners may add service or repair records."))
     item = selectors.item_get_public(token=token)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -153,13 +156,13 @@ def passport_service(request: AuthenticatedHttpRequest, token: str) -> HttpRespo
 def passport_link(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Experts: this serial-less item is the item of another passport (given by its link)."""
     if not request.user.has_perm(permissions.REVIEW):
-        raise PermissionDenied("Only experts can link an item to a passport.")
+        raise PermissionDenied(_("Only experts can link an item to a passport."))
     source = selectors.item_get_public(token=token)
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         target = Item.objects.filter(public_token=form.cleaned_data["target_token"]).first()
         if target is None:
-            form.add_error("target", "No passport at that address.")
+            form.add_error("target", _("No passport at that address."))
         else:
             try:
                 services.item_link(source=source, target=target, expert=request.user)

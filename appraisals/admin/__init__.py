@@ -1,5 +1,5 @@
 """The appraisals admin, one module per part of the domain; importing registers them all."""
 
-from appraisals.admin import catalog, reviews, submissions
+from appraisals.admin import catalog, references, reviews, submissions
 
-__all__ = ["catalog", "reviews", "submissions"]
+__all__ = ["catalog", "references", "reviews", "submissions"]

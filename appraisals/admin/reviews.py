@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING, Any, cast
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraisals.admin.submissions import prescreen_evidence_context
 from appraisals.forms import ConditionForm, FindingForm, PhotoRequestForm, SignForm
 from appraisals.models import Feature, Review
+from appraisals.selectors.references import reference_photos_for_slots, slot_reference
 from appraisals.selectors.reviews import (
     review_get_for_expert,
     review_others_visible,
@@ -67,6 +70,33 @@ class _QueueRow:
             claim_live=claim_live,
             mine=seat.expert_id == expert.pk and claim_live,
         )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One line of the case page's error summary: what is wrong, and the fields it is about
+    (their labels and ids, so the line links to each)."""
+
+    text: str
+    section: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def _form_problems(section: str, form: Form) -> list[_Problem]:
+    """A form's errors for the summary: one line per message, naming every field it is about
+    (the fields themselves are marked by Django: aria-invalid, and aria-describedby pointing at
+    their own error text)."""
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for name, messages_ in form.errors.items():
+        for message in messages_:
+            fields = lines.setdefault(str(message), [])
+            if name != "__all__":
+                bound = form[name]
+                fields.append((str(bound.label), bound.auto_id))
+    return [
+        _Problem(text=message, section=section, fields=tuple(fields))
+        for message, fields in lines.items()
+    ]
 
 
 @admin.register(Review)
@@ -157,25 +187,41 @@ class ReviewAdmin(admin.ModelAdmin):
         now = timezone.now()
         evidence = prescreen_evidence_context(submission, round=seat.round)
         heatmaps = {row["score"].photo_id: row["heatmap_url"] for row in evidence["rows"]}
+        scores = {row["score"].photo_id: row["score"].probability for row in evidence["rows"]}
+        evidence["rows"] = [
+            {**row, "features": [(_feature_name(n), v) for n, v in row["features"]]}
+            for row in evidence["rows"]
+        ]
         regions: dict[int, list[dict[str, Any]]] = {}
         for finding in seat.findings.all():
             if finding.photo_id and finding.region:
                 regions.setdefault(finding.photo_id, []).append(
-                    {"feature": finding.get_feature_display(), **finding.region}
+                    {
+                        "feature": finding.get_feature_display(),
+                        "code": finding.feature,
+                        **finding.region,
+                    }
                 )
+        photos = list(submission.photos.select_related("slot").order_by("slot__position"))
+        references = reference_photos_for_slots(
+            slots=[photo.slot for photo in photos],
+            brand=submission.brand_id,
+            product_model=submission.product_model,
+        )
         panels = [
             {
                 "photo": photo,
                 "photo_url": reverse("admin:appraisals_submissionphoto_image", args=[photo.pk]),
                 "heatmap_url": heatmaps.get(photo.pk),
-                "reference_url": photo.slot.example_image.url if photo.slot.example_image else "",
+                "score": scores.get(photo.pk),
+                "reference": slot_reference(slot=photo.slot, photo=references.get(photo.slot_id)),
                 "regions": regions.get(photo.pk, []),
             }
-            for photo in submission.photos.select_related("slot").order_by("slot__position")
+            for photo in photos
         ]
         return {
             **self.admin_site.each_context(request),
-            "title": f"Case {submission.reference}",
+            "title": _("Case %(reference)s") % {"reference": submission.reference},
             "opts": self.model._meta,
             "seat": seat,
             "submission": submission,
@@ -252,19 +298,21 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def _save_work(
         self, request: AuthenticatedHttpRequest, seat: Review, forms: dict[str, Any]
-    ) -> list[str]:
+    ) -> list[_Problem]:
         """Save every finding and the condition that were filled in; valid ones are kept even
-        when another is wrong, so no work is lost."""
-        errors: list[str] = []
+        when another is wrong, so no work is lost. What is wrong is put on the forms' fields,
+        and summed up once per message, naming its fields."""
+        problems: list[_Problem] = []
         try:
             for form in forms["finding_forms"]:
-                label = form.feature.label
-                if not form.is_valid():
-                    errors += [f"{label}: {e}" for e in form.errors.get("__all__", [])] or [
-                        f"{label}: check the fields marked in red."
-                    ]
+                if not form.is_valid() or not form.filled:
                     continue
-                if not form.filled:
+                try:
+                    region = form.region()
+                except ValidationError as error:
+                    for key in "xywh":
+                        if form.cleaned_data.get(f"region_{key}") is None:
+                            form.add_error(f"region_{key}", error)
                     continue
                 try:
                     review_services.finding_save(
@@ -274,10 +322,10 @@ class ReviewAdmin(admin.ModelAdmin):
                         result=form.cleaned_data["result"],
                         reason=form.cleaned_data["reason"],
                         photo=form.cleaned_data["photo"],
-                        region=form.region(),
+                        region=region,
                     )
                 except ValidationError as error:
-                    errors += [f"{label}: {m}" for m in error.messages]
+                    _errors_onto(form, error, {"region": "region_x"})
             condition = forms["condition_form"]
             if condition.is_valid() and any(condition.cleaned_data.values()):
                 try:
@@ -290,14 +338,19 @@ class ReviewAdmin(admin.ModelAdmin):
                         replaced_parts=condition.cleaned_data["replaced_parts"],
                     )
                 except ValidationError as error:
-                    errors += [f"Condition: {m}" for m in error.messages]
+                    _errors_onto(condition, error, {})
         except review_services.ClaimLost as error:
-            errors.append(str(error))
-        return errors
+            problems.append(_Problem(text=str(error)))
+        for form in forms["finding_forms"]:
+            problems += _form_problems(str(form.feature.label), form)
+        problems += _form_problems(_("Condition"), forms["condition_form"])
+        return problems
 
-    def _sign(self, request: AuthenticatedHttpRequest, seat: Review, form: SignForm) -> list[str]:
+    def _sign(
+        self, request: AuthenticatedHttpRequest, seat: Review, form: SignForm
+    ) -> list[_Problem]:
         if not form.is_valid():
-            return ["Choose a verdict before signing."]
+            return _form_problems(_("Verdict"), form)
         try:
             review_services.review_sign(
                 review=seat,
@@ -305,8 +358,13 @@ class ReviewAdmin(admin.ModelAdmin):
                 verdict=form.cleaned_data["verdict"],
                 reason=form.cleaned_data["verdict_reason"],
             )
-        except (ValidationError, review_services.ClaimLost) as error:
-            return error_messages(error)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                _errors_onto(form, error, {})
+                return _form_problems(_("Verdict"), form)
+            return [_Problem(text=m) for m in error.messages]
+        except review_services.ClaimLost as error:
+            return [_Problem(text=str(error))]
         return []
 
     def request_photos(self, request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
@@ -316,7 +374,9 @@ class ReviewAdmin(admin.ModelAdmin):
         seat = review_get_for_expert(review_id=review_id, expert=request.user)
         slot_choices = [(s.code, s.name) for s in seat.submission.category.slots.all()]
         form = PhotoRequestForm(request.POST, prefix="more", slot_choices=slot_choices)
-        errors = ["Tick at least one photo slot and write a message to the buyer."]
+        errors = [
+            _Problem(text=_("Tick at least one photo slot and write a message to the buyer."))
+        ]
         if form.is_valid():
             try:
                 review_services.review_request_photos(
@@ -327,7 +387,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 )
                 errors = []
             except (ValidationError, review_services.ClaimLost) as error:
-                errors = error_messages(error)
+                errors = [_Problem(text=m) for m in error_messages(error)]
         if errors:
             context = self._case_context(request, seat, self._forms(seat))
             context["photo_request_form"] = form
@@ -350,3 +410,22 @@ class ReviewAdmin(admin.ModelAdmin):
         else:
             messages.info(request, f"{seat.submission.reference} is back in the queue.")
         return redirect("admin:appraisals_review_changelist")
+
+
+def _feature_name(code: str) -> str:
+    """A model's per-feature score by the name the expert knows it by: the finding's label
+    where the model scores one of the findings' features, else its code made readable."""
+    if code in Feature.values:
+        return str(Feature(code).label)
+    return code.replace("_", " ").capitalize()
+
+
+def _errors_onto(form: Form, error: ValidationError, fields: dict[str, str]) -> None:
+    """Put a service's refusal on the form: each message on the field it names (``fields``
+    maps a service's name to the form's where they differ), the rest on the whole form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = fields.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)

@@ -33,7 +33,7 @@ class SubmissionPhotoInline(admin.TabularInline):
     @admin.display(description="photo")
     def preview(self, photo: SubmissionPhoto) -> str:
         url = reverse("admin:appraisals_submissionphoto_image", args=[photo.pk])
-        return format_html('<img src="{}" alt="" style="max-height:120px">', url)
+        return format_html('<img src="{}" alt="" class="prescreen-thumb">', url)
 
     @admin.display(description="quality")
     def quality_summary(self, photo: SubmissionPhoto) -> str:
@@ -95,6 +95,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [SubmissionPhotoInline, SubmissionEventInline]
+
+    class Media:
+        css = {"all": ["css/workstation.css"]}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Cases come from buyers and partners, never from the admin.

@@ -6,6 +6,7 @@ migrations' references (``appraisals.models._photo_path``) keep resolving.
 
 from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel, _slot_example_path
 from appraisals.models.prescreen import Band, PreScreen, PreScreenPhoto
+from appraisals.models.references import ReferencePhoto, _reference_photo_path
 from appraisals.models.reports import NpsResponse, Report, ReportFeedback, ReportImmutable
 from appraisals.models.reviews import (
     ConditionGrade,
@@ -41,6 +42,7 @@ __all__ = [
     "NpsResponse",
     "PhotoRequest",
     "Reappraisal",
+    "ReferencePhoto",
     "Report",
     "ReportFeedback",
     "ReportImmutable",
@@ -56,6 +58,7 @@ __all__ = [
     "SubmissionPhoto",
     "Tier",
     "_photo_path",
+    "_reference_photo_path",
     "_slot_example_path",
     "serial_mask",
     "serial_normalise",

@@ -5,25 +5,65 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
-class Category(models.Model):
+def _localized(english: str, chinese: str) -> str:
+    """The Chinese text while Chinese is active and one was given, else the English one."""
+    if chinese and (get_language() or "").lower().startswith("zh"):
+        return chinese
+    return english
+
+
+class LocalizedNames(models.Model):
+    """A catalog row named in English (``name``) and, where staff gave one, in Simplified Chinese.
+
+    ``local_name`` is what a reader sees: the Chinese name while Chinese is active, else the
+    English one (also when no Chinese name was given yet). Signed documents keep ``name``.
+    """
+
+    name_zh_hans = models.CharField(
+        _("name in Simplified Chinese"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown to readers who chose 简体中文; leave empty to show the English name."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local_name(self) -> str:
+        english: str = getattr(self, "name")  # noqa: B009 (each subclass has its own field)
+        return _localized(english, self.name_zh_hans)
+
+
+class Category(LocalizedNames):
     """A kind of item we authenticate (handbag, watch), with its own photo slots."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=80)
     description = models.CharField(max_length=300, blank=True)
+    description_zh_hans = models.CharField(
+        _("description in Simplified Chinese"), max_length=300, blank=True
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_description(self) -> str:
+        return _localized(self.description, self.description_zh_hans)
 
 
-class Brand(models.Model):
+class Brand(LocalizedNames):
     """A maker whose items we can authenticate in one or more categories."""
 
     slug = models.SlugField(unique=True)
@@ -34,10 +74,10 @@ class Brand(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class ProductModel(models.Model):
+class ProductModel(LocalizedNames):
     """A named model line of a brand in a category, e.g. a specific bag or watch reference."""
 
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="models")
@@ -50,26 +90,29 @@ class ProductModel(models.Model):
 
     class Meta:
         ordering = ["brand__name", "name"]
-        verbose_name = "model"
+        verbose_name = _("model")
         constraints = [
             models.UniqueConstraint(fields=["brand", "name"], name="unique_model_per_brand"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.brand.name} {self.name}"
+        return f"{self.brand.local_name} {self.local_name}"
 
 
 def _slot_example_path(instance: PhotoSlot, filename: str) -> str:
     return f"catalog/slots/{instance.category.slug}-{instance.code}{PurePosixPath(filename).suffix}"
 
 
-class PhotoSlot(models.Model):
+class PhotoSlot(LocalizedNames):
     """One photo a submission of this category asks for, in order, with how to take it."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="slots")
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=80)
     instruction = models.CharField(max_length=300)
+    instruction_zh_hans = models.CharField(
+        _("instruction in Simplified Chinese"), max_length=300, blank=True
+    )
     example_image = models.ImageField(upload_to=_slot_example_path, blank=True)
     required = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -81,4 +124,8 @@ class PhotoSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category.name}: {self.name}"
+        return f"{self.category.local_name}: {self.local_name}"
+
+    @property
+    def local_instruction(self) -> str:
+        return _localized(self.instruction, self.instruction_zh_hans)

@@ -46,6 +46,13 @@ def queue_seats() -> QuerySet[Review]:
     )
 
 
+def queue_available(*, now: datetime) -> QuerySet[Review]:
+    """Seats an expert could take now: open, or claimed with a claim that ran out."""
+    return queue_seats().filter(
+        Q(state=Review.State.OPEN) | Q(state=Review.State.CLAIMED, claim_expires_at__lte=now)
+    )
+
+
 def queue_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
     """Express first, then the case's priority (member tier, AI routing), then due time, age."""
     return reviews.annotate(

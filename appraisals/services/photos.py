@@ -61,9 +61,12 @@ def _refuse_if_too_small(clean: SanitizedPhoto) -> None:
         return
     raise PhotoRejected(
         "too_small",
-        f"This image is only {clean.width}×{clean.height} pixels: too small to show the item. "
-        f"Use your phone's main camera (at least {wanted} pixels on the short side), not a "
-        "screenshot or a thumbnail.",
+        _(
+            "This image is only %(width)d×%(height)d pixels: too small to show the item. Use "
+            "your phone's main camera (at least %(wanted)d pixels on the short side), not a "
+            "screenshot or a thumbnail."
+        )
+        % {"width": clean.width, "height": clean.height, "wanted": wanted},
     )
 
 
@@ -85,7 +88,7 @@ def submission_photo_upload(
     """
     submission_ensure_editable(submission)
     if slot.category_id != submission.category_id:
-        raise ValidationError("That photo slot belongs to another category.")
+        raise ValidationError(_("That photo slot belongs to another category."))
     clean = photo_sanitize(
         data=data, max_bytes=settings.PHOTO_MAX_BYTES, max_pixels=settings.PHOTO_MAX_PIXELS
     )
@@ -143,7 +146,7 @@ def submission_photos_batch(
     results: list[PhotoUpload] = []
     for filename, data in files:
         if not free:
-            error = PhotoRejected("no_free_slot", "Every photo slot already has a photo.")
+            error = PhotoRejected("no_free_slot", _("Every photo slot already has a photo."))
             results.append(PhotoUpload(filename=filename, error=error))
             continue
         slot = free[0]
@@ -169,7 +172,7 @@ def submission_photo_move(
     """Move a photo to another slot of the same submission, swapping if that slot is taken."""
     submission_ensure_editable(submission)
     if photo.submission_id != submission.pk or slot.category_id != submission.category_id:
-        raise ValidationError("That photo or slot doesn't belong to this case.")
+        raise ValidationError(_("That photo or slot doesn't belong to this case."))
     if photo.slot_id == slot.pk:
         return photo
     with transaction.atomic():
@@ -196,7 +199,7 @@ def submission_photo_move(
 def submission_photo_delete(*, submission: Submission, photo: SubmissionPhoto) -> None:
     submission_ensure_editable(submission)
     if photo.submission_id != submission.pk:
-        raise ValidationError("That photo doesn't belong to this case.")
+        raise ValidationError(_("That photo doesn't belong to this case."))
     with transaction.atomic():
         file_delete_after_commit(photo.image.name)
         photo.delete()

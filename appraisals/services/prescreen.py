@@ -2,7 +2,8 @@
 
 Runs in the Celery worker only: ``ml.inference`` (and so torch) is imported inside the
 function, never by the web process. The result is evidence for the experts; the buyer is
-told only that the AI check is done and an expert is reviewing.
+told only that the AI check is done and the case is waiting for an expert (the status page
+shows its place in the queue; ``review_take_next`` tells them when an expert starts).
 """
 
 from __future__ import annotations
@@ -281,17 +282,19 @@ def _record(
         if policy.review_by is ReviewBy.SANDBOX_BOT:
             task_enqueue_on_commit("appraisals.tasks.sandbox_review", locked.pk, locked.round)
         submission_event_add(locked, Kind.PRESCREENED, gettext_noop("Automatic checks done"))
+        # Nobody has taken the case yet: it waits in the queue until an expert claims it.
         submission_event_add(
-            locked, Kind.EXPERT_QUEUED, gettext_noop("An expert is reviewing your item")
+            locked, Kind.EXPERT_QUEUED, gettext_noop("Your case is waiting for an expert")
         )
         with translation.override(locked.owner.language):
             notification_send(
                 user=locked.owner,
-                subject=_("%(reference)s: AI check done, an expert is reviewing")
+                subject=_("%(reference)s: AI check done, waiting for an expert")
                 % {"reference": locked.reference},
                 body=_(
-                    "The automatic checks are done. An expert is now examining your item; "
-                    "you'll be notified when the signed report is ready."
+                    "The automatic checks are done. Your case is now waiting for an expert; "
+                    "its status page shows its place in the queue. You'll be notified when "
+                    "the signed report is ready."
                 ),
                 link=link,
             )

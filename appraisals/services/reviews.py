@@ -21,10 +21,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from appraisals import permissions
 from appraisals.events import ReviewSigned
@@ -42,7 +43,7 @@ from appraisals.models import (
     SubmissionPhoto,
     Verdict,
 )
-from appraisals.selectors.reviews import queue_order, queue_seats
+from appraisals.selectors.reviews import queue_available, queue_order
 from appraisals.services.reports import report_issue
 from appraisals.services.submissions import submission_event_add
 from appraisals.services.transitions import submission_status_move
@@ -102,13 +103,6 @@ def reappraisal_open(
     return reappraisal
 
 
-def queue_available(*, now: datetime) -> QuerySet[Review]:
-    """Seats an expert could take now: open, or claimed with a claim that ran out."""
-    return queue_seats().filter(
-        Q(state=State.OPEN) | Q(state=State.CLAIMED, claim_expires_at__lte=now)
-    )
-
-
 def _stages_for(expert: User) -> list[str]:
     stages: list[str] = []
     if expert.has_perm(REVIEW_PERMISSION):
@@ -165,9 +159,15 @@ def _claim_event(seat: Review) -> None:
     if seat.reappraisal_id is not None:
         return  # whoever ordered the re-appraisal writes its steps
     kind, message = {
-        Stage.FIRST: (Kind.EXPERT_ASSIGNED, "An expert has started examining your item"),
-        Stage.SECOND: (Kind.SECOND_REVIEW, "A second expert is checking independently"),
-        Stage.SENIOR: (Kind.SENIOR_REVIEW, "A senior expert is reviewing the case"),
+        Stage.FIRST: (
+            Kind.EXPERT_ASSIGNED,
+            gettext_noop("An expert has started examining your item"),
+        ),
+        Stage.SECOND: (
+            Kind.SECOND_REVIEW,
+            gettext_noop("A second expert is checking independently"),
+        ),
+        Stage.SENIOR: (Kind.SENIOR_REVIEW, gettext_noop("A senior expert is reviewing the case")),
     }[Stage(seat.stage)]
     submission = seat.submission
     if not submission.events.filter(kind=kind, round=seat.round).exists():
@@ -264,19 +264,28 @@ def review_condition_save(
     repairs: str,
     replaced_parts: str,
 ) -> Review:
-    """Record condition and wear; all four are needed before signing."""
+    """Record condition and wear; all four are needed before signing.
+
+    Every missing one is named at once, each with its own message, so the case page can mark
+    each field.
+    """
+    problems: dict[str, str] = {}
     if grade not in ConditionGrade.values:
-        raise ValidationError({"grade": "Choose a condition grade."})
-    texts = {"wear_notes": wear_notes, "repairs": repairs, "replaced_parts": replaced_parts}
-    missing = [name for name, text in texts.items() if not text.strip()]
-    if missing:
-        raise ValidationError(
-            {
-                name: "Describe what you see, or write 'none seen': unstated wear is the most "
-                "common cause of disputes."
-                for name in missing
-            }
-        )
+        problems["grade"] = _("Choose a condition grade.")
+    # Unstated wear is the most common cause of disputes: "none seen" must be said, not implied.
+    texts = {
+        "wear_notes": (wear_notes, _("Describe the wear you see, or write 'none seen'.")),
+        "repairs": (repairs, _("Describe any repairs you see, or write 'none seen'.")),
+        "replaced_parts": (
+            replaced_parts,
+            _("List any replaced parts you see, or write 'none seen'."),
+        ),
+    }
+    for name, (text, message) in texts.items():
+        if not text.strip():
+            problems[name] = message
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         locked = _held(review, expert, now=timezone.now())
         locked.condition_grade = grade

@@ -5,6 +5,8 @@ Every function validates, then saves inside ``transaction.atomic``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,9 +18,11 @@ from django.utils.translation import ngettext
 from appraisals.models import (
     Brand,
     Category,
+    PhotoSlot,
     ProductModel,
     Submission,
     SubmissionEvent,
+    SubmissionPhoto,
     Tier,
 )
 from appraisals.policies import CasePolicy, ReviewBy, policy_assign
@@ -33,7 +37,8 @@ Kind = SubmissionEvent.Kind
 def submission_ensure_editable(submission: Submission) -> None:
     if not submission.is_editable:
         raise ValidationError(
-            f"This case is {submission.get_status_display().lower()} and can't be changed now."
+            _("This case is %(status)s and can't be changed now.")
+            % {"status": submission.get_status_display().lower()}
         )
 
 
@@ -74,11 +79,18 @@ def submission_event_add(
 
 def _validate_item(*, category: Category, brand: Brand, product_model: ProductModel | None) -> None:
     if not brand.categories.filter(pk=category.pk).exists():
-        raise ValidationError({"brand": f"We don't authenticate {brand.name} {category.name}s."})
+        raise ValidationError(
+            {
+                "brand": _("We don't authenticate %(brand)s in the %(category)s category.")
+                % {"brand": brand.name, "category": category.name}
+            }
+        )
     if product_model is not None and (
         product_model.brand_id != brand.pk or product_model.category_id != category.pk
     ):
-        raise ValidationError({"product_model": "Pick a model of the chosen brand and category."})
+        raise ValidationError(
+            {"product_model": _("Pick a model of the chosen brand and category.")}
+        )
 
 
 def submission_start(
@@ -159,11 +171,13 @@ def submission_details_update(
     submission_ensure_editable(submission)
     serial = " ".join(serial_code.split()).upper()
     if len(serial) > 40:
-        raise ValidationError({"serial_code": "A serial or date code has at most 40 characters."})
+        raise ValidationError(
+            {"serial_code": _("A serial or date code has at most 40 characters.")}
+        )
     if tier not in Tier.values:
-        raise ValidationError({"tier": "Choose standard or express."})
+        raise ValidationError({"tier": _("Choose standard or express.")})
     if declared_value_eur is not None and not 0 < declared_value_eur <= 10_000_000:
-        raise ValidationError({"declared_value_eur": "Give a value from 1 to 10,000,000 EUR."})
+        raise ValidationError({"declared_value_eur": _("Give a value from 1 to 10,000,000 EUR.")})
     with transaction.atomic():
         submission.serial_code, submission.tier = serial, tier
         submission.serial_source = "buyer" if serial else ""
@@ -176,6 +190,49 @@ def submission_details_update(
     return submission
 
 
+@dataclass(frozen=True)
+class PhotoGaps:
+    """What the photo step still lacks: required slots without a photo, and photos that
+    failed the check (in slot order)."""
+
+    missing: tuple[PhotoSlot, ...] = ()
+    retake: tuple[tuple[PhotoSlot, SubmissionPhoto], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.retake)
+
+
+def submission_photo_gaps(*, submission: Submission) -> PhotoGaps:
+    """The photo step's gaps. Reads photos and slots through ``.all()``, so a list that
+    prefetched them (the partner API's) asks nothing more per submission."""
+    photos = {p.slot_id: p for p in submission.photos.all()}
+    slots = sorted(submission.category.slots.all(), key=lambda s: (s.position, s.pk))
+    return PhotoGaps(
+        missing=tuple(s for s in slots if s.required and s.pk not in photos),
+        retake=tuple(
+            (s, photos[s.pk]) for s in slots if s.pk in photos and not photos[s.pk].quality_ok
+        ),
+    )
+
+
+def submission_photos_complete(*, submission: Submission) -> None:
+    """Leave the photo step: refused, naming each slot, while a required photo is missing or
+    a photo must be retaken."""
+    gaps = submission_photo_gaps(submission=submission)
+    if gaps:
+        raise ValidationError(_photo_problems(gaps))
+
+
+def _photo_problems(gaps: PhotoGaps) -> list[str]:
+    problems = [
+        _("Add a photo for “%(slot)s” (required).") % {"slot": slot.name} for slot in gaps.missing
+    ]
+    for slot, photo in gaps.retake:
+        issues = "; ".join(str(i["message"]) for i in photo.issues) or _("failed the check")
+        problems.append(_("Retake “%(slot)s”: %(issues)s") % {"slot": slot.name, "issues": issues})
+    return problems
+
+
 def submission_blockers(*, submission: Submission) -> list[str]:
     """What stops this draft from being submitted, in words the buyer can act on.
 
@@ -184,16 +241,9 @@ def submission_blockers(*, submission: Submission) -> list[str]:
     """
     photos = {p.slot_id: p for p in submission.photos.all()}
     slots = sorted(submission.category.slots.all(), key=lambda s: (s.position, s.pk))
-    problems: list[str] = []
-    for slot in slots:
-        photo = photos.get(slot.pk)
-        if photo is None and slot.required:
-            problems.append(f"Add a photo for “{slot.name}” (required).")
-        elif photo is not None and not photo.quality_ok:
-            issues = "; ".join(str(i["message"]) for i in photo.issues) or "failed the check"
-            problems.append(f"Retake “{slot.name}”: {issues}")
+    problems = _photo_problems(submission_photo_gaps(submission=submission))
     if not submission.tier:
-        problems.append("Choose a service tier.")
+        problems.append(_("Choose a service tier."))
     unanswered = [r for r in submission.photo_requests.all() if r.answered_at is None]
     if unanswered:
         request = max(unanswered, key=lambda r: (r.created_at, r.pk))  # the newest
@@ -203,7 +253,10 @@ def submission_blockers(*, submission: Submission) -> list[str]:
                 continue
             photo = photos.get(by_code[code].pk)
             if photo is None or photo.uploaded_at <= request.created_at:
-                problems.append(f"The expert asked for a new photo of “{by_code[code].name}”.")
+                problems.append(
+                    _("The expert asked for a new photo of “%(slot)s”.")
+                    % {"slot": by_code[code].name}
+                )
     return problems
 
 

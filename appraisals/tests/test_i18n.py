@@ -1,7 +1,9 @@
 """Simplified Chinese: the committed catalog is complete for what buyers and report readers see.
 
 The compiled ``django.mo`` is committed so a machine without gettext still serves Chinese;
-these tests make sure it matches the ``.po`` and covers every report, guide and status string.
+these tests make sure it matches the ``.po`` and covers every report, guide and status string,
+and that the catalog (categories, brands, models, photo slots) is named in the reader's
+language. tests/test_it_translates_every_string.py checks the whole code base.
 """
 
 from __future__ import annotations
@@ -255,3 +257,65 @@ def test_a_chinese_buyer_gets_every_step_in_chinese(
     assert accepted != "All photos passed the check"
     assert accepted in page
     assert "All photos passed the check" not in page
+
+
+# --- the catalog's names in the reader's language -------------------------------------------
+
+
+def test_the_shipped_catalog_names_everything_in_chinese() -> None:
+    from appraisals.catalog_data import BRANDS, CATEGORIES
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for category in CATEGORIES:
+        assert han.search(category["name_zh_hans"]) and han.search(category["description_zh_hans"])
+        for slot in category["slots"]:
+            assert han.search(slot["name_zh_hans"]) and han.search(slot["instruction_zh_hans"])
+    for brand, spec in BRANDS.items():
+        assert han.search(spec["name_zh_hans"]), brand
+        for models_ in spec["models"].values():
+            for model in models_:
+                assert model.name_zh_hans and model.name_zh_hans != model.name, model
+
+
+def test_a_catalog_name_follows_the_readers_language(catalog) -> None:  # noqa: ANN001
+    from appraisals.models import Brand, ProductModel
+
+    chanel = Brand.objects.get(name="Chanel")
+    flap = ProductModel.objects.get(name="Classic Flap Medium")
+    with translation.override("zh-hans"):
+        assert (chanel.local_name, str(chanel)) == ("香奈儿", "香奈儿")
+        assert catalog["handbag"].local_name == "手袋"
+        assert str(flap) == "香奈儿 经典口盖包 中号"
+    with translation.override("en"):
+        assert (chanel.local_name, str(flap)) == ("Chanel", "Chanel Classic Flap Medium")
+    chanel.name_zh_hans = ""
+    with translation.override("zh-hans"):
+        assert chanel.local_name == "Chanel"  # no Chinese name yet: the English one
+
+
+def test_loading_the_catalog_fills_missing_chinese_names_and_keeps_staffs(catalog) -> None:  # noqa: ANN001
+    from appraisals.models import Brand, PhotoSlot
+    from appraisals.services.catalog import catalog_load
+
+    Brand.objects.filter(name="Rolex").update(name_zh_hans="")
+    Brand.objects.filter(name="Gucci").update(name_zh_hans="古驰（意大利）")
+    catalog_load()
+
+    assert Brand.objects.get(name="Rolex").name_zh_hans == "劳力士"
+    assert Brand.objects.get(name="Gucci").name_zh_hans == "古驰（意大利）"
+    assert PhotoSlot.objects.get(category__slug="handbag", code="stitching").name_zh_hans
+
+
+def test_the_home_page_names_categories_and_photos_in_chinese(client: Client, catalog) -> None:  # noqa: ANN001
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+
+    assert "<h2>手袋</h2>" in page and "缝线特写" in page
+    assert "<h2>Handbag</h2>" not in page and "Stitching close-up" not in page
+
+
+def test_the_staff_edit_the_chinese_names_in_the_admin(admin_client: Client) -> None:
+    for model in ("brand", "category", "productmodel", "photoslot"):
+        page = admin_client.get(reverse(f"admin:appraisals_{model}_add")).content.decode()
+        assert 'name="name_zh_hans"' in page, model
+    category = admin_client.get(reverse("admin:appraisals_category_add")).content.decode()
+    assert 'name="slots-__prefix__-instruction_zh_hans"' in category

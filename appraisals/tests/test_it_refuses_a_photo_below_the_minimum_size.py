@@ -106,7 +106,7 @@ def test_a_batch_refuses_the_tiny_image_and_places_the_others(
 
     body = response.content.decode()
     assert "pixel.png: This image is only 1×1 pixels" in body
-    assert "Placed 2 photo(s)" in body
+    assert "Placed 2 photos" in body
     assert SubmissionPhoto.objects.count() == 3
     assert set(kept) <= set(_snapshot())
     assert len(stored_files(media_root)) == 3

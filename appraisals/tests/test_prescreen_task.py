@@ -86,9 +86,11 @@ def test_it_scores_every_screened_photo_and_hands_the_case_to_an_expert(
     kinds = list(queued.events.values_list("kind", flat=True))
     assert kinds[-2:] == [SubmissionEvent.Kind.PRESCREENED, SubmissionEvent.Kind.EXPERT_QUEUED]
     assert Notification.objects.filter(
-        user=queued.owner, subject__contains="AI check done, an expert is reviewing"
+        user=queued.owner, subject__contains="AI check done, waiting for an expert"
     ).exists()
-    assert any("an expert is reviewing" in m.subject for m in mail.outbox)
+    # Nobody has taken the case yet: the buyer is not told an expert is on it.
+    assert any("waiting for an expert" in m.subject for m in mail.outbox)
+    assert not any("an expert is reviewing" in m.subject for m in mail.outbox)
 
 
 def test_running_it_twice_creates_nothing_twice(queued, active_model, media_root: Path) -> None:  # noqa: ANN001
@@ -108,7 +110,7 @@ def test_the_buyer_sees_progress_but_no_verdict(
     submission_prescreen.apply(args=[queued.pk, queued.round])
     client.force_login(queued.owner)
     page = client.get(reverse("appraisals:submission-detail", args=[queued.uid])).content.decode()
-    assert "AI check done, an expert is reviewing" in page
+    assert "Your case is waiting for an expert" in page
     prescreen = PreScreen.objects.get()
     for secret in ("probability", "counterfeit", f"{prescreen.probability:.3f}", "band"):
         assert secret not in page.lower()

@@ -14,12 +14,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
-from appraisals.models import Brand, Category, ReportFeedback, Status, Submission
+from appraisals.models import Brand, Category, ReportFeedback, Status, Submission, Tier
+from appraisals.pricing import Money, PriceInput, PricingPolicy, appraisal_price, price_format
 from appraisals.report_pages import report_holder_context
+from appraisals.selectors.queue import submission_queue_place
 from appraisals.selectors.reports import report_latest_for_submission
 from appraisals.services.feedback import nps_due
 from appraisals.services.photos import (
@@ -32,13 +36,20 @@ from appraisals.services.submissions import (
     submission_blockers,
     submission_details_update,
     submission_item_update,
+    submission_photo_gaps,
+    submission_photos_complete,
     submission_start,
     submission_submit,
 )
 from appraisals.uploads import PhotoRejected
 from members.http import AuthenticatedHttpRequest
 
-STEPS = [("item", "Item"), ("photos", "Photos"), ("details", "Details"), ("review", "Review")]
+STEPS = [
+    ("item", gettext_lazy("Item")),
+    ("photos", gettext_lazy("Photos")),
+    ("details", gettext_lazy("Details")),
+    ("review", gettext_lazy("Review")),
+]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -164,6 +175,7 @@ def _photos_context(submission: Submission) -> dict[str, object]:
         "slots": slots,
         "batch_form": BatchPhotoForm(),
         "max_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+        "gaps": submission_photo_gaps(submission=submission),
     }
 
 
@@ -176,14 +188,30 @@ def submission_photos(request: AuthenticatedHttpRequest, uid: str) -> HttpRespon
     return render(request, "appraisals/step_photos.html", _photos_context(submission))
 
 
+@login_required
+@require_POST
+def submission_photos_continue(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
+    """Leave the photo step for the details, refused while a required photo is missing or a
+    photo must be retaken: the step stays on screen naming each one."""
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    if locked := _redirect_if_locked(submission):
+        return locked
+    try:
+        submission_photos_complete(submission=submission)
+    except ValidationError as error:
+        context = {**_photos_context(submission), "continue_refused": error.messages}
+        return render(request, "appraisals/step_photos.html", context, status=400)
+    return redirect("appraisals:submission-details", submission.uid)
+
+
 def _read_upload(upload: object) -> bytes:
     """Read an uploaded file, refusing before reading if it is over the limit."""
     size = getattr(upload, "size", 0) or 0
     if size > settings.PHOTO_MAX_BYTES:
         raise PhotoRejected(
             "too_large",
-            f"This file is {size / 1_048_576:.1f} MB; the limit is "
-            f"{settings.PHOTO_MAX_BYTES // 1_048_576} MB per photo.",
+            _("This file is %(size).1f MB; the limit is %(limit)d MB per photo.")
+            % {"size": size / 1_048_576, "limit": settings.PHOTO_MAX_BYTES // 1_048_576},
         )
     return upload.read()  # type: ignore[attr-defined]
 
@@ -204,6 +232,9 @@ def _slot_card(
         "error": error,
         "slots": submission.category.slots.order_by("position"),
         "max_mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+        # The step's to-do line is swapped out of band, so it never contradicts the cards.
+        "gaps": submission_photo_gaps(submission=submission),
+        "todo_out_of_band": True,
     }
     return render(request, "appraisals/partials/slot_card.html", context, status=status)
 
@@ -222,7 +253,7 @@ def submission_photo_upload_view(
     upload = request.FILES.get("photo")
     error, status = "", 200
     if upload is None:
-        error, status = "Choose a photo to upload.", 400
+        error, status = _("Choose a photo to upload."), 400
     else:
         try:
             photo = submission_photo_upload(
@@ -238,7 +269,7 @@ def submission_photo_upload_view(
     if _is_htmx(request):
         return _slot_card(request, submission, slot.code, error, status)
     if error:
-        messages.error(request, f"{slot.name}: {error}")
+        messages.error(request, _("%(slot)s: %(error)s") % {"slot": slot.name, "error": error})
     return redirect(reverse("appraisals:submission-photos", args=[uid]) + f"#slot-{slot.code}")
 
 
@@ -250,7 +281,7 @@ def submission_photos_batch_view(request: AuthenticatedHttpRequest, uid: str) ->
         return locked
     uploads = request.FILES.getlist("photos")
     if not uploads:
-        messages.error(request, "Choose one or more photos to upload.")
+        messages.error(request, _("Choose one or more photos to upload."))
         return redirect("appraisals:submission-photos", uid)
     files: list[tuple[str, bytes]] = []
     refused: list[str] = []
@@ -258,19 +289,30 @@ def submission_photos_batch_view(request: AuthenticatedHttpRequest, uid: str) ->
         try:
             files.append((upload.name or "photo", _read_upload(upload)))
         except PhotoRejected as rejection:
-            refused.append(f"{upload.name}: {rejection.message}")
+            refused.append(
+                _("%(file)s: %(error)s") % {"file": upload.name, "error": rejection.message}
+            )
     try:
         results = submission_photos_batch(submission=submission, files=files)
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
         return redirect("appraisals:submission-photos", uid)
     placed = [r for r in results if r.photo]
-    refused += [f"{r.filename}: {r.error.message}" for r in results if r.error]
+    refused += [
+        _("%(file)s: %(error)s") % {"file": r.filename, "error": r.error.message}
+        for r in results
+        if r.error
+    ]
     if placed:
         names = ", ".join(f"{r.filename} → {r.photo.slot.name}" for r in placed if r.photo)
         messages.success(
             request,
-            f"Placed {len(placed)} photo(s): {names}. Move any that landed in the wrong slot.",
+            ngettext(
+                "Placed %(count)d photo: %(names)s. Move it if it landed in the wrong slot.",
+                "Placed %(count)d photos: %(names)s. Move any that landed in the wrong slot.",
+                len(placed),
+            )
+            % {"count": len(placed), "names": names},
         )
     for line in refused:
         messages.error(request, line)
@@ -296,7 +338,7 @@ def submission_photo_move_view(
         except ValidationError as invalid:
             messages.error(request, " ".join(invalid.messages))
     else:
-        messages.error(request, "Choose the slot to move this photo to.")
+        messages.error(request, _("Choose the slot to move this photo to."))
     return redirect("appraisals:submission-photos", uid)
 
 
@@ -321,11 +363,19 @@ def submission_photo_delete_view(
 def submission_photo_image(
     request: AuthenticatedHttpRequest, uid: str, photo_id: int
 ) -> FileResponse:
-    """The stored photo, to its owner only; storage names are never exposed."""
+    """The stored photo, to its owner only; storage names are never exposed.
+
+    Pages link it with its content's SHA-256 (``?v=``), so a retake is a new address and never
+    shows the old bytes from the cache, and that address may be kept for good. Without the
+    current version the browser must ask again each time.
+    """
     submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
     photo = selectors.submission_photo_get(submission=submission, photo_id=photo_id)
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    current = request.GET.get("v") == photo.sha256
+    response["Cache-Control"] = (
+        "private, max-age=31536000, immutable" if current else "private, no-cache"
+    )
     return response
 
 
@@ -349,8 +399,23 @@ def submission_details(request: AuthenticatedHttpRequest, uid: str) -> HttpRespo
         else:
             return redirect("appraisals:submission-review", submission.uid)
     status = 400 if request.method == "POST" else 200
-    context = {**_wizard_context(submission, "details"), "form": form}
+    context = {
+        **_wizard_context(submission, "details"),
+        "form": form,
+        # Each tier's radio with its price for this item's category.
+        "tiers": [(radio, _price(submission, radio.data["value"])) for radio in form["tier"]],
+    }
     return render(request, "appraisals/step_details.html", context, status=status)
+
+
+def _price(submission: Submission, tier: str) -> str:
+    """What ``tier`` costs for this item, as the reader's language writes it."""
+    case = PriceInput(tier=tier, category_slug=submission.category.slug)
+    return price_format(appraisal_price(case, PricingPolicy.from_settings()))
+
+
+def _price_of(submission: Submission) -> str | None:
+    return _price(submission, submission.tier) if submission.tier in Tier.values else None
 
 
 @login_required
@@ -367,12 +432,16 @@ def submission_review(request: AuthenticatedHttpRequest, uid: str) -> HttpRespon
         except ValidationError as error:
             problems, status = error.messages, 400
         else:
-            messages.success(request, "Submitted. We're checking your photos now.")
+            messages.success(request, _("Submitted. We're checking your photos now."))
             return redirect("appraisals:submission-detail", submission.uid)
     context = {
         **_wizard_context(submission, "review"),
         "photos": selectors.submission_photos(submission=submission),
         "problems": problems,
+        "price": _price_of(submission),
+        "declared_value": price_format(Money(submission.declared_value_eur * 100))
+        if submission.declared_value_eur
+        else None,
     }
     return render(request, "appraisals/step_review.html", context, status=status)
 
@@ -385,6 +454,7 @@ def _status_context(request: AuthenticatedHttpRequest, submission: Submission) -
         # during the photo check (seconds), slower while the case waits in a queue.
         "live": submission.status in (Status.SUBMITTED, Status.QUEUED, Status.AWAITING_EXPERT),
         "poll_seconds": 2 if submission.status in (Status.SUBMITTED, Status.QUEUED) else 15,
+        "queue_place": submission_queue_place(submission=submission),
     }
 
 
@@ -403,6 +473,7 @@ def submission_detail(request: AuthenticatedHttpRequest, uid: str) -> HttpRespon
         "nps_due": report is not None and nps_due(user=request.user),
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
+        "price": _price_of(submission),
         **report_holder_context(report, request.user),
     }
     return render(request, "appraisals/submission_detail.html", context)

@@ -260,6 +260,13 @@ ROUTING_HIGH_VALUE_EUR = env.int("ROUTING_HIGH_VALUE_EUR", default=5000)
 ROUTING_COUNTERFEIT_CONFIDENT = env.float("ROUTING_COUNTERFEIT_CONFIDENT", default=0.8)
 ROUTING_AUTHENTIC_CONFIDENT = env.float("ROUTING_AUTHENTIC_CONFIDENT", default=0.2)
 ROUTING_RANDOM_QA_RATE = env.float("ROUTING_RANDOM_QA_RATE", default=0.05)
+# What an appraisal costs, in euro cents, per service tier, and per category slug where it
+# differs (appraisals/pricing.py; memberships will build on it).
+PRICE_CENTS_STANDARD = env.int("PRICE_CENTS_STANDARD", default=2900)
+PRICE_CENTS_EXPRESS = env.int("PRICE_CENTS_EXPRESS", default=5900)
+PRICE_CENTS_BY_CATEGORY = env.json(
+    "PRICE_CENTS_BY_CATEGORY", default={"watch": {"standard": 3900, "express": 7900}}
+)
 # Expert review. A claimed case returns to the queue when its claim runs out.
 REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
 # The partner API (api/; docs/api.md). Partners authenticate with API keys; the site's own

@@ -15,7 +15,7 @@ from appraisals.models import Report
 from appraisals.services import reviews as review_services
 from appraisals.tests.reviewing import case_in_queue, expert, sign
 from disputes.models import Dispute
-from tests.photos import good_jpeg
+from tests.photos import blurry_jpeg, good_jpeg
 
 pytestmark = pytest.mark.django_db
 WHY = "The date code font does not match my other bag from the same year."
@@ -41,10 +41,7 @@ def test_the_holder_opens_a_dispute_with_evidence(report, buyer) -> None:  # noq
         {
             "reason": "wrong_verdict",
             "description": WHY,
-            "photos": [
-                SimpleUploadedFile("tag.jpg", good_jpeg(2), content_type="image/jpeg"),
-                SimpleUploadedFile("broken.jpg", b"not a photo", content_type="image/jpeg"),
-            ],
+            "photos": [SimpleUploadedFile("tag.jpg", good_jpeg(2), content_type="image/jpeg")],
             "documents": [SimpleUploadedFile("r.pdf", b"%PDF-1.4\n", "application/pdf")],
         },
         follow=True,
@@ -54,11 +51,96 @@ def test_the_holder_opens_a_dispute_with_evidence(report, buyer) -> None:  # noq
     page = response.content.decode()
     assert response.status_code == 200
     assert dispute.reference in page and "To be resolved by" in page
-    assert "broken.jpg:" in page  # the bad file is named; the others are kept
     assert dispute.evidence.count() == 2
     # A second dispute of the same report leads to the open one.
     again = client.get(new_url)
     assert again.status_code == 302 and str(dispute.uid) in again["Location"]
+
+
+def test_it_refuses_a_bad_evidence_photo_by_name_and_opens_nothing(report, buyer) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(buyer)
+
+    response = client.post(
+        reverse("disputes:new", args=[report.public_token]),
+        {
+            "reason": "wrong_verdict",
+            "description": WHY,
+            "photos": [
+                SimpleUploadedFile("tag.jpg", good_jpeg(2), content_type="image/jpeg"),
+                SimpleUploadedFile("broken.jpg", b"not a photo", content_type="image/jpeg"),
+            ],
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not Dispute.objects.exists()
+    assert 'id="evidence-errors"' in page and "broken.jpg:" in page
+    assert "tag.jpg" not in page.split('id="evidence-errors"')[1].split("</ul>")[0]
+    assert "choose the files again" in page
+    # What the holder typed is still there.
+    assert WHY in page and 'value="wrong_verdict" required id="id_reason_0" checked' in page
+
+
+def test_it_refuses_a_blurry_evidence_photo_with_the_reason(report, buyer) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(buyer)
+
+    response = client.post(
+        reverse("disputes:new", args=[report.public_token]),
+        {
+            "reason": "other",
+            "description": WHY,
+            "photos": [SimpleUploadedFile("blurry.jpg", blurry_jpeg(1), content_type="image/jpeg")],
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400 and not Dispute.objects.exists()
+    assert "blurry.jpg: this photo can&#x27;t be used:" in page
+
+
+def test_the_holder_reads_their_own_complaint_on_the_dispute_page(report, buyer) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(buyer)
+    client.post(
+        reverse("disputes:new", args=[report.public_token]),
+        {"reason": "wear_not_stated", "description": WHY + "\nSecond line."},
+    )
+    dispute = Dispute.objects.get()
+
+    page = client.get(reverse("disputes:detail", args=[dispute.uid])).content.decode()
+
+    complaint = page.split('id="dispute-complaint"')[1].split("</section>")[0]
+    assert WHY in complaint and "Second line." in complaint
+    assert "Wear or repairs were not stated" in complaint
+
+
+def test_a_refused_file_on_the_dispute_page_adds_nothing(report, buyer) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(buyer)
+    client.post(
+        reverse("disputes:new", args=[report.public_token]),
+        {"reason": "other", "description": WHY},
+    )
+    dispute = Dispute.objects.get()
+    url = reverse("disputes:detail", args=[dispute.uid])
+
+    refused = client.post(
+        url,
+        {
+            "photos": [
+                SimpleUploadedFile("ok.jpg", good_jpeg(3), content_type="image/jpeg"),
+                SimpleUploadedFile("bad.jpg", b"nope", content_type="image/jpeg"),
+            ]
+        },
+    )
+    empty = client.post(url, {})
+
+    assert refused.status_code == 400 and "bad.jpg:" in refused.content.decode()
+    assert empty.status_code == 400 and "Choose a photo or a PDF to add." in empty.content.decode()
+    assert dispute.evidence.count() == 0
 
 
 def test_a_stranger_sees_neither_the_form_nor_the_dispute(report, buyer, stranger) -> None:  # noqa: ANN001
@@ -104,3 +186,22 @@ def test_a_bad_form_is_a_400_with_the_reason(report, buyer) -> None:  # noqa: AN
 
     assert response.status_code == 400
     assert not Dispute.objects.exists()
+
+
+def test_a_bad_form_with_files_says_to_choose_them_again(report, buyer) -> None:  # noqa: ANN001
+    client = Client()
+    client.force_login(buyer)
+
+    response = client.post(
+        reverse("disputes:new", args=[report.public_token]),
+        {
+            "reason": "other",
+            "description": "short",
+            "photos": [SimpleUploadedFile("tag.jpg", good_jpeg(2), content_type="image/jpeg")],
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400 and not Dispute.objects.exists()
+    assert "choose them again" in page and "short</textarea>" in page
+    assert "Describe the problem in 20 to 5,000 characters." in page

@@ -9,13 +9,16 @@
       select.form.submit();
     }
   });
-  // Show the chosen file names on batch upload buttons.
+  // Say how many photos a batch upload button holds, in the page's language: the template
+  // gives the sentences (data-chosen-one, data-chosen-other with {count}).
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (!input || input.type !== "file" || !input.multiple) return;
     var label = input.closest("label");
-    if (label && input.files.length) {
-      label.firstChild.textContent = input.files.length + " photo" + (input.files.length > 1 ? "s" : "") + " chosen ";
+    var count = input.files.length;
+    if (label && count) {
+      var sentence = count === 1 ? label.dataset.chosenOne : label.dataset.chosenOther;
+      if (sentence) label.firstChild.textContent = sentence.replace("{count}", count) + " ";
     }
   });
 })();
