@@ -77,6 +77,9 @@ class Submission(models.Model):
     # What the buyer says the item is worth: above ``ROUTING_HIGH_VALUE_EUR`` a second expert
     # reviews it, and the guarantee is capped by it.
     declared_value_eur = models.PositiveIntegerField(null=True, blank=True)
+    # The price quoted when the buyer first submitted (appraisals/pricing.py), in euro cents:
+    # what the buyer agreed to, kept when prices change later.
+    price_cents = models.PositiveIntegerField(null=True, blank=True)
     serial_source = models.CharField(
         max_length=8,
         blank=True,
@@ -201,7 +204,7 @@ class SubmissionEvent(models.Model):
         RETAKE_REQUESTED = "retake_requested", _("Retake requested")
         QUEUED = "queued", _("Queued for AI pre-screen")
         PRESCREENED = "prescreened", _("AI check done")
-        EXPERT_QUEUED = "expert_queued", _("An expert is reviewing")
+        EXPERT_QUEUED = "expert_queued", _("Waiting for an expert")
         EXPERT_ASSIGNED = "expert_assigned", _("Expert assigned")
         MORE_PHOTOS_REQUESTED = "more_photos", _("More photos requested")
         SECOND_REVIEW = "second_review", _("Second review")

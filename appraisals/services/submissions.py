@@ -26,6 +26,7 @@ from appraisals.models import (
     Tier,
 )
 from appraisals.policies import CasePolicy, ReviewBy, policy_assign
+from appraisals.pricing import Money, PriceInput, PricingPolicy, appraisal_price
 from appraisals.queueing import task_enqueue_on_commit
 from appraisals.services.transitions import submission_mark_submitted
 from members.models import User
@@ -260,6 +261,15 @@ def submission_blockers(*, submission: Submission) -> list[str]:
     return problems
 
 
+def submission_price(*, submission: Submission) -> Money:
+    """What this case costs: the price quoted at its first submission, else today's price of
+    its tier and category."""
+    if submission.price_cents is not None:
+        return Money(submission.price_cents)
+    case = PriceInput(tier=submission.tier or Tier.STANDARD, category_slug=submission.category.slug)
+    return appraisal_price(case, PricingPolicy.from_settings())
+
+
 def submission_submit(*, submission: Submission) -> Submission:
     """Step 5: hand the case to the server-side photo re-check."""
     with transaction.atomic():
@@ -276,8 +286,12 @@ def submission_submit(*, submission: Submission) -> Submission:
             request.save(update_fields=["answered_at"])
             if locked.due_at is not None:
                 locked.due_at += now - request.created_at
+        if locked.price_cents is None:
+            locked.price_cents = submission_price(submission=locked).cents
         submission_mark_submitted(submission=locked, now=now)
-        locked.save(update_fields=["status", "round", "submitted_at", "due_at", "updated_at"])
+        locked.save(
+            update_fields=["status", "round", "submitted_at", "due_at", "price_cents", "updated_at"]
+        )
         # Timeline messages are stored text: keep them in one language (English), not a mix
         # of whichever language the buyer happened to browse in.
         with translation.override("en"):

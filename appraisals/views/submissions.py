@@ -38,6 +38,7 @@ from appraisals.services.submissions import (
     submission_item_update,
     submission_photo_gaps,
     submission_photos_complete,
+    submission_price,
     submission_start,
     submission_submit,
 )
@@ -415,7 +416,10 @@ def _price(submission: Submission, tier: str) -> str:
 
 
 def _price_of(submission: Submission) -> str | None:
-    return _price(submission, submission.tier) if submission.tier in Tier.values else None
+    """The case's price: as quoted at its submission, else what its tier costs today."""
+    if submission.price_cents is None and submission.tier not in Tier.values:
+        return None
+    return price_format(submission_price(submission=submission))
 
 
 @login_required
