@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AppraisalsConfig(AppConfig):
     name = "appraisals"
-    verbose_name = "Appraisals"
+    verbose_name = _("Appraisals")
 
     def ready(self) -> None:
         from appraisals.models.reports import REPORT_DOCUMENT_TYPE

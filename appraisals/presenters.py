@@ -48,11 +48,10 @@ def _photos(document: Mapping[str, Any], category_slug: Any) -> tuple[Photo, ...
     refs = document.get("photos")
     refs = [r for r in refs if isinstance(r, Mapping)] if isinstance(refs, list) else []
     codes = [str(r.get("slot")) for r in refs]
-    names = dict(
-        PhotoSlot.objects.filter(category__slug=category_slug, code__in=codes).values_list(
-            "code", "name"
-        )
-    )
+    names = {
+        slot.code: slot.local_name
+        for slot in PhotoSlot.objects.filter(category__slug=category_slug, code__in=codes)
+    }
     return tuple(
         Photo(sha256=r["sha256"], label=names.get(code) or code.replace("_", " ").capitalize())
         for r, code in zip(refs, codes, strict=True)
@@ -65,11 +64,10 @@ def report_summary(document: Mapping[str, Any]) -> Summary:
     item = _section(document, "item")
     verdict = _section(document, "verdict")
     category = item.get("category")
-    category_name = (
-        Category.objects.filter(slug=category).values_list("name", flat=True).first()
-        if isinstance(category, str)
-        else None
+    category_row = (
+        Category.objects.filter(slug=category).first() if isinstance(category, str) else None
     )
+    category_name = category_row.local_name if category_row else None
     model = " ".join(str(part) for part in (item.get("model"), item.get("model_reference")) if part)
     facts = [
         Fact(_("Category"), category_name or str(category or "")),

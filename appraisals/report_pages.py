@@ -218,7 +218,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         "public_url": report_public_url(report),
         "issued_at": parse_datetime(document["issued_at"]),
         "cover_photo_src": photo_src({"sha256": cover.sha256}) if cover else "",
-        "cover_photo_label": cover.slot.name if cover else "",
+        "cover_photo_label": cover.slot.local_name if cover else "",
         "reviewers": [
             {**r, "role_label": stage_labels.get(r["role"], r["role"])}
             for r in document.get("reviewers", [])

@@ -5,6 +5,7 @@ through ``disputes.services``."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -18,6 +19,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from appraisals.selectors.reviews import reappraisal_seated, reappraisal_seats
 from authplatform.admin_readonly import ReadOnlyModelAdmin
@@ -50,7 +52,7 @@ class DisputeAdmin(ReadOnlyModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may_see(request)
 
-    @admin.display(description="SLA")
+    @admin.display(description=gettext_lazy("SLA"))
     def time_left(self, dispute: Dispute) -> str:
         if dispute.resolved_at:
             return f"resolved in {dispute.resolved_at - dispute.opened_at}".split(".")[0]
@@ -102,11 +104,17 @@ class DisputeAdmin(ReadOnlyModelAdmin):
                         reason=decided["reason"],
                         changes=decided["changes"],
                     )
-                    messages.success(request, f"{dispute.reference}: triaged.")
+                    messages.success(
+                        request, _("%(reference)s: triaged.") % {"reference": dispute.reference}
+                    )
                     return redirect("admin:disputes_dispute_change", dispute.pk)
                 if "vote" in request.POST and vote.is_valid():
                     services.panel_vote(dispute=dispute, arbitrator=user, **vote.cleaned_data)
-                    messages.success(request, f"{dispute.reference}: your vote is recorded.")
+                    messages.success(
+                        request,
+                        _("%(reference)s: your vote is recorded.")
+                        % {"reference": dispute.reference},
+                    )
                     return redirect("admin:disputes_dispute_change", dispute.pk)
                 errors += _form_problems(triage if "triage" in request.POST else vote)
             except (ValidationError, PermissionDenied) as error:
@@ -231,16 +239,34 @@ class CompensationAdmin(ReadOnlyModelAdmin):
     list_filter = ["status"]
     actions = ["approve", "mark_paid", "export_ledger"]
 
-    @admin.action(description="Approve the selected compensation")
+    @admin.action(description=gettext_lazy("Approve the selected compensation"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Compensation]) -> None:
-        self._each(request, queryset, services.compensation_approve, "approved")
+        self._each(
+            request,
+            queryset,
+            services.compensation_approve,
+            lambda count: ngettext(
+                "%(count)d compensation record approved.",
+                "%(count)d compensation records approved.",
+                count,
+            ),
+        )
 
-    @admin.action(description="Record the selected compensation as paid")
+    @admin.action(description=gettext_lazy("Record the selected compensation as paid"))
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[Compensation]) -> None:
-        self._each(request, queryset, services.compensation_mark_paid, "recorded as paid")
+        self._each(
+            request,
+            queryset,
+            services.compensation_mark_paid,
+            lambda count: ngettext(
+                "%(count)d compensation record recorded as paid.",
+                "%(count)d compensation records recorded as paid.",
+                count,
+            ),
+        )
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Compensation], action: Any,
-              done: str) -> None:  # fmt: skip
+              done: Callable[[int], str]) -> None:  # fmt: skip
         count = 0
         for compensation in queryset:
             try:
@@ -249,9 +275,9 @@ class CompensationAdmin(ReadOnlyModelAdmin):
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, f"{compensation}: {' '.join(error_messages(error))}")
         if count:
-            messages.success(request, f"{count} compensation record(s) {done}.")
+            messages.success(request, done(count) % {"count": count})
 
-    @admin.action(description="Export the selected as CSV (the ledger)")
+    @admin.action(description=gettext_lazy("Export the selected as CSV (the ledger)"))
     def export_ledger(self, request: HttpRequest, queryset: QuerySet[Compensation]) -> HttpResponse:
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="compensation-ledger.csv"'

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DisputesConfig(AppConfig):
     name = "disputes"
-    verbose_name = "Disputes"
+    verbose_name = _("Disputes")
     # disputes/subscribers.py (found by events.apps.EventsConfig): a signed re-appraisal seat
     # moves its dispute on.
 

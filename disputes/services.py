@@ -211,9 +211,15 @@ def dispute_open(
     closes = first + timedelta(days=settings.DISPUTE_WINDOW_DAYS)
     if now > closes:
         raise ValidationError(
-            f"The dispute window closed on {closes:%Y-%m-%d}: disputes are accepted for "
-            f"{settings.DISPUTE_WINDOW_DAYS} days after the report was issued "
-            f"({first:%Y-%m-%d})."
+            _(
+                "The dispute window closed on %(closes)s: disputes are accepted for %(days)s "
+                "days after the report was issued (%(first)s)."
+            )
+            % {
+                "closes": f"{closes:%Y-%m-%d}",
+                "days": settings.DISPUTE_WINDOW_DAYS,
+                "first": f"{first:%Y-%m-%d}",
+            }
         )
     if reason not in Dispute.Reason.values:
         raise ValidationError({"reason": _("Choose why you dispute the report.")})
@@ -361,18 +367,21 @@ def dispute_triage(
     with transaction.atomic():
         locked = Dispute.objects.select_for_update().select_related("report").get(pk=dispute.pk)
         if locked.state != State.TRIAGE:
-            raise ValidationError(f"This dispute is past triage ({locked.get_state_display()}).")
+            raise ValidationError(
+                _("This dispute is past triage (%(state)s).")
+                % {"state": locked.get_state_display()}
+            )
         if decision == "clerical":
             if not changes:
-                raise ValidationError("Say which fields of the report the correction changes.")
+                raise ValidationError(_("Say which fields of the report the correction changes."))
             corrected = report_correct(report=locked.report, changes=changes, reason=reason)
             return _resolve(locked, Outcome.CORRECTED, reason or "Clerical error", corrected)
         if decision == "reject":
             if not reason:
-                raise ValidationError({"reason": "A rejection needs a written reason."})
+                raise ValidationError({"reason": _("A rejection needs a written reason.")})
             return _resolve(locked, Outcome.REJECTED, reason)
         if decision != "reappraise":
-            raise ValidationError({"decision": "Choose clerical, reject or reappraise."})
+            raise ValidationError({"decision": _("Choose clerical, reject or reappraise.")})
         _state_move(locked, State.REAPPRAISAL)
         locked.reappraisal = reappraisal_open(
             submission=locked.report.submission,
@@ -434,18 +443,20 @@ def panel_vote(
     if problems:
         raise PermissionDenied(" ".join(problems))
     if role not in PanelVote.Role.values:
-        raise ValidationError({"role": "Choose senior expert, brand or user representative."})
+        raise ValidationError({"role": _("Choose senior expert, brand or user representative.")})
     if role == PanelVote.Role.SENIOR_EXPERT and not arbitrator.has_perm(permissions.REVIEW):
         raise PermissionDenied("The senior expert seat needs a senior expert.")
     if verdict not in Verdict.values:
-        raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
+        raise ValidationError({"verdict": _("Choose authentic, counterfeit or inconclusive.")})
     reason = reason.strip()
     if len(reason) < 10:
-        raise ValidationError({"reason": "Give the reason for your vote (10 characters or more)."})
+        raise ValidationError(
+            {"reason": _("Give the reason for your vote (10 characters or more).")}
+        )
     with transaction.atomic():
         locked = Dispute.objects.select_for_update().select_related("report").get(pk=dispute.pk)
         if locked.state != State.PANEL:
-            raise ValidationError("This dispute is not waiting for its panel.")
+            raise ValidationError(_("This dispute is not waiting for its panel."))
         try:
             with transaction.atomic():
                 vote = PanelVote.objects.create(
@@ -454,7 +465,7 @@ def panel_vote(
                 )  # fmt: skip
         except IntegrityError:
             raise ValidationError(
-                "That seat is taken, or you already sit on this panel in another role."
+                _("That seat is taken, or you already sit on this panel in another role.")
             ) from None
         votes = list(locked.votes.all())
         if len(votes) == len(PanelVote.Role.values):
@@ -548,7 +559,7 @@ def compensation_approve(*, compensation: Compensation, staff: User) -> Compensa
     with transaction.atomic():
         locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
         if locked.status != Compensation.Status.PENDING:
-            raise ValidationError("Only a pending compensation can be approved.")
+            raise ValidationError(_("Only a pending compensation can be approved."))
         locked.status, locked.approved_by = Compensation.Status.APPROVED, staff
         locked.approved_at = timezone.now()
         locked.save(update_fields=["status", "approved_by", "approved_at"])
@@ -561,7 +572,7 @@ def compensation_mark_paid(*, compensation: Compensation, staff: User) -> Compen
     with transaction.atomic():
         locked = Compensation.objects.select_for_update().get(pk=compensation.pk)
         if locked.status != Compensation.Status.APPROVED:
-            raise ValidationError("Approve the compensation before recording its payment.")
+            raise ValidationError(_("Approve the compensation before recording its payment."))
         locked.status, locked.paid_at = Compensation.Status.PAID, timezone.now()
         locked.save(update_fields=["status", "paid_at"])
         return locked

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ModelVersion(models.Model):
@@ -24,9 +25,9 @@ class ModelVersion(models.Model):
     temperature = models.FloatField()
     data_hash = models.CharField(max_length=64)
     config = models.JSONField(default=dict)
-    metrics = models.JSONField(default=dict, help_text="Validation metrics from training.")
+    metrics = models.JSONField(default=dict, help_text=_("Validation metrics from training."))
     evaluation = models.JSONField(
-        default=dict, blank=True, help_text="Held-out evaluation from evaluate_classifier."
+        default=dict, blank=True, help_text=_("Held-out evaluation from evaluate_classifier.")
     )
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

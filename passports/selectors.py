@@ -143,7 +143,12 @@ def proposal_comparison(*, proposal: ItemLinkProposal) -> dict[str, Any]:
         for photo in case.photos.all():
             row = slots.setdefault(
                 photo.slot.code,
-                {"label": photo.slot.name, "position": photo.slot.position, "old": [], "new": []},
+                {
+                    "label": photo.slot.local_name,
+                    "position": photo.slot.position,
+                    "old": [],
+                    "new": [],
+                },
             )
             side = "new" if case.pk == new_case.pk else "old"
             row[side].append({"case": case, "photo": photo})

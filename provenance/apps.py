@@ -1,6 +1,7 @@
 import sys
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # CPython's default.
 PYTHON_RECURSION_LIMIT = 1000
@@ -8,7 +9,7 @@ PYTHON_RECURSION_LIMIT = 1000
 
 class ProvenanceConfig(AppConfig):
     name = "provenance"
-    verbose_name = "Provenance"
+    verbose_name = _("Provenance")
 
     def ready(self) -> None:
         # py_ecc, which eth_account loads (through eth_keyfile), raises the recursion limit to

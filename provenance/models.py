@@ -13,6 +13,7 @@ from typing import TypedDict
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class _DecimalDigits(TypedDict):
@@ -56,13 +57,13 @@ class Batch(models.Model):
     """One Merkle tree of document roots, anchored by one ``anchor`` call."""
 
     class State(models.TextChoices):
-        SEALED = "sealed", "Sealed"
-        SIGNED = "signed", "Signed"
-        BROADCAST = "broadcast", "Broadcast"
-        INCLUDED = "included", "Included in a block"
-        CONFIRMED = "confirmed", "Confirmed"
-        REORGED = "reorged", "Reorged out; being anchored again"
-        ABANDONED = "abandoned", "Abandoned (chain reset); documents re-batched"
+        SEALED = "sealed", _("Sealed")
+        SIGNED = "signed", _("Signed")
+        BROADCAST = "broadcast", _("Broadcast")
+        INCLUDED = "included", _("Included in a block")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REORGED = "reorged", _("Reorged out; being anchored again")
+        ABANDONED = "abandoned", _("Abandoned (chain reset); documents re-batched")
 
     deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="batches")
     seq = models.PositiveBigIntegerField()
@@ -158,11 +159,11 @@ class AnchorTransaction(models.Model):
     """One signed transaction for a batch. Stored before it is sent; re-sent byte for byte."""
 
     class State(models.TextChoices):
-        SIGNED = "signed", "Signed, not yet sent"
-        BROADCAST = "broadcast", "Sent"
-        INCLUDED = "included", "Included"
-        REPLACED = "replaced", "Replaced by a higher fee at the same nonce"
-        DROPPED = "dropped", "Dropped"
+        SIGNED = "signed", _("Signed, not yet sent")
+        BROADCAST = "broadcast", _("Sent")
+        INCLUDED = "included", _("Included")
+        REPLACED = "replaced", _("Replaced by a higher fee at the same nonce")
+        DROPPED = "dropped", _("Dropped")
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="transactions")
     sender = models.CharField(max_length=42)

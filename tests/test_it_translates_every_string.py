@@ -39,7 +39,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,39 +267,11 @@ def test_the_template_check_finds_unmarked_text_and_accepts_marked_text(tmp_path
     assert "Comment" not in found and "issuer" not in found
 
 
-# Templates other engineers of issue 16 were still marking when this test came. Each is an
-# expected failure that must fail (strict): once one is marked, its test says to drop it here.
-# The goal is an empty set.
-NOT_YET_MARKED: set[str] = {
-    "appraisals/templates/appraisals/partials/slot_card.html",
-    "appraisals/templates/appraisals/report/body.html",
-    "appraisals/templates/appraisals/staff/ai_quality.html",
-    "disputes/templates/admin/disputes/dispute_brief.html",
-    "disputes/templates/admin/disputes/dispute_case.html",
-    "disputes/templates/disputes/figures.html",
-}
-
-
 @pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            id=path.relative_to(ROOT).as_posix(),
-            marks=[pytest.mark.xfail(strict=True, reason="not marked yet (NOT_YET_MARKED)")]
-            if path.relative_to(ROOT).as_posix() in NOT_YET_MARKED
-            else [],
-        )
-        for path in project_templates()
-    ],
+    "path", project_templates(), ids=lambda path: path.relative_to(ROOT).as_posix()
 )
 def test_no_template_carries_unmarked_text(path: Path) -> None:
     assert unmarked_literals(path) == []
-
-
-def test_every_template_not_yet_marked_still_exists() -> None:
-    names = {path.relative_to(ROOT).as_posix() for path in project_templates()}
-    assert NOT_YET_MARKED <= names, NOT_YET_MARKED - names
 
 
 # --- 4: Python -----------------------------------------------------------------------------
@@ -427,38 +398,6 @@ def test_the_python_check_finds_an_unwrapped_label() -> None:
     ]
 
 
-# Unwrapped literals in files other engineers of issue 16 were still changing when this test
-# came: how many each file may still hold. A count may only go down (the test says when one
-# can be lowered); a file not listed may hold none. The goal is an empty dict.
-NOT_YET_WRAPPED: dict[str, int] = {
-    "appraisals/admin/reviews.py": 5,
-    "appraisals/admin/submissions.py": 3,
-    "appraisals/apps.py": 1,
-    "appraisals/models/prescreen.py": 5,
-    "appraisals/models/reviews.py": 6,
-    "appraisals/models/submissions.py": 4,
-    "appraisals/services/feedback.py": 5,
-    "appraisals/services/reports.py": 5,
-    "appraisals/services/reviews.py": 15,
-    "appraisals/views/reports.py": 2,
-    "disputes/admin.py": 7,
-    "disputes/apps.py": 1,
-    "disputes/services.py": 12,
-    "provenance/apps.py": 1,
-    "provenance/models.py": 12,
-}
-
-
 def test_no_user_facing_python_string_is_left_unwrapped() -> None:
     found = unwrapped_python_literals()
-    per_file = Counter(line.split(":", 1)[0] for line in found)
-    beyond = [
-        line
-        for line in found
-        if per_file[line.split(":", 1)[0]] > NOT_YET_WRAPPED.get(line.split(":", 1)[0], 0)
-    ]
-    fewer = {
-        path: per_file[path] for path, most in NOT_YET_WRAPPED.items() if per_file[path] < most
-    }
-    assert beyond == [], "wrap these in gettext (or gettext_lazy where defined at import)"
-    assert fewer == {}, f"fewer unwrapped strings now: lower NOT_YET_WRAPPED to {fewer}"
+    assert found == [], "wrap these in gettext (or gettext_lazy where defined at import)"

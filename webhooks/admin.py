@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.services import delivery_redeliver, endpoint_update
@@ -72,8 +73,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     inlines = [WebhookAttemptInline]
     actions = ["redeliver"]
 
-    @admin.action(description="Redeliver now", permissions=["change"])
+    @admin.action(description=gettext_lazy("Redeliver now"), permissions=["change"])
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset:
             delivery_redeliver(delivery=delivery)
-        messages.success(request, f"{len(queryset)} delivery(ies) sent again.")
+        messages.success(
+            request,
+            gettext("%(count)d delivery(ies) sent again.") % {"count": len(queryset)},
+        )

@@ -12,17 +12,18 @@ import uuid
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from api.models import Partner
 
 
 class EventType(models.TextChoices):
-    SUBMISSION_STATUS_CHANGED = "submission.status_changed", "A submission's status changed"
-    PHOTO_REJECTED = "photo.rejected", "A photo was rejected"
-    REPORT_ISSUED = "report.issued", "A report was issued"
-    REPORT_REVOKED = "report.revoked", "A report was revoked"
-    ANCHOR_CONFIRMED = "anchor.confirmed", "A report's anchor was confirmed on chain"
-    DISPUTE_UPDATED = "dispute.updated", "A dispute was opened or changed"
+    SUBMISSION_STATUS_CHANGED = "submission.status_changed", _("A submission's status changed")
+    PHOTO_REJECTED = "photo.rejected", _("A photo was rejected")
+    REPORT_ISSUED = "report.issued", _("A report was issued")
+    REPORT_REVOKED = "report.revoked", _("A report was revoked")
+    ANCHOR_CONFIRMED = "anchor.confirmed", _("A report's anchor was confirmed on chain")
+    DISPUTE_UPDATED = "dispute.updated", _("A dispute was opened or changed")
 
 
 def secret_generate() -> str:
@@ -76,9 +77,9 @@ class WebhookDelivery(models.Model):
     """One event on its way to one endpoint, tried until it succeeds or the retries run out."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
     endpoint = models.ForeignKey(
@@ -93,7 +94,7 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(fields=["event", "endpoint"], name="one_delivery_per_endpoint"),
         ]

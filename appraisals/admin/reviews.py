@@ -151,7 +151,7 @@ class ReviewAdmin(admin.ModelAdmin):
         may_senior = expert.has_perm(SENIOR_PERMISSION)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Review queue",
+            "title": _("Review queue"),
             "opts": self.model._meta,
             "rows": rows,
             "held": list(reviews_held_by(expert=expert)),
@@ -176,7 +176,7 @@ class ReviewAdmin(admin.ModelAdmin):
         self._require_expert(request)
         seat = review_services.review_take_next(expert=request.user)
         if seat is None:
-            messages.info(request, "The queue is empty: no case is waiting for you.")
+            messages.info(request, _("The queue is empty: no case is waiting for you."))
             return redirect("admin:appraisals_review_changelist")
         return redirect("admin:appraisals_review_case", review_id=seat.pk)
 
@@ -284,7 +284,9 @@ class ReviewAdmin(admin.ModelAdmin):
         if not errors and "sign" in request.POST:
             errors = self._sign(request, seat, forms["sign_form"])
             if not errors:
-                messages.success(request, f"Signed {seat.submission.reference}.")
+                messages.success(
+                    request, _("Signed %(reference)s.") % {"reference": seat.submission.reference}
+                )
                 return redirect("admin:appraisals_review_changelist")
         if errors:
             seat = review_get_for_expert(review_id=review_id, expert=request.user)
@@ -293,7 +295,7 @@ class ReviewAdmin(admin.ModelAdmin):
             return TemplateResponse(
                 request, "admin/appraisals/review_case.html", context, status=400
             )
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("admin:appraisals_review_case", review_id=seat.pk)
 
     def _save_work(
@@ -395,7 +397,11 @@ class ReviewAdmin(admin.ModelAdmin):
             return TemplateResponse(
                 request, "admin/appraisals/review_case.html", context, status=400
             )
-        messages.success(request, f"The buyer of {seat.submission.reference} was asked for photos.")
+        messages.success(
+            request,
+            _("The buyer of %(reference)s was asked for photos.")
+            % {"reference": seat.submission.reference},
+        )
         return redirect("admin:appraisals_review_changelist")
 
     def release(self, request: AuthenticatedHttpRequest, review_id: int) -> HttpResponse:
@@ -408,7 +414,10 @@ class ReviewAdmin(admin.ModelAdmin):
         except review_services.ClaimLost as error:
             messages.error(request, str(error))
         else:
-            messages.info(request, f"{seat.submission.reference} is back in the queue.")
+            messages.info(
+                request,
+                _("%(reference)s is back in the queue.") % {"reference": seat.submission.reference},
+            )
         return redirect("admin:appraisals_review_changelist")
 
 

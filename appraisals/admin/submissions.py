@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from appraisals.models import (
     PreScreenPhoto,
@@ -30,12 +31,12 @@ class SubmissionPhotoInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def preview(self, photo: SubmissionPhoto) -> str:
         url = reverse("admin:appraisals_submissionphoto_image", args=[photo.pk])
         return format_html('<img src="{}" alt="" class="prescreen-thumb">', url)
 
-    @admin.display(description="quality")
+    @admin.display(description=_("quality"))
     def quality_summary(self, photo: SubmissionPhoto) -> str:
         issues = [str(i.get("message", "")) for i in photo.issues]
         return "; ".join(issues) or "passed"
@@ -146,7 +147,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             raise Http404("No such heatmap.")
         return FileResponse(score.heatmap.open("rb"), content_type="image/jpeg")
 
-    @admin.display(description="AI pre-screen (latest round)")
+    @admin.display(description=_("AI pre-screen (latest round)"))
     def ai_evidence(self, submission: Submission) -> SafeString:
         return render_to_string(
             "admin/appraisals/prescreen_evidence.html",

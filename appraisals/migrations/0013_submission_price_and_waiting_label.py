@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0012_catalog_chinese_names'),
+        ("appraisals", "0012_catalog_chinese_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='price_cents',
+            model_name="submission",
+            name="price_cents",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='submissionevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Draft started'), ('photos_uploaded', 'Photos uploaded'), ('submitted', 'Submitted'), ('photos_accepted', 'Photos accepted'), ('retake_requested', 'Retake requested'), ('queued', 'Queued for AI pre-screen'), ('prescreened', 'AI check done'), ('expert_queued', 'Waiting for an expert'), ('expert_assigned', 'Expert assigned'), ('more_photos', 'More photos requested'), ('second_review', 'Second review'), ('senior_review', 'Senior expert review'), ('report_issued', 'Report issued'), ('refund_due', 'Refund due'), ('sla_breached', 'Running late'), ('dispute_opened', 'Dispute opened'), ('dispute_step', 'Dispute in progress'), ('dispute_resolved', 'Dispute resolved')], max_length=32),
+            model_name="submissionevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Draft started"),
+                    ("photos_uploaded", "Photos uploaded"),
+                    ("submitted", "Submitted"),
+                    ("photos_accepted", "Photos accepted"),
+                    ("retake_requested", "Retake requested"),
+                    ("queued", "Queued for AI pre-screen"),
+                    ("prescreened", "AI check done"),
+                    ("expert_queued", "Waiting for an expert"),
+                    ("expert_assigned", "Expert assigned"),
+                    ("more_photos", "More photos requested"),
+                    ("second_review", "Second review"),
+                    ("senior_review", "Senior expert review"),
+                    ("report_issued", "Report issued"),
+                    ("refund_due", "Refund due"),
+                    ("sla_breached", "Running late"),
+                    ("dispute_opened", "Dispute opened"),
+                    ("dispute_step", "Dispute in progress"),
+                    ("dispute_resolved", "Dispute resolved"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

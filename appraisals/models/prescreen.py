@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from appraisals.models.submissions import Submission, SubmissionPhoto
 
 
 class Band(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class PreScreen(models.Model):
@@ -26,7 +27,7 @@ class PreScreen(models.Model):
         "ml.ModelVersion", on_delete=models.PROTECT, related_name="prescreens"
     )
     probability = models.FloatField(
-        null=True, blank=True, help_text="Calibrated probability that the item is counterfeit."
+        null=True, blank=True, help_text=_("Calibrated probability that the item is counterfeit.")
     )
     band = models.CharField(max_length=8, choices=Band.choices)
     serial_read = models.CharField(max_length=60, blank=True)
@@ -37,7 +38,7 @@ class PreScreen(models.Model):
     priority = models.IntegerField(default=0)
     reasons = models.JSONField(default=list)
     retakes = models.JSONField(default=list, blank=True)
-    seconds = models.FloatField(default=0.0, help_text="Time to compute, in seconds.")
+    seconds = models.FloatField(default=0.0, help_text=_("Time to compute, in seconds."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -96,12 +96,12 @@ class Review(models.Model):
         SENIOR = "senior", _("Senior expert")
 
     class State(models.TextChoices):
-        OPEN = "open", "In the queue"
-        CLAIMED = "claimed", "Claimed"
-        SIGNED = "signed", "Signed"
+        OPEN = "open", _("In the queue")
+        CLAIMED = "claimed", _("Claimed")
+        SIGNED = "signed", _("Signed")
         # Closed unsigned: another seat asked the buyer for more photos, and the next round
         # opens new seats.
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     round = models.PositiveSmallIntegerField()
@@ -121,8 +121,10 @@ class Review(models.Model):
     verdict_reason = models.TextField(blank=True)
     condition_grade = models.CharField(max_length=10, choices=ConditionGrade.choices, blank=True)
     wear_notes = models.TextField(blank=True)
-    repairs = models.TextField(blank=True, help_text="Visible repairs; 'none seen' if none.")
-    replaced_parts = models.TextField(blank=True, help_text="Parts replaced; 'none seen' if none.")
+    repairs = models.TextField(blank=True, help_text=_("Visible repairs; 'none seen' if none."))
+    replaced_parts = models.TextField(
+        blank=True, help_text=_("Parts replaced; 'none seen' if none.")
+    )
     signed_at = models.DateTimeField(null=True, blank=True)
     # Set for a seat of a blind re-appraisal (the dispute lane).
     reappraisal = models.ForeignKey(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +83,7 @@ class Submission(models.Model):
     serial_source = models.CharField(
         max_length=8,
         blank=True,
-        choices=[("buyer", "Typed by the buyer"), ("ocr", "Read from the photo")],
+        choices=[("buyer", _("Typed by the buyer")), ("ocr", _("Read from the photo"))],
     )
     tier = models.CharField(max_length=16, choices=Tier.choices, blank=True)
     status = models.CharField(
@@ -105,7 +105,9 @@ class Submission(models.Model):
     # expert. See appraisals/routing.py.
     priority = models.IntegerField(default=0)
     review_depth = models.CharField(
-        max_length=8, blank=True, choices=[("single", "One expert"), ("double", "Two experts")]
+        max_length=8,
+        blank=True,
+        choices=[("single", _("One expert")), ("double", _("Two experts"))],
     )
     # A partner's own reference for the item (their listing or order id), for filtering.
     external_reference = models.CharField(max_length=100, blank=True, db_index=True)
@@ -259,6 +261,22 @@ class SubmissionEvent(models.Model):
         """The message in the reader's language where it is one of the fixed sentences.
 
         Messages are stored in English (``gettext_noop`` marks the fixed ones for the catalogue);
-        a message with details filled in (slot names, a reviewer's words) reads as stored.
+        a message with details filled in (slot names, a reviewer's words) reads as stored,
+        except the item and tier lines, which are rebuilt from the case while they still say
+        what was stored.
         """
+        if self.kind == self.Kind.CREATED and self.message == self._item_line_english():
+            submission = self.submission
+            return f"{submission.brand.local_name} {submission.category.local_name.lower()}"
+        if self.kind == self.Kind.SUBMITTED:
+            for tier in Tier:
+                with translation.override("en"):
+                    stored = f"{tier.label} service"
+                if self.message == stored:
+                    return gettext("%(tier)s service") % {"tier": tier.label}
         return gettext(self.message) if self.message else ""
+
+    def _item_line_english(self) -> str:
+        """The item line as appraisals.services.submissions stores it at creation."""
+        submission = self.submission
+        return f"{submission.brand.name} {submission.category.name.lower()}"

@@ -17,7 +17,16 @@ PROOF_FIELDS_SUGGESTED = ("verdict.result", "item.brand", "item.category", "issu
 
 def report_get_public(*, token: str) -> Report:
     """A report by its unguessable token; an unknown token is a 404 like any other page."""
-    report = Report.objects.select_related("submission__owner").filter(public_token=token).first()
+    report = (
+        Report.objects.select_related(
+            "submission__owner",
+            "submission__brand",
+            "submission__category",
+            "submission__product_model",
+        )
+        .filter(public_token=token)
+        .first()
+    )
     if report is None:
         raise Http404("No report at this address.")
     return report

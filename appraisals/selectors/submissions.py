@@ -43,7 +43,9 @@ def product_model_search(
         return ProductModel.objects.none()
     models = ProductModel.objects.filter(category=category, brand=brand).select_related("brand")
     for word in query.split()[:5]:
-        models = models.filter(Q(name__icontains=word) | Q(reference__icontains=word))
+        models = models.filter(
+            Q(name__icontains=word) | Q(name_zh_hans__icontains=word) | Q(reference__icontains=word)
+        )
     return models.order_by("name")[:limit]
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appraisals.models import NpsResponse, Report, ReportFeedback, Submission
 from members.models import User
@@ -17,9 +18,13 @@ def _score(raw: object, *, low: int, high: int) -> int:
     try:
         score = int(str(raw))
     except ValueError as error:
-        raise ValidationError(f"Choose a score from {low} to {high}.") from error
+        raise ValidationError(
+            _("Choose a score from %(low)s to %(high)s.") % {"low": low, "high": high}
+        ) from error
     if not low <= score <= high:
-        raise ValidationError(f"Choose a score from {low} to {high}.")
+        raise ValidationError(
+            _("Choose a score from %(low)s to %(high)s.") % {"low": low, "high": high}
+        )
     return score
 
 
@@ -28,7 +33,7 @@ def report_feedback_record(
 ) -> ReportFeedback:
     """The owner's one-question rating of a report (1-5, optional comment), once per report."""
     if report.submission.owner_id != user.pk:
-        raise ValidationError("Only the report's owner can rate it.")
+        raise ValidationError(_("Only the report's owner can rate it."))
     value = _score(score, low=1, high=5)
     try:
         with transaction.atomic():
@@ -36,7 +41,7 @@ def report_feedback_record(
                 report=report, user=user, score=value, comment=comment.strip()[:1000]
             )
     except IntegrityError as error:
-        raise ValidationError("You already rated this report.") from error
+        raise ValidationError(_("You already rated this report.")) from error
 
 
 def nps_due(*, user: User) -> bool:
@@ -53,7 +58,7 @@ def nps_record(*, user: User, score: object, comment: str) -> NpsResponse:
         # Lock the user's row so two tabs answering at once still make one answer.
         User.objects.select_for_update().get(pk=user.pk)
         if not nps_due(user=user):
-            raise ValidationError("Thanks, you already answered this recently.")
+            raise ValidationError(_("Thanks, you already answered this recently."))
         return NpsResponse.objects.create(user=user, score=value, comment=comment.strip()[:1000])
 
 

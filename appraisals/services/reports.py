@@ -269,7 +269,7 @@ def report_issue(*, submission: Submission, deciding: Review) -> Report:
     locked.
     """
     if submission.reports.exists():
-        raise ValidationError("This case already has a report; issue a correction instead.")
+        raise ValidationError(_("This case already has a report; issue a correction instead."))
     now = _now()
     reviewers = list(
         Review.objects.filter(
@@ -343,14 +343,19 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
     """
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the report is corrected."})
+        raise ValidationError({"reason": _("Say why the report is corrected.")})
     unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
     if unknown:
-        raise ValidationError({"changes": f"These fields can't be corrected: {', '.join(unknown)}"})
+        raise ValidationError(
+            {
+                "changes": _("These fields can't be corrected: %(fields)s")
+                % {"fields": ", ".join(unknown)}
+            }
+        )
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if Report.objects.filter(supersedes=current).exists():
-            raise ValidationError("This version was already superseded; correct the latest one.")
+            raise ValidationError(_("This version was already superseded; correct the latest one."))
         now = _now()
         document = {**current.document, **changes}
         # A new serial may come with the changes; otherwise the version keeps the one it
@@ -372,7 +377,7 @@ def report_correct(*, report: Report, changes: dict[str, Any], reason: str) -> R
             correction={"reason": reason},
         )
         if document["verdict"].get("result") not in Verdict.values:
-            raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
+            raise ValidationError({"verdict": _("Choose authentic, counterfeit or inconclusive.")})
         corrected = _sign_and_save(
             document=document,
             serial=serial,

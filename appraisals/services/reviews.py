@@ -74,7 +74,7 @@ def reviews_open(*, submission: Submission) -> list[Review]:
         stages.append(Stage.SECOND)
     seats = []
     for stage in stages:
-        seat, _ = Review.objects.get_or_create(
+        seat, _created = Review.objects.get_or_create(
             submission=submission, round=submission.round, stage=stage
         )
         seats.append(seat)
@@ -206,11 +206,11 @@ def _region_clean(region: dict[str, Any] | None) -> dict[str, str] | None:
         values = {key: float(region[key]) for key in ("x", "y", "w", "h")}
     except (KeyError, TypeError, ValueError) as error:
         raise ValidationError(
-            {"region": "A region needs x, y, w and h as fractions of the photo (0 to 1)."}
+            {"region": _("A region needs x, y, w and h as fractions of the photo (0 to 1).")}
         ) from error
     x, y, w, h = values["x"], values["y"], values["w"], values["h"]
     if not (0 <= x < 1 and 0 <= y < 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
-        raise ValidationError({"region": "The region must lie inside the photo."})
+        raise ValidationError({"region": _("The region must lie inside the photo.")})
     # Stored as fixed-precision strings: they go into the signed canonical document as is.
     return {key: f"{value:.4f}" for key, value in values.items()}
 
@@ -227,22 +227,22 @@ def finding_save(
 ) -> Finding:
     """Record (or replace) the expert's finding on one feature."""
     if feature not in Feature.values:
-        raise ValidationError({"feature": f"Unknown feature {feature!r}."})
+        raise ValidationError({"feature": _("Unknown feature %(feature)r.") % {"feature": feature}})
     if result not in FindingResult.values:
-        raise ValidationError({"result": "Choose consistent, inconsistent or cannot tell."})
+        raise ValidationError({"result": _("Choose consistent, inconsistent or cannot tell.")})
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give a short reason for this finding."})
+        raise ValidationError({"reason": _("Give a short reason for this finding.")})
     if len(reason) > 300:
-        raise ValidationError({"reason": "Keep the reason under 300 characters."})
+        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
     if region is not None and photo is None:
-        raise ValidationError({"region": "Pick the photo the marked region is on."})
+        raise ValidationError({"region": _("Pick the photo the marked region is on.")})
     cleaned_region = _region_clean(region)
     with transaction.atomic():
         locked = _held(review, expert, now=timezone.now())
         if photo is not None and photo.submission_id != locked.submission_id:
-            raise ValidationError({"photo": "That photo is not part of this case."})
-        finding, _ = Finding.objects.update_or_create(
+            raise ValidationError({"photo": _("That photo is not part of this case.")})
+        finding, _created = Finding.objects.update_or_create(
             review=locked,
             feature=feature,
             defaults={
@@ -313,11 +313,11 @@ def review_sign(*, review: Review, expert: User, verdict: str, reason: str = "")
     """Sign the seat's opinion; issues the report when it was the last one needed (a
     re-appraisal's seats issue nothing: its orderer decides what follows)."""
     if verdict not in Verdict.values:
-        raise ValidationError({"verdict": "Choose authentic, counterfeit or inconclusive."})
+        raise ValidationError({"verdict": _("Choose authentic, counterfeit or inconclusive.")})
     reason = reason.strip()
     if verdict == Verdict.INCONCLUSIVE and not reason:
         raise ValidationError(
-            {"verdict_reason": "Say why the case is inconclusive; the buyer is refunded."}
+            {"verdict_reason": _("Say why the case is inconclusive; the buyer is refunded.")}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -374,15 +374,15 @@ def review_request_photos(
 ) -> PhotoRequest:
     """Ask the buyer for more photos: the case leaves the queue until they submit again."""
     if review.reappraisal_id is not None:
-        raise ValidationError("A re-appraisal works from the photos and evidence given.")
+        raise ValidationError(_("A re-appraisal works from the photos and evidence given."))
     message = message.strip()
     if not message:
-        raise ValidationError({"message": "Tell the buyer what you need to see."})
+        raise ValidationError({"message": _("Tell the buyer what you need to see.")})
     if len(message) > 500:
-        raise ValidationError({"message": "Keep the message under 500 characters."})
+        raise ValidationError({"message": _("Keep the message under 500 characters.")})
     codes = list(dict.fromkeys(slot_codes))
     if not codes:
-        raise ValidationError({"slots": "Name at least one photo slot."})
+        raise ValidationError({"slots": _("Name at least one photo slot.")})
     now = timezone.now()
     with transaction.atomic():
         locked = _held(review, expert, now=now)
@@ -390,7 +390,12 @@ def review_request_photos(
         slots = {s.code: s.name for s in submission.category.slots.all()}
         unknown = [code for code in codes if code not in slots]
         if unknown:
-            raise ValidationError({"slots": f"Not a slot of this category: {', '.join(unknown)}."})
+            raise ValidationError(
+                {
+                    "slots": _("Not a slot of this category: %(codes)s.")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
         request = PhotoRequest.objects.create(
             submission=submission,
             review=locked,

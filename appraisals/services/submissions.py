@@ -83,7 +83,7 @@ def _validate_item(*, category: Category, brand: Brand, product_model: ProductMo
         raise ValidationError(
             {
                 "brand": _("We don't authenticate %(brand)s in the %(category)s category.")
-                % {"brand": brand.name, "category": category.name}
+                % {"brand": brand.local_name, "category": category.local_name}
             }
         )
     if product_model is not None and (
@@ -226,11 +226,14 @@ def submission_photos_complete(*, submission: Submission) -> None:
 
 def _photo_problems(gaps: PhotoGaps) -> list[str]:
     problems = [
-        _("Add a photo for “%(slot)s” (required).") % {"slot": slot.name} for slot in gaps.missing
+        _("Add a photo for “%(slot)s” (required).") % {"slot": slot.local_name}
+        for slot in gaps.missing
     ]
     for slot, photo in gaps.retake:
         issues = "; ".join(str(i["message"]) for i in photo.issues) or _("failed the check")
-        problems.append(_("Retake “%(slot)s”: %(issues)s") % {"slot": slot.name, "issues": issues})
+        problems.append(
+            _("Retake “%(slot)s”: %(issues)s") % {"slot": slot.local_name, "issues": issues}
+        )
     return problems
 
 
@@ -256,7 +259,7 @@ def submission_blockers(*, submission: Submission) -> list[str]:
             if photo is None or photo.uploaded_at <= request.created_at:
                 problems.append(
                     _("The expert asked for a new photo of “%(slot)s”.")
-                    % {"slot": by_code[code].name}
+                    % {"slot": by_code[code].local_name}
                 )
     return problems
 
@@ -295,7 +298,12 @@ def submission_submit(*, submission: Submission) -> Submission:
         # Timeline messages are stored text: keep them in one language (English), not a mix
         # of whichever language the buyer happened to browse in.
         with translation.override("en"):
-            submission_event_add(locked, Kind.SUBMITTED, f"{locked.get_tier_display()} service")
+            submission_event_add(
+                locked,
+                Kind.SUBMITTED,
+                # Stored in English; shown through "%(tier)s service" (message_display).
+                f"{locked.get_tier_display()} service",
+            )
         with translation.override(locked.owner.language):
             notification_send(
                 user=locked.owner,

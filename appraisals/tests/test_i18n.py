@@ -35,9 +35,12 @@ from appraisals.models import (
     Tier,
     Verdict,
 )
+from appraisals.models.prescreen import Band
 from appraisals.services.reports import _notify_owner
 from appraisals.tests.factories import draft_for
+from appraisals.tests.reviewing import case_in_queue, expert
 from members.models import Notification
+from provenance.models import AnchorTransaction, Batch
 from tests.tools import require_tool
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +77,15 @@ READER_CHOICES: list[type[models.Choices]] = [
     SubmissionEvent.Kind,
     Status,
     Tier,
+]
+
+# What experts and staff see in the console: a seat's state, the pre-screen's band, an anchor's
+# and a transaction's progress (issue 16: the console is in Chinese too).
+CONSOLE_CHOICES: list[type[models.Choices]] = [
+    Review.State,
+    Band,
+    Batch.State,
+    AnchorTransaction.State,
 ]
 
 # templatize turns {% translate %} and {% blocktranslate %} into gettext('...') calls, exactly
@@ -115,7 +127,7 @@ def test_every_string_of_the_reader_templates_is_translated(name: str) -> None:
     assert broken == [], f"{name}: placeholders differ in the translation of {broken}"
 
 
-@pytest.mark.parametrize("choices", READER_CHOICES, ids=lambda c: c.__qualname__)
+@pytest.mark.parametrize("choices", READER_CHOICES + CONSOLE_CHOICES, ids=lambda c: c.__qualname__)
 def test_every_label_a_reader_sees_is_translated(choices: type[models.Choices]) -> None:
     for member in choices:
         with translation.override("en"):
@@ -319,3 +331,18 @@ def test_the_staff_edit_the_chinese_names_in_the_admin(admin_client: Client) -> 
         assert 'name="name_zh_hans"' in page, model
     category = admin_client.get(reverse("admin:appraisals_category_add")).content.decode()
     assert 'name="slots-__prefix__-instruction_zh_hans"' in category
+
+
+def test_a_chinese_expert_sees_the_seat_state_in_chinese(buyer, catalog) -> None:  # noqa: ANN001
+    case = case_in_queue(buyer, catalog["handbag"])
+    client = Client()
+    client.force_login(expert())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.post(reverse("admin:appraisals_review_take_next"))
+    seat = Review.objects.get(submission=case)
+
+    page = client.get(reverse("admin:appraisals_review_case", args=[seat.pk])).content.decode()
+
+    assert seat.state == Review.State.CLAIMED
+    assert "已领取" in page  # "Claimed"
+    assert "Claimed" not in page

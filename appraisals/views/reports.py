@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -137,7 +138,7 @@ def report_feedback(request: AuthenticatedHttpRequest, token: str) -> HttpRespon
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Thank you for rating the report.")
+        messages.success(request, _("Thank you for rating the report."))
     return redirect("appraisals:submission-detail", uid=report.submission.uid)
 
 
@@ -155,7 +156,7 @@ def nps_answer(request: AuthenticatedHttpRequest) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Thank you, that helps us.")
+        messages.success(request, _("Thank you, that helps us."))
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -270,7 +270,9 @@ def submission_photo_upload_view(
     if _is_htmx(request):
         return _slot_card(request, submission, slot.code, error, status)
     if error:
-        messages.error(request, _("%(slot)s: %(error)s") % {"slot": slot.name, "error": error})
+        messages.error(
+            request, _("%(slot)s: %(error)s") % {"slot": slot.local_name, "error": error}
+        )
     return redirect(reverse("appraisals:submission-photos", args=[uid]) + f"#slot-{slot.code}")
 
 
@@ -305,7 +307,7 @@ def submission_photos_batch_view(request: AuthenticatedHttpRequest, uid: str) ->
         if r.error
     ]
     if placed:
-        names = ", ".join(f"{r.filename} → {r.photo.slot.name}" for r in placed if r.photo)
+        names = ", ".join(f"{r.filename} → {r.photo.slot.local_name}" for r in placed if r.photo)
         messages.success(
             request,
             ngettext(
