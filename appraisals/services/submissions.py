@@ -264,12 +264,14 @@ def submission_blockers(*, submission: Submission) -> list[str]:
     return problems
 
 
-def submission_price(*, submission: Submission) -> Money:
+def submission_price(*, submission: Submission, tier: str | None = None) -> Money:
     """What this case costs: the price quoted at its first submission, else today's price of
-    its tier and category."""
-    if submission.price_cents is not None:
+    its tier and category; with ``tier``, today's price of that tier for this item."""
+    if tier is None and submission.price_cents is not None:
         return Money(submission.price_cents)
-    case = PriceInput(tier=submission.tier or Tier.STANDARD, category_slug=submission.category.slug)
+    case = PriceInput(
+        tier=tier or submission.tier or Tier.STANDARD, category_slug=submission.category.slug
+    )
     return appraisal_price(case, PricingPolicy.from_settings())
 
 

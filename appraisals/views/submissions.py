@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from appraisals import selectors
 from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
 from appraisals.models import Brand, Category, ReportFeedback, Status, Submission, Tier
-from appraisals.pricing import Money, PriceInput, PricingPolicy, appraisal_price, price_format
+from appraisals.pricing import Money, price_format
 from appraisals.report_pages import report_holder_context
 from appraisals.selectors.queue import submission_queue_place
 from appraisals.selectors.reports import report_latest_for_submission
@@ -413,8 +413,7 @@ def submission_details(request: AuthenticatedHttpRequest, uid: str) -> HttpRespo
 
 def _price(submission: Submission, tier: str) -> str:
     """What ``tier`` costs for this item, as the reader's language writes it."""
-    case = PriceInput(tier=tier, category_slug=submission.category.slug)
-    return price_format(appraisal_price(case, PricingPolicy.from_settings()))
+    return price_format(submission_price(submission=submission, tier=tier))
 
 
 def _price_of(submission: Submission) -> str | None:
