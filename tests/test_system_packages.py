@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -20,7 +21,14 @@ def run_as_nobody(*roles: str, package_list: Path | None = None) -> subprocess.C
     if package_list is not None:
         env["AUTHPLATFORM_SYSTEM_PACKAGES_LIST"] = str(package_list)
     if os.geteuid() == 0:
-        command = ["runuser", "-u", "nobody", "--", "sh", str(SCRIPT), *roles]
+        # A copy in a folder anyone may enter: the clone itself may sit under a 0700 folder
+        # (mktemp -d makes one) that nobody cannot open.
+        readable = Path(tempfile.mkdtemp(prefix="authplatform-packages-", dir="/tmp"))
+        readable.chmod(0o755)
+        for name in ("system-packages.sh", "system-packages.txt"):
+            shutil.copy(SCRIPT.parent / name, readable / name)
+            (readable / name).chmod(0o644)
+        command = ["runuser", "-u", "nobody", "--", "sh", str(readable / SCRIPT.name), *roles]
     else:
         refusing = Path(tempfile.mkdtemp(prefix="authplatform-nosudo-"))
         (refusing / "sudo").write_text("#!/bin/sh\nexit 1\n")
