@@ -6,7 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import page_not_found
+from django.urls import Resolver404, resolve
+from django.views import defaults
+from django.views.decorators.common import no_append_slash
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -76,10 +79,46 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
+def _under_api(request: HttpRequest) -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _not_found(request: HttpRequest) -> JsonResponse:
+    message = "Nothing here: check the path and the id."
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not unknown_path:
+            message = f"Nothing here: the API's paths end with a slash ({request.path}/)."
+    return JsonResponse(error_body("not_found", message), status=status.HTTP_404_NOT_FOUND)
+
+
+# DRF's views are exempt from CSRF; so is this, so that an unknown POST gets its 404, not a
+# CSRF page. Not appending a slash keeps /api itself from a redirect (or, with DEBUG, a 500).
+@csrf_exempt
+@no_append_slash
+def unknown_path(request: HttpRequest) -> JsonResponse:
+    """The last route under /api/: every path no other route takes (an unknown path, an id
+    that is not a UUID, a path without its trailing slash) gets the API's 404, whatever the
+    method. A route, not handler404, so that it answers in JSON with DEBUG on too, and so that
+    CommonMiddleware never redirects to the path with a slash: a POST would lose its body."""
+    return _not_found(request)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The site's 404: the API's error shape under /api/ (a path that matched no route, such
-    as an id that is not a UUID), the usual page elsewhere."""
-    if request.path.startswith("/api/"):
-        body = error_body("not_found", "Nothing here: check the path and the id.")
-        return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
-    return page_not_found(request, exception)
+    """The site's 404: the API's error shape under /api/ (/api itself, or an Http404 a view
+    there raised outside DRF), the usual page elsewhere."""
+    if _under_api(request):
+        return _not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500: the API's error shape under /api/, the usual page elsewhere."""
+    if _under_api(request):
+        message = "Something went wrong on our side. Try again later."
+        body = error_body("server_error", message)
+        return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)

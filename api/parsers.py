@@ -1,5 +1,4 @@
-"""JSON from partners with a bounded nesting depth (authplatform/jsondepth.py): the body's,
-and a JSON document sent as a form field."""
+"""JSON from partners with a bounded nesting depth (authplatform/jsondepth.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
-from rest_framework import parsers, serializers
+from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 from authplatform.jsondepth import JSONTooDeep, json_depth_check
@@ -33,15 +32,3 @@ class JSONParser(parsers.JSONParser):
         except JSONTooDeep as error:
             raise ParseError(str(error), code="nesting_too_deep") from error
         return super().parse(io.BytesIO(body), media_type, parser_context)
-
-
-class JSONField(serializers.JSONField):
-    """A JSON document in a form field, which the field itself parses: bounded like a body."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if getattr(data, "is_json_string", False):
-            try:
-                json_depth_check(data)
-            except JSONTooDeep as error:
-                raise serializers.ValidationError(str(error), code="nesting_too_deep") from error
-        return super().to_internal_value(data)

@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api import errors
 from api.views import catalog, passports, reports, submissions
 
 app_name = "api"
@@ -49,4 +50,6 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script from its own URL, not inline, so
     # the page runs under the Content-Security-Policy (authplatform/csp.py).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other path under /api/ gets the API's JSON 404, never a page or a redirect.
+    re_path(r"^.*$", errors.unknown_path),
 ]

@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 
 from authplatform.errors import error_body
+from authplatform.request_body import body_limit
 
 LIMITS = (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -66,7 +67,7 @@ def _refusal_by_length(request: HttpRequest) -> Refusal | None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > settings.PHOTO_MAX_BYTES * settings.PHOTOS_PER_BATCH + 1024 * 1024:
+    if length > body_limit():
         message = gettext(
             "This upload is too large (%(size)s). Send at most %(count)d photos of up to "
             "%(photo_size)s each at a time."

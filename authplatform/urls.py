@@ -33,5 +33,7 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>catalog/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-# JSON under /api/, the usual page elsewhere.
+# JSON under /api/, the usual page elsewhere. Most of /api/ never gets here: its last route
+# answers every path the others don't take (api/urls.py), with DEBUG on too.
 handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"

@@ -288,3 +288,7 @@ def _subject_fill(working: Image.Image) -> float:
     if not edges.any():
         return 0.0
     return _central_span(edges.sum(axis=0)) * _central_span(edges.sum(axis=1))
+
+
+# Every code a QualityIssue may carry: the partner API declares them as a closed set.
+QUALITY_ISSUE_CODES = ("low_resolution", "too_dark", "overexposed", "blurry", "subject_too_small")

@@ -7,13 +7,19 @@ import json
 import time
 from datetime import timedelta
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from authplatform.timestamps import wire_timestamp
 from webhooks import outbound
-from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WireJSONEncoder,
+)
 from webhooks.signing import signature_header
 
 # Seconds to wait after each failed attempt: 1 min, 5 min, 30 min, 2 h, 5 h, 8 h, 8 h. Eight
@@ -27,25 +33,32 @@ USER_AGENT = "authplatform-webhooks/1"
 
 
 def event_body(event: WebhookEvent) -> bytes:
+    """The envelope every delivery POSTs (webhooks/schema.py describes it)."""
     body = {
         "id": event.wire_id,
         "type": event.event_type,
+        # Unix seconds, from before the one timestamp format; kept for existing receivers.
         "created": int(event.created_at.timestamp()),
+        "created_at": wire_timestamp(event.created_at),
         "sandbox": event.sandbox,
         "test": event.test,
         "data": event.data,
     }
-    return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+    return json.dumps(body, cls=WireJSONEncoder, separators=(",", ":")).encode()
 
 
-def _headers(event: WebhookEvent, secret: str, body: bytes) -> dict[str, str]:
+def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
+    """The headers of an attempt. One URL may be two endpoints (each signs with its own
+    secret): the endpoint id says which, the delivery id is the same on every retry."""
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        "Authplatform-Event-Id": event.wire_id,
-        "Authplatform-Event-Type": event.event_type,
+        "Authplatform-Event-Id": delivery.event.wire_id,
+        "Authplatform-Event-Type": delivery.event.event_type,
+        "Authplatform-Endpoint-Id": str(delivery.endpoint.uid),
+        "Authplatform-Delivery-Id": str(delivery.pk),
         "Authplatform-Signature": signature_header(
-            secret=secret, body=body, timestamp=int(time.time())
+            secret=delivery.endpoint.secret, body=body, timestamp=int(time.time())
         ),
     }
 
@@ -80,7 +93,7 @@ def delivery_attempt(*, delivery_id: int) -> tuple[str, int | None]:
         reply = outbound.post(
             delivery.endpoint.url,
             body=body,
-            headers=_headers(delivery.event, delivery.endpoint.secret, body),
+            headers=_headers(delivery, body),
         )
     except outbound.OutboundError as failure:
         error = str(failure)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import datetime
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from api.models import Partner
+from authplatform.timestamps import wire_timestamp
 
 
 class EventType(models.TextChoices):
@@ -24,6 +27,16 @@ class EventType(models.TextChoices):
     REPORT_REVOKED = "report.revoked", _("A report was revoked")
     ANCHOR_CONFIRMED = "anchor.confirmed", _("A report's anchor was confirmed on chain")
     DISPUTE_UPDATED = "dispute.updated", _("A dispute was opened or changed")
+
+
+class WireJSONEncoder(DjangoJSONEncoder):
+    """Django's JSON encoder (UUIDs, decimals, dates) with datetimes in the API's one format:
+    Django's own writes milliseconds, dropping a zero fraction."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return wire_timestamp(o)
+        return super().default(o)
 
 
 def secret_generate() -> str:
@@ -62,7 +75,8 @@ class WebhookEvent(models.Model):
     sandbox = models.BooleanField(default=False)
     # A test event sent from the API to try a receiver; never about real data.
     test = models.BooleanField(default=False)
-    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    # Datetimes are stored as the API states them.
+    data = models.JSONField(default=dict, encoder=WireJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

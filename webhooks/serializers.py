@@ -22,7 +22,11 @@ class EventTypeField(serializers.ChoiceField):
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="uid", read_only=True)
+    id = serializers.UUIDField(
+        source="uid",
+        read_only=True,
+        help_text="Sent with each delivery as Authplatform-Endpoint-Id.",
+    )
     event_types = serializers.ListField(child=EventTypeField())
 
     class Meta:
@@ -68,6 +72,10 @@ class WebhookAttemptSerializer(serializers.ModelSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        read_only=True,
+        help_text="Sent with each attempt as Authplatform-Delivery-Id: the same on every retry.",
+    )
     event = serializers.CharField(source="event.wire_id", help_text="The event id (evt_…).")
     event_type = EventTypeField(source="event.event_type")
     test = serializers.BooleanField(source="event.test")

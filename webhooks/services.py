@@ -23,8 +23,8 @@ from webhooks.selectors import endpoints_subscribed, endpoints_subscribed_everyw
 # A bound on fan-out: each event is sent once per endpoint.
 MAX_ENDPOINTS_PER_PARTNER = 20
 
-# What a test event carries: the shape of the real event (webhooks/receivers.py), with
-# made-up values.
+# What a test event carries: the shape of the real event (webhooks/subscribers.py), with
+# made-up values; webhooks/schema.py describes both, and its test sends both.
 _SUBMISSION = {
     "id": "00000000-0000-4000-8000-000000000001",
     "reference": "AP-000000",
@@ -166,7 +166,8 @@ def webhook_emit(
 
     Call it inside the transaction that changes the data: the deliveries are enqueued only
     if it commits. Nothing is stored when no endpoint wants the event (returns None).
-    ``data`` must be JSON-serialisable (UUIDs, datetimes and decimals are turned to strings).
+    ``data`` must be JSON-serialisable (UUIDs, datetimes and decimals are turned to strings,
+    datetimes in the API's one format), and as webhooks/schema.py describes the event type.
     """
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event type: {event_type}")

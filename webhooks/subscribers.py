@@ -6,7 +6,8 @@ Each subscriber runs once per domain event, in the transaction that records its 
 webhook event is stored once (``webhook_emit`` enqueues the sends when that commits). What
 changed comes from the domain event itself (status, state, outcome), not from the row as it is
 by the time the event is delivered. A submission's owner is a partner when it is some
-partner's account; the website's own buyers have no webhooks.
+partner's account; the website's own buyers have no webhooks. webhooks/schema.py describes
+each event's data, and its test checks real deliveries against it.
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.common import ResponseModelSerializer
 from appraisals.models import Brand, Category, PhotoSlot, ProductModel
 
 
-class PhotoSlotSerializer(serializers.ModelSerializer):
+class PhotoSlotSerializer(ResponseModelSerializer):
     example_image_url = serializers.SerializerMethodField()
 
     class Meta:
         model = PhotoSlot
         fields = ["code", "name", "instruction", "required", "position", "example_image_url"]
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_example_image_url(self, slot: PhotoSlot) -> str | None:
         if not slot.example_image:
             return None
@@ -20,7 +23,7 @@ class PhotoSlotSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ResponseModelSerializer):
     slots = PhotoSlotSerializer(many=True, read_only=True)
 
     class Meta:
@@ -28,7 +31,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "description", "slots"]
 
 
-class BrandSerializer(serializers.ModelSerializer):
+class BrandSerializer(ResponseModelSerializer):
     categories: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
@@ -38,7 +41,7 @@ class BrandSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "categories"]
 
 
-class ProductModelSerializer(serializers.ModelSerializer):
+class ProductModelSerializer(ResponseModelSerializer):
     brand: serializers.SlugRelatedField[Brand] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )

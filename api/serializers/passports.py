@@ -7,14 +7,15 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.common import ResponseModelSerializer, ResponseSerializer
 from appraisals.models import Brand, Category
 from passports.models import Item, PassportEvent
 from passports.selectors import passport_events
 
 
-class PassportEventSerializer(serializers.Serializer):
+class PassportEventSerializer(ResponseSerializer):
     id = serializers.UUIDField(source="event.uid")
-    kind = serializers.CharField(source="event.kind")
+    kind = serializers.ChoiceField(source="event.kind", choices=PassportEvent.Kind.choices)
     # A declared field, not Field.label: DRF's metaclass takes it off the class.
     label = serializers.CharField(source="event.get_kind_display")  # type: ignore[assignment]
     summary = serializers.CharField(source="event.summary")
@@ -26,7 +27,7 @@ class PassportEventSerializer(serializers.Serializer):
         return row["proof"]["anchor"] is not None
 
 
-class PassportSerializer(serializers.ModelSerializer):
+class PassportSerializer(ResponseModelSerializer):
     """The public passport: the item and its history, never the owner."""
 
     token = serializers.CharField(source="public_token")

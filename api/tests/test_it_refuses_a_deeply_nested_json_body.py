@@ -64,16 +64,17 @@ def test_it_parses_a_body_at_the_limit_and_refuses_one_level_more(partner, setti
     assert "nested deeper than 5 levels" in refused.json()["error"]["message"]
 
 
-def test_it_refuses_a_deeply_nested_bundle_sent_as_a_form_field(partner) -> None:  # noqa: ANN001
-    """The verify endpoint also takes the bundle as a form field, which the serializer parses."""
+def test_it_takes_json_bodies_only_so_a_form_never_reaches_a_parser(partner) -> None:  # noqa: ANN001
+    """Since v1.1 request bodies are JSON (the photo upload aside): a form, which a serializer
+    would have to parse itself, is refused as a media type we don't take."""
     api = api_for(partner)
 
     response = api.client.post("/api/v1/verify/", {"bundle": DEEP.decode()})
 
-    assert response.status_code == 400
+    assert response.status_code == 415
     error = response.json()["error"]
-    assert error["code"] == "invalid"
-    assert "nested deeper than 64 levels" in error["fields"]["bundle"][0]
+    assert error["code"] == "unsupported_media_type"
+    assert "multipart/form-data" in error["message"]
 
 
 @pytest.mark.django_db(transaction=True)

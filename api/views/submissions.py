@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, api_exception, error_body, validation_error_body
+from api.filters import UtcDateTimeFilter
 from api.models import Scope
 from api.selectors import (
     request_owner,
@@ -31,6 +32,7 @@ from api.serializers.submissions import (
     BulkResponseSerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
+    SubmissionCreateSerializer,
     SubmissionSerializer,
     TimelineEventSerializer,
 )
@@ -72,15 +74,15 @@ def _detailed(pk: int) -> Submission:
 class SubmissionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     external_reference = django_filters.CharFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Submission
         fields = ["status", "external_reference", "created_after", "created_before"]
 
 
-class SubmissionListCreate(generics.ListCreateAPIView):
+class SubmissionListCreate(generics.ListAPIView):
     """List your submissions, newest first, or create one (a draft: add photos, then submit)."""
 
     required_scope = Scope.SUBMIT
@@ -92,11 +94,18 @@ class SubmissionListCreate(generics.ListCreateAPIView):
             "-created_at", "-id"
         )
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "sandbox": request_sandbox(self.request)}
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = _create(self.request, serializer.validated_data)
+    @extend_schema(
+        request=SubmissionCreateSerializer,
+        responses={201: SubmissionSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        body = SubmissionCreateSerializer(
+            data=request.data, context={"sandbox": request_sandbox(request)}
+        )
+        body.is_valid(raise_exception=True)
+        submission = _create(request, body.validated_data)
+        data = SubmissionSerializer(_detailed(submission.pk), context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class SubmissionDetail(generics.RetrieveAPIView):
@@ -226,7 +235,7 @@ class SubmissionBulk(APIView):
 
     @extend_schema(
         request=BulkRequestSerializer,
-        responses={200: BulkResponseSerializer, 400: ErrorSerializer},
+        responses={200: BulkResponseSerializer, 400: ErrorSerializer, 413: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         envelope = BulkRequestSerializer(data=request.data)
@@ -240,14 +249,18 @@ class SubmissionBulk(APIView):
         context = {"request": request, "sandbox": request_sandbox(request)}
         results: list[dict[str, Any]] = []
         for index, item in enumerate(items):
-            serializer = SubmissionSerializer(data=item, context=context)
+            serializer = SubmissionCreateSerializer(data=item, context=context)
             try:
                 serializer.is_valid(raise_exception=True)
                 submission = _create(request, serializer.validated_data)
             except (exceptions.ValidationError, ValidationError) as error:
-                results.append({"index": index, "status": 400, "error": _item_error(error)})
+                results.append(
+                    {"index": index, "status": 400, "submission": None, "error": _item_error(error)}
+                )
                 continue
-            results.append({"index": index, "status": 201, "submission": submission.pk})
+            results.append(
+                {"index": index, "status": 201, "submission": submission.pk, "error": None}
+            )
         # The created ones read back in one prefetched query set, not one per item.
         pks = [r["submission"] for r in results if r["status"] == 201]
         fresh = _with_details(Submission.objects.filter(pk__in=pks)).in_bulk()

@@ -171,7 +171,11 @@ class SubmissionPhoto(models.Model):
     image = models.FileField(upload_to=_photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
+    # Of the stored file: the metadata-free JPEG re-encoded from the upload (appraisals/uploads.py).
     sha256 = models.CharField(max_length=64, db_index=True)
+    # Of the file exactly as it was sent, so its sender can match it to their own copy; blank
+    # for photos stored before it was kept.
+    received_sha256 = models.CharField(max_length=64, blank=True)
     source_format = models.CharField(max_length=8)
     quality = models.JSONField(default=dict)
     quality_ok = models.BooleanField(default=False)

@@ -111,6 +111,7 @@ def submission_photo_upload(
             else:
                 photo.attempts += 1
             photo.sha256 = clean.sha256
+            photo.received_sha256 = hashlib.sha256(data).hexdigest()
             photo.width, photo.height = clean.width, clean.height
             photo.source_format = clean.source_format
             photo.quality = report.to_dict()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from authplatform.timestamps import WIRE_FORMAT
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("AUTHPLATFORM_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     # Parses form bodies before CsrfViewMiddleware's check does, to answer a body over a
     # limit itself (with a message for the next page); before anything else reads the body.
     "authplatform.middleware.RequestBodyLimitMiddleware",
+    # Outside the idempotency middleware, so a replayed answer states the caller's quota too.
+    "api.ratelimit_headers.RateLimitHeadersMiddleware",
     "api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -278,12 +282,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON with a bounded nesting depth (REQUEST_JSON_MAX_DEPTH); forms as DRF parses them.
-    "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON with a bounded nesting depth (REQUEST_JSON_MAX_DEPTH), and nothing else: only the
+    # photo upload takes multipart, declared on its own view.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    # One timestamp format everywhere, the signed documents' own: UTC, whole seconds, Z.
+    "DATETIME_FORMAT": WIRE_FORMAT,
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -316,7 +319,7 @@ WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=64 * 
 WEBHOOK_ALLOW_LOOPBACK = False
 SPECTACULAR_SETTINGS = {
     "TITLE": "authplatform partner API",
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "DESCRIPTION": "Authenticate luxury goods: catalog, submissions, reports, verification.",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the installed sidecar package: no CDN.
@@ -326,9 +329,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"VerdictEnum": "appraisals.models.reviews.Verdict"},
+    # Written for generated clients (api/schema.py): a request body has its own component, so
+    # read-only fields are never a constructor's arguments; a choice that may be unset is a
+    # nullable enum, not a union with a one-value "blank" enum.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.error_responses",
+        "api.schema.schema_finish",
+        # Last: postprocess_schema_enums rebuilds the components it adds to.
+        "webhooks.schema.webhook_components",
     ],
 }
 

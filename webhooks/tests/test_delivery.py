@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -53,16 +53,19 @@ def test_an_event_reaches_the_receiver_signed(
         "id": f"evt_{event.uid.hex}",
         "type": "submission.status_changed",
         "created": int(event.created_at.timestamp()),
+        "created_at": event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sandbox": False,
         "test": False,
         "data": DATA,
     }
     assert received.headers["Authplatform-Event-Id"] == event.wire_id
     assert received.headers["Authplatform-Event-Type"] == "submission.status_changed"
+    assert received.headers["Authplatform-Endpoint-Id"] == str(endpoint.uid)
     assert received.headers["Content-Type"] == "application/json"
     assert received.headers["User-Agent"] == "authplatform-webhooks/1"
     delivery = WebhookDelivery.objects.get()
     attempt = delivery.attempts.get()
+    assert received.headers["Authplatform-Delivery-Id"] == str(delivery.pk)
     assert delivery.state == "succeeded" and delivery.delivered_at and delivery.attempt_count == 1
     assert (attempt.status_code, attempt.response_excerpt, attempt.error) == (200, "ok", "")
     assert attempt.latency_ms >= 0
@@ -152,6 +155,11 @@ def test_a_failing_receiver_is_retried_on_the_schedule_then_the_endpoint_is_fail
     assert delivery.last_status_code == 500 and endpoint.failing_since is not None
     assert [a.number for a in attempts] == list(range(1, len(WEBHOOK_RETRY_SCHEDULE) + 2))
     assert len(receiver.requests) == len(attempts)
+    # Every retry is the same delivery, of the same event, to the same endpoint.
+    assert {
+        (r.headers["Authplatform-Delivery-Id"], r.headers["Authplatform-Event-Id"],
+         r.headers["Authplatform-Endpoint-Id"]) for r in receiver.requests
+    } == {(str(delivery.pk), delivery.event.wire_id, str(endpoint.uid))}  # fmt: skip
     for attempt in attempts:
         assert attempt.status_code == 500 and attempt.latency_ms >= 0
         assert attempt.response_excerpt == ("database is down " * 100)[:500]
@@ -210,13 +218,14 @@ def test_the_sweeper_sends_again_what_a_lost_message_left_overdue(
     assert recent.attempt_count == 0 and recent.state == "pending"
 
 
-def test_data_with_uuids_and_datetimes_is_sent_as_strings(
+def test_data_with_uuids_and_datetimes_is_sent_as_strings_in_the_apis_one_format(
     partner,
     endpoint,
     receiver,
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
-    at, uid = timezone.now(), uuid.uuid4()
+    paris = timezone.get_fixed_timezone(60)
+    at, uid = datetime(2026, 12, 6, 2, 2, 3, 456789, tzinfo=paris), uuid.uuid4()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         event = webhook_emit(
             partner=partner,
@@ -227,4 +236,4 @@ def test_data_with_uuids_and_datetimes_is_sent_as_strings(
 
     assert event is not None
     sent = json.loads(receiver.requests[0].body)["data"]["dispute"]
-    assert sent["id"] == str(uid) and sent["opened_at"].startswith(str(at.year))
+    assert sent == {"id": str(uid), "opened_at": "2026-12-06T01:02:03Z"}
