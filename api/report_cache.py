@@ -5,7 +5,8 @@ Two answers are kept per report:
 - ``verify``: what verifying it by id answers. That rebuilds its commitment and checks every
   proof and two signatures: about 10 ms.
 - ``read``: its body as its owner reads it (``GET /api/v1/reports/<id>/``), stored with whose
-  it is, so that the ownership check still runs on every request (api/views/reports.py).
+  it is, so that the ownership check still runs on every request (api/views/reports.py), and
+  with its ETag and Last-Modified, so that a revalidation (304) costs no serialisation.
 
 Either changes only when a batch moves (sealed, anchored, confirmed, re-anchored after a reorg:
 ``BatchStateChanged``; a wiped devnet: ``DeploymentRetired``) or a report version is issued (a
@@ -26,6 +27,8 @@ all, so answers then expire after ``REPORT_CACHE_LOCAL_SECONDS``.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -36,6 +39,8 @@ from authplatform.hold import Hold
 Kind = Literal["verify", "read"]
 
 GENERATION = "report-answers:generation"
+# In every answer's key: a deploy that changes what an answer holds reads none stored before.
+ANSWER_SHAPE = 2
 # An answer's life when nothing invalidates it; shorter when bumps can't reach this process.
 SHARED_SECONDS = 3600
 REPORT_CACHE_LOCAL_SECONDS = 5
@@ -50,9 +55,26 @@ HELD_SECONDS = 1.0
 _held: Hold[Any] = Hold(seconds=HELD_SECONDS)
 
 
+@dataclass(frozen=True)
+class ReportRead:
+    """A ``read`` answer: the body, whose report it is, and its validators."""
+
+    owner_id: int
+    sandbox: bool
+    body: dict[str, Any]
+    # The SHA-256 of the body as the JSON renderer writes it by default.
+    sha256: str
+    # None where a change can come unannounced by any time we hold (a transfer).
+    last_modified: datetime | None
+
+
+def _key(kind: Kind, name: str) -> str:
+    return f"report-answers:{ANSWER_SHAPE}:{kind}:{name}"
+
+
 def answer_cached(kind: Kind, name: str) -> Any | None:
     """The ``kind`` answer stored under ``name`` (a report id, with more where it varies)."""
-    key = f"report-answers:{kind}:{name}"
+    key = _key(kind, name)
     held = _held.get(key)
     if held is not None:
         return held
@@ -67,7 +89,7 @@ def answer_cached(kind: Kind, name: str) -> Any | None:
 def answer_cache_put(kind: Kind, name: str, answer: Any, generation: int) -> None:
     """Store an answer computed from rows read after ``answers_generation()`` returned
     ``generation``."""
-    cache.set(f"report-answers:{kind}:{name}", (generation, answer), _ttl())
+    cache.set(_key(kind, name), (generation, answer), _ttl())
 
 
 def answers_generation() -> int:

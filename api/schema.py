@@ -202,5 +202,14 @@ def schema_finish(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     schemas = result.get("components", {}).get("schemas", {})
     for name in _response_components(result):
         schemas[name]["required"] = sorted(schemas[name]["properties"])
+    # A request field with a default is optional to send; openapi-typescript would type it as
+    # required (its defaultNonNullable), so the default is stated in words instead.
+    for name, component in schemas.items():
+        if name.endswith("Request"):
+            for prop in component.get("properties", {}).values():
+                if "default" in prop:
+                    default = prop.pop("default")
+                    text = prop.get("description", "")
+                    prop["description"] = f"{text}\n\nDefault: `{default}`.".strip()
     result["tags"] = TAGS
     return result

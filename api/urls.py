@@ -37,9 +37,9 @@ urlpatterns = [
     path("v1/reports/<uuid:uid>/bundle/", reports.ReportBundle.as_view(), name="report-bundle"),
     path("v1/verify/", reports.VerifyBundle.as_view(), name="verify-bundle"),
     path("v1/verify/<uuid:uid>/", reports.VerifyReport.as_view(), name="verify-report"),
-    path("v1/passports/<str:token>/", passports.PassportDetail.as_view(), name="passport"),
+    path("v1/passports/<slug:token>/", passports.PassportDetail.as_view(), name="passport"),
     path(
-        "v1/passports/<str:token>/events/",
+        "v1/passports/<slug:token>/events/",
         passports.PassportServiceEvent.as_view(),
         name="passport-events",
     ),

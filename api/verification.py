@@ -13,9 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from appraisals.models import Report
+from appraisals.models.reports import REPORT_DOCUMENT_TYPE
 from appraisals.selectors.reports import report_provenance_document
 from provenance.bundles import BUNDLE_FORMAT as PROOF_FORMAT
 from provenance.bundles import Step, Verification, outcome_of, revocation_code
+from provenance.canonical import CanonicalError, document_sha256
 from provenance.chain import bundle_verification
 from provenance.models import Document
 from provenance.selectors import bundle_for, document_by_root, document_status
@@ -131,8 +133,11 @@ def report_verify(*, report: Report, live: bool = False) -> dict[str, Any]:
 
 
 def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
-    """A downloaded proof bundle or signed report, checked offline (and on chain if live)."""
+    """A downloaded proof bundle, signed report or bare signed document (what ``document/``
+    gives), checked offline (and on chain if live)."""
     kind = bundle.get("format") if isinstance(bundle, dict) else None
+    if kind is None and isinstance(bundle, dict) and bundle.get("type") == REPORT_DOCUMENT_TYPE:
+        return _document_verify(bundle, live=live)
     if kind == SIGNED_FORMAT:
         document = bundle.get("document")
         signed = _signed_check(bundle)
@@ -147,7 +152,11 @@ def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
             anchor=None,
         )  # fmt: skip
     if kind != PROOF_FORMAT:
-        step = Step("format", False, f"Send a {PROOF_FORMAT} or a {SIGNED_FORMAT} bundle.")
+        step = Step(
+            "format",
+            False,
+            f"Send a {PROOF_FORMAT} or a {SIGNED_FORMAT} bundle, or a report's signed document.",
+        )
         return _answer(
             steps=[step], report=None, sandbox=False, anchored=False, revoked=False, anchor=None
         )
@@ -168,6 +177,33 @@ def bundle_verify_any(*, bundle: Any, live: bool = False) -> dict[str, Any]:
         anchor=anchor,
         proof=proof,
     )
+
+
+def _document_verify(document: dict[str, Any], *, live: bool) -> dict[str, Any]:
+    """A report's signed document on its own: it carries no signature, so it is one of ours
+    exactly when its canonical bytes hash to the ``sha256`` of the report it names, whose
+    stored signature is then checked like any other."""
+    report = _report_named(document)
+    if report is None:
+        step = Step("document", False, "The document names no report of ours.")
+    else:
+        try:
+            digest = document_sha256(document)
+        except CanonicalError as error:
+            step = Step("document", False, f"The document cannot be canonicalised: {error}")
+        else:
+            if digest == report.sha256:
+                return report_verify(report=report, live=live)
+            step = Step(
+                "document",
+                False,
+                f"The document is not the one report {report.uid} signed: its SHA-256 is "
+                f"{digest}, the signed document's is {report.sha256}.",
+            )
+    return _answer(
+        steps=[step], report=report, sandbox=document.get("sandbox") is True, anchored=False,
+        revoked=False, anchor=None,
+    )  # fmt: skip
 
 
 def _report_named(document: Any) -> Report | None:

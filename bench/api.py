@@ -12,6 +12,13 @@ Reports, on this machine, for
 requests per second, p50 and p95 latency, and each one's rate as a share of the ceiling (the
 targets: 50% or more for verify, 40% or more for the report read).
 
+Then conditional GET (api/conditional.py), on the same report and in the same alternating
+rounds: each of its four answers (the JSON, the signed ``document/``, the ``pdf/``, the
+``bundle/``) read in full (200), and revalidated with ``If-None-Match`` holding the ETag of
+that 200 (304, no body): the JSON's 304 comes from the answer cache with no serialisation, the
+PDF's from the facts the PDF shows, without rendering it. The last column says how many
+revalidations are answered in the time of one full answer.
+
 The server is the Procfile's web process (gunicorn, 2 workers of 4 threads) without its
 access log, on production settings (bench/api_settings.py). The load comes from wrk, in its
 own process on the same cores; a Lua ``done`` hook prints its p50 and p95. The endpoints
@@ -51,7 +58,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +79,9 @@ end
 """
 
 
+# An empty answer this fast says the server has nothing else queued.
+DRAINED_SECONDS = 0.02
+
 # What the TLS-terminating proxy in front of the web process adds (docker-compose.yml):
 # production redirects plain HTTP to HTTPS.
 PROXIED = {"X-Forwarded-Proto": "https"}
@@ -83,6 +92,8 @@ class Endpoint:
     name: str
     path: str
     key: str | None
+    headers: tuple[tuple[str, str], ...] = ()
+    status: int = 200  # what the preflight expects
 
 
 @dataclass(frozen=True)
@@ -220,14 +231,31 @@ def _anchor(rpc_url: str) -> None:
     settle(w3)
 
 
-def _get(base: str, endpoint: Endpoint) -> Any:
-    request = urllib.request.Request(base + endpoint.path, headers=PROXIED)
+def _ask(base: str, endpoint: Endpoint) -> tuple[dict[str, str], bytes]:
+    """One request, its headers and body; exits unless it was answered as ``endpoint`` expects
+    (its status, not a redirect)."""
+    host, port = base.removeprefix("http://").split(":")
+    headers = {**PROXIED, **dict(endpoint.headers)}
     if endpoint.key:
-        request.add_header("Authorization", f"Bearer {endpoint.key}")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        if response.status != 200 or response.url != request.full_url:
-            raise SystemExit(f"{endpoint.path} answered {response.status} at {response.url}")
-        return json.loads(response.read())
+        headers["Authorization"] = f"Bearer {endpoint.key}"
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", endpoint.path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    if response.status != endpoint.status:
+        raise SystemExit(f"{endpoint.path} answered {response.status}, not {endpoint.status}")
+    return dict(response.getheaders()), body
+
+
+def _revalidation(base: str, full: Endpoint) -> Endpoint:
+    """``full`` asked again with the ETag its answer carries: a 304 each time."""
+    etag = _ask(base, full)[0]["ETag"]
+    name = f"{full.name} 304"
+    headers = (*full.headers, ("If-None-Match", etag))
+    return Endpoint(name, full.path, full.key, headers, status=304)
 
 
 def _wrk(
@@ -241,6 +269,8 @@ def _wrk(
         command[1:1] = ["-H", f"{name}: {value}"]
     if endpoint.key:
         command[1:1] = ["-H", f"Authorization: Bearer {endpoint.key}"]
+    for name, value in endpoint.headers:
+        command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     found = re.search(r"^BENCH (.*)$", output, re.MULTILINE)
     if found is None:
@@ -267,7 +297,21 @@ def _measure(
             rounds[endpoint.name].append(
                 _wrk(base, endpoint, args.duration // args.rounds, args, script)
             )
+            _drain(base)
     return rounds
+
+
+def _drain(base: str) -> None:
+    """Wait until the server has finished what the last round left queued (wrk stops sending,
+    not the server working: a PDF round leaves seconds of renders), so that it does not land on
+    the next endpoint's round: until the ceiling answers fast again, 10 s at most."""
+    ceiling = Endpoint("ceiling", "/bench/empty/", None)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        started_at = time.perf_counter()
+        _ask(base, ceiling)
+        if time.perf_counter() - started_at < DRAINED_SECONDS:
+            return
 
 
 def _once(base: str, key: str, paths: list[str], clients: int) -> tuple[Round, list[Any]]:
@@ -311,9 +355,13 @@ def _once(base: str, key: str, paths: list[str], clients: int) -> tuple[Round, l
     return figures, [answer for _, _, answers in results for answer in answers]
 
 
+def _best(runs: list[Round]) -> Round:
+    return max(runs, key=lambda r: r.rate)
+
+
 def _table(rounds: dict[str, list[Round]], ceiling: str) -> int:
     """Print the figures; the number of failed requests."""
-    best = {name: max(runs, key=lambda r: r.rate) for name, runs in rounds.items()}
+    best = {name: _best(runs) for name, runs in rounds.items()}
     print(f"{'endpoint':<42} {'req/s':>7} {'(rounds)':>13} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'of ceiling':>10} {'non-2xx':>8} {'errors':>7}")  # fmt: skip
     failed = 0
@@ -361,6 +409,13 @@ def main() -> None:
         verify = Endpoint("GET /api/v1/verify/<uuid>/", f"/api/v1/verify/{uid}/", key)
         report = Endpoint("GET /api/v1/reports/<uuid>/", f"/api/v1/reports/{uid}/", key)
         endpoints = [ceiling, verify, report]
+        # Each answer in full, with the JSON read above as the first.
+        full = [report] + [
+            Endpoint(
+                f"GET /api/v1/reports/<uuid>/{answer}/", f"/api/v1/reports/{uid}/{answer}/", key
+            )
+            for answer in ("document", "pdf", "bundle")
+        ]
         script = work / "figures.lua"
         script.write_text(WRK_SCRIPT)
         port = free_port()
@@ -372,8 +427,12 @@ def main() -> None:
         with started(command, dict(os.environ), work / "gunicorn.log") as server:
             wait_for(lambda: port_open(port), 30, "gunicorn to listen")
             base = f"http://127.0.0.1:{port}"
-            answers = {endpoint.name: _get(base, endpoint) for endpoint in endpoints}
-            verdict = answers[verify.name]
+            for endpoint in endpoints:
+                _ask(base, endpoint)
+            verdict = json.loads(_ask(base, verify)[1])
+            pairs = [(answer, _revalidation(base, answer)) for answer in full]
+            # The JSON read in full is one of the endpoints already.
+            conditional = [endpoint for pair in pairs for endpoint in pair if endpoint != report]
             kept = settings.DATABASES["default"]["CONN_MAX_AGE"]
             print(
                 f"gunicorn: {args.workers} workers x {args.threads} threads, production "
@@ -388,7 +447,8 @@ def main() -> None:
             print(f"verify answers status={verdict['status']}{where}")
             print(f"{len(seeded.first)} more reports of {seeded.fields} fields, each asked once "
                   f"per pass by {args.clients} connections\n")  # fmt: skip
-            rounds = _measure(base, endpoints, args, script)
+            rounds = _measure(base, endpoints + conditional, args, script)
+            answers: dict[str, list[Any]] = {}
             for name, template in [
                 (f"{verify.name} first time", "/api/v1/verify/{}/"),
                 (f"{verify.name} again", "/api/v1/verify/{}/"),
@@ -397,7 +457,19 @@ def main() -> None:
                 paths = [template.format(first) for first in seeded.first]
                 figures, answers[name] = _once(base, key, paths, args.clients)
                 rounds[name] = [figures]
-            failed = _table(rounds, ceiling.name)
+            apart = {endpoint.name for endpoint in conditional}
+            failed = _table(
+                {name: runs for name, runs in rounds.items() if name not in apart}, ceiling.name
+            )
+            print("\nconditional GET: each answer in full (200), then with If-None-Match holding "
+                  "the ETag of that 200 (304)")  # fmt: skip
+            names = [ceiling.name] + [endpoint.name for pair in pairs for endpoint in pair]
+            _table({name: rounds[name] for name in names}, ceiling.name)
+            failed += sum(r.non_2xx + r.socket_errors for name in apart for r in rounds[name])
+            print(f"\n{'304s answered in the time of one 200':<42} {'x':>7}")
+            for answer, revalidation in pairs:
+                ratio = _best(rounds[revalidation.name]).rate / _best(rounds[answer.name]).rate
+                print(f"{answer.name:<42} {ratio:>7.1f}")
             first_verdicts = {a["status"] for a in answers[f"{verify.name} first time"]}
             if server.poll() is not None:
                 raise SystemExit(f"gunicorn died:\n{(work / 'gunicorn.log').read_text()}")

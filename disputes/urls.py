@@ -8,7 +8,7 @@ from disputes import views
 app_name = "disputes"
 
 urlpatterns = [
-    path("submissions/disputes/new/<str:token>/", views.dispute_new, name="new"),
+    path("submissions/disputes/new/<slug:token>/", views.dispute_new, name="new"),
     path("submissions/disputes/<uuid:uid>/", views.dispute_detail, name="detail"),
     path("staff/disputes/", views.dispute_figures, name="figures"),
 ]

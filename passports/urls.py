@@ -5,10 +5,10 @@ from passports import views
 app_name = "passports"
 
 urlpatterns = [
-    path("p/<str:token>/", views.passport_public, name="public"),
-    path("p/<str:token>/service/", views.passport_service, name="service"),
-    path("p/<str:token>/link/", views.passport_link, name="link"),
+    path("p/<slug:token>/", views.passport_public, name="public"),
+    path("p/<slug:token>/service/", views.passport_service, name="service"),
+    path("p/<slug:token>/link/", views.passport_link, name="link"),
     path("passports/", views.passports_mine, name="mine"),
     path("passports/<uuid:uid>/", views.passport_owner, name="item"),
-    path("passports/transfer/<str:token>/", views.passport_transfer, name="transfer"),
+    path("passports/transfer/<slug:token>/", views.passport_transfer, name="transfer"),
 ]

@@ -16,5 +16,5 @@ urlpatterns = [
     path("verify/<uuid:uid>/", views.verify_page, name="verify-page"),
     path("verify/<uuid:uid>/bundle.json", views.verify_bundle, name="verify-bundle"),
     # Only a photo whose hash the document's public proof discloses (provenance.presenters).
-    path("verify/<uuid:uid>/photo/<str:sha256>.jpg", views.verify_photo, name="verify-photo"),
+    path("verify/<uuid:uid>/photo/<slug:sha256>.jpg", views.verify_photo, name="verify-photo"),
 ]

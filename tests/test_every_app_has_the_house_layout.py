@@ -144,15 +144,22 @@ def _page_forms(app: str) -> list[str]:
     return found
 
 
+def _renders_a_template(call: ast.Call) -> bool:
+    renderers = {"render", "render_to_string", "TemplateResponse", "get_template"}
+    if _name(call.func) not in renderers:
+        return False
+    # A DRF renderer's render() writes JSON, not a template.
+    return not (isinstance(call.func, ast.Attribute) and "enderer" in ast.unparse(call.func.value))
+
+
 def _renders_pages(app: str) -> list[str]:
     """Modules outside the admin that render a template."""
-    renderers = {"render", "render_to_string", "TemplateResponse", "get_template"}
     found = []
     for path in _source_files(app):
         if _is_admin(path, app):
             continue
         for node in ast.walk(_tree(path)):
-            if (isinstance(node, ast.Call) and _name(node.func) in renderers) or (
+            if (isinstance(node, ast.Call) and _renders_a_template(node)) or (
                 isinstance(node, ast.Assign)
                 and any(_name(target) == "template_name" for target in node.targets)
             ):

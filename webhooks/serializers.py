@@ -40,7 +40,11 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
     """The endpoint with its signing secret: only when created or rotated."""
 
-    secret = serializers.CharField(help_text="Signs every delivery (whsec_…). Shown this once.")
+    secret = serializers.CharField(
+        allow_null=True,
+        help_text="Signs every delivery (whsec_…). Shown this once: null in a replayed answer "
+        "(Idempotent-Replayed: true), which never keeps it; rotate the secret to get a new one.",
+    )
 
     class Meta(WebhookEndpointSerializer.Meta):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]

@@ -263,8 +263,9 @@ class VerificationSerializer(ResponseSerializer):
 @extend_schema_serializer(component_name="VerifyBundle")
 class VerifyBundleRequestSerializer(serializers.Serializer):
     bundle = serializers.JSONField(
-        help_text="A proof bundle (authplatform.proof-bundle/1) or a signed report "
-        "(authplatform.signed-document/1), as downloaded."
+        help_text="A proof bundle (authplatform.proof-bundle/1), a signed report "
+        "(authplatform.signed-document/1; what bundle/ answers for a sandbox report), or a "
+        "report's document exactly as document/ returns it."
     )
     live = serializers.BooleanField(
         default=False, help_text="Also ask the chain node now, not only our records."

@@ -106,13 +106,23 @@ class DeprecatedEurosField(serializers.IntegerField):
     pass
 
 
+class SlugReferenceField(serializers.SlugRelatedField):
+    """A catalog row by its slug. A NUL character can't be in any slug, and PostgreSQL refuses
+    it in a query, so it is an invalid value before any lookup."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SubmissionCreateSerializer(serializers.Serializer):
     """What a partner sends to create a submission (a draft: add photos, then submit)."""
 
-    category = serializers.SlugRelatedField(
+    category = SlugReferenceField(
         slug_field="slug", queryset=Category.objects.all(), help_text="A category's slug."
     )
-    brand = serializers.SlugRelatedField(
+    brand = SlugReferenceField(
         slug_field="slug", queryset=Brand.objects.all(), help_text="A brand's slug."
     )
     product_model = serializers.PrimaryKeyRelatedField(

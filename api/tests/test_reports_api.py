@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from api.tests.conftest import api_for
-from appraisals.models import Report
+from api.tests.sandboxing import sandbox_report_issue
 from appraisals.tests.reviewing import deliver_events
 from disputes.services import dispute_open
 from passports.models import Item
@@ -97,29 +97,19 @@ def test_dispute_status_of_own_reports_without_who_reviews(partner, rival, repor
 def test_a_sandbox_case_is_signed_by_the_bot_and_never_anchored(  # noqa: ANN001
     partner, catalog, active_model, django_capture_on_commit_callbacks
 ) -> None:
-    from tests.photos import good_jpeg
-
     api = api_for(partner, sandbox=True)
-    body = {"category": "handbag", "brand": "hermes", "sandbox_outcome": "counterfeit"}
-    case = api.post("/api/v1/submissions/", body).json()
-    for index, slot in enumerate(catalog["handbag"].slots.order_by("position")):
-        put = api.put_photo(
-            f"/api/v1/submissions/{case['id']}/photos/{slot.code}/", good_jpeg(index)
-        )
-        assert put.status_code == 200
-    # Celery runs eagerly in tests: photo check, AI pre-screen, the bot expert, the report,
-    # each queued on commit by the one before.
-    with django_capture_on_commit_callbacks(execute=True):
-        assert api.post(f"/api/v1/submissions/{case['id']}/submit/").status_code == 202
+    report = sandbox_report_issue(api, catalog, django_capture_on_commit_callbacks, "counterfeit")
 
-    done = api.get(f"/api/v1/submissions/{case['id']}/").json()
+    done = api.get(f"/api/v1/submissions/{report.submission.uid}/").json()
     assert done["status"] == "completed", done
-    report = Report.objects.get(submission__uid=case["id"])
     assert report.verdict == "counterfeit" and report.document["sandbox"] is True
     verified = api_for(partner, "verify").get(f"/api/v1/verify/{report.uid}/").json()
     assert verified["ok"] and verified["status"] == "sandbox" and not verified["anchored"]
     assert verified["outcome"] == "pending"  # never anchored: pending at best, never valid
-    assert api.get(f"/api/v1/reports/{report.uid}/bundle/").status_code == 409
+    # Never anchored, so its bundle is the signed document, which verifies as sandbox.
+    bundle = api.get(f"/api/v1/reports/{report.uid}/bundle/")
+    assert bundle.status_code == 200
+    assert bundle.json()["format"] == "authplatform.signed-document/1"
     assert not Item.objects.exists()  # no passport for a test item
     public = api.client.get(f"/r/{report.public_token}/").content.decode()
     assert "SANDBOX" in public

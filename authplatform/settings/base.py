@@ -306,7 +306,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# JSON from outside (API bodies, a bundle sent as a form field, the admin's JSON fields) may
+# JSON from outside (API bodies, the admin's JSON fields) may
 # nest at most this deep; deeper is refused before it is parsed (authplatform/jsondepth.py).
 REQUEST_JSON_MAX_DEPTH = env.int("REQUEST_JSON_MAX_DEPTH", default=64)
 # The most submissions one bulk call may create.
