@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0013_submission_price_and_waiting_label'),
+        ("appraisals", "0013_submission_price_and_waiting_label"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submissionphoto',
-            name='received_sha256',
+            model_name="submissionphoto",
+            name="received_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]
