@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from api.serializers.reports import PROOF_BUNDLE, SIGNED_DOCUMENT_BUNDLE
+
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.ApiKeyAuthentication"
@@ -211,5 +213,7 @@ def schema_finish(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                     default = prop.pop("default")
                     text = prop.get("description", "")
                     prop["description"] = f"{text}\n\nDefault: `{default}`.".strip()
+    schemas.setdefault("ProofBundle", PROOF_BUNDLE)
+    schemas.setdefault("SignedDocumentBundle", SIGNED_DOCUMENT_BUNDLE)
     result["tags"] = TAGS
     return result

@@ -166,6 +166,51 @@ ANCHOR = {
 }  # fmt: skip
 
 
+_REF = "#/components/schemas/"
+# What bundle/ answers: the proof bundle of a live report, the signed document of a sandbox
+# one (docs/bundle-spec.md and docs/provenance.md describe both).
+PROOF_BUNDLE = {
+    "type": "object",
+    "description": "authplatform.proof-bundle/1: every public field with its salt and Merkle "
+    "proof, the signed document root and where it is anchored (docs/bundle-spec.md).",
+    "properties": {
+        "format": {"type": "string", "enum": ["authplatform.proof-bundle/1"]},
+        "document": {"type": "object", "description": "The document's type and id."},
+        "fields": {"type": "array", "items": {"type": "object"}},
+        "document_root": _STRING,
+        "signature": {
+            "type": "object",
+            "properties": {"scheme": _STRING, "signer": _STRING, "signature": _STRING},
+            "required": ["scheme", "signer", "signature"],
+        },
+        "anchor": _nullable({"$ref": f"{_REF}Anchor"}),
+        "status": {"type": "string", "enum": ["anchored", "pending"]},
+        "expected_by": _nullable(_TIME),
+        "revocation": _nullable(
+            {"type": "object", "description": "The proof bundle of what revoked it."}
+        ),
+    },
+    "required": [
+        "format", "document", "fields", "document_root", "signature", "anchor", "status",
+        "expected_by", "revocation",
+    ],
+}  # fmt: skip
+SIGNED_DOCUMENT_BUNDLE = {
+    "type": "object",
+    "description": "authplatform.signed-document/1: the document as signed, its SHA-256, and "
+    "the signer's EIP-191 signature over it.",
+    "properties": {
+        "format": {"type": "string", "enum": ["authplatform.signed-document/1"]},
+        "algorithm": _STRING,
+        "sha256": _STRING,
+        "signer": _STRING,
+        "signature": _STRING,
+        "document": {"$ref": f"{_REF}ReportDocument"},
+    },
+    "required": ["format", "algorithm", "sha256", "signer", "signature", "document"],
+}
+
+
 @extend_schema_field(REPORT_DOCUMENT, component_name="ReportDocument")
 class ReportDocumentField(serializers.JSONField):
     pass

@@ -43,7 +43,11 @@ DETAIL = {
     "dispute": "/api/v1/disputes/{dispute}/",
     "endpoint": "/api/v1/webhooks/endpoints/{endpoint}/",
 }
-PUBLIC = {"v1/verify/<uuid:uid>/", "v1/passports/<str:token>/", "v1/passports/<str:token>/events/"}
+PUBLIC = {
+    "v1/verify/<uuid:uid>/",
+    "v1/passports/<slug:token>/",
+    "v1/passports/<slug:token>/events/",
+}
 
 
 def _object_routes() -> set[str]:

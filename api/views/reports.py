@@ -161,6 +161,13 @@ _HELD_ELSEWHERE = OpenApiResponse(
 
 # The component the Report answer's ``document`` field registers (api/serializers/reports.py).
 _SIGNED_DOCUMENT = {"$ref": "#/components/schemas/ReportDocument"}
+# Components api/schema.py adds: a live report's proof bundle, a sandbox one's signed document.
+_BUNDLE = {
+    "oneOf": [
+        {"$ref": "#/components/schemas/ProofBundle"},
+        {"$ref": "#/components/schemas/SignedDocumentBundle"},
+    ]
+}
 
 
 class ReportDocument(APIView):
@@ -274,9 +281,7 @@ class ReportBundle(APIView):
 
     required_scope = Scope.REPORTS_READ
 
-    @conditional_schema(
-        {(200, "application/json"): OpenApiTypes.OBJECT, 403: _HELD_ELSEWHERE, 404: _NOT_YOURS}
-    )
+    @conditional_schema({(200, "application/json"): _BUNDLE, 403: _HELD_ELSEWHERE, 404: _NOT_YOURS})
     def get(self, request: Request, uid: UUID) -> HttpResponseBase:
         report = report_visible_get(request=request, uid=uid)
         document = report_provenance_document(report)
