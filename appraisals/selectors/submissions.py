@@ -90,7 +90,10 @@ def submission_events(*, submission: Submission, viewer: User) -> QuerySet[Submi
     """The case's timeline as its submitter ``viewer`` sees it: while they hold the report,
     all of it; once it passed on, without the steps someone else asked for (a dispute the
     report's next holder opened), but with their own."""
-    events = submission.events.order_by("created_at", "id")
+    # message_display names the item, which reads the case's brand and category.
+    events = submission.events.select_related("submission__brand", "submission__category").order_by(
+        "created_at", "id"
+    )
     if submission_held_by(submission, viewer):
         return events
     return events.filter(Q(requested_by__isnull=True) | Q(requested_by=viewer))
