@@ -50,6 +50,17 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "disputes.view_dispute",
         "disputes.view_compensation",
         "disputes.change_compensation",
+        # Plans are edited as data; memberships granted; the ledgers only read.
+        "membership.view_plan",
+        "membership.add_plan",
+        "membership.change_plan",
+        "membership.view_membership",
+        "membership.add_membership",
+        "membership.change_membership",
+        "membership.view_spend",
+        "membership.view_pointsaccount",
+        "membership.view_pointsentry",
+        "membership.view_pointsallocation",
     ],
 }
 

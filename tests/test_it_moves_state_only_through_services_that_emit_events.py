@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from tests.tools import source_trees
 
-APPS = ["appraisals", "api", "authplatform", "community", "events", "members", "ml",
+APPS = ["appraisals", "api", "authplatform", "community", "events", "members", "membership", "ml",
         "passports", "provenance", "webhooks"]  # fmt: skip
 STATUS_SETTERS = {"appraisals/services/transitions.py", "appraisals/models/submissions.py"}
 MODEL_SIGNALS = {"pre_init", "post_init", "pre_save", "post_save", "pre_delete", "post_delete",

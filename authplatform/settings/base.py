@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "events",
     "members",
+    # Plans, points and quotas (issue 18): below appraisals, which consumes a quota when a
+    # case is submitted; above members, whose accounts it serves.
+    "membership",
     "appraisals",
     # Before passports: a report's page lists its disputes' outcomes above its passport link
     # (the order the apps register their parts of it, appraisals/report_pages.py).
@@ -242,6 +245,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api.tasks.idempotency_records_purge",
         "schedule": 3600.0,
     },
+    # Membership (docs/membership.md): lots past 24 months, tiers past their 12-month hold.
+    "expire-points": {"task": "membership.tasks.points_expire", "schedule": 3600.0},
+    "review-membership-tiers": {"task": "membership.tasks.tiers_review", "schedule": 3600.0},
 }
 # Domain events (events/): a failing subscriber is retried after 2, 4, 8 … seconds, at most
 # EVENTS_RETRY_MAX_SECONDS apart, and held for staff after EVENTS_MAX_ATTEMPTS attempts.

@@ -1,0 +1,1 @@
+"""Reads of the membership app, one module per part of the domain."""
