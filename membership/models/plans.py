@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CURRENCY = "EUR"
 
@@ -42,7 +43,8 @@ class Plan(models.Model):
     class Kind(models.TextChoices):
         FREE = "free", _("Free")
         PASS = "pass", _("Pass")
-        TIER = "tier", _("Tier")
+        # Not the service tier of a case (standard, express), which "Tier" alone means elsewhere.
+        TIER = "tier", pgettext_lazy("plan kind", "Tier")
 
     class Interval(models.TextChoices):
         NONE = "none", _("None")
