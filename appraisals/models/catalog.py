@@ -5,15 +5,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _localized(english: str, chinese: str) -> str:
-    """The Chinese text while Chinese is active and one was given, else the English one."""
-    if chinese and (get_language() or "").lower().startswith("zh"):
-        return chinese
-    return english
+from authplatform.localized import localized_text
 
 
 class LocalizedNames(models.Model):
@@ -36,7 +30,7 @@ class LocalizedNames(models.Model):
     @property
     def local_name(self) -> str:
         english: str = getattr(self, "name")  # noqa: B009 (each subclass has its own field)
-        return _localized(english, self.name_zh_hans)
+        return localized_text(english, self.name_zh_hans)
 
 
 class Category(LocalizedNames):
@@ -60,7 +54,7 @@ class Category(LocalizedNames):
 
     @property
     def local_description(self) -> str:
-        return _localized(self.description, self.description_zh_hans)
+        return localized_text(self.description, self.description_zh_hans)
 
 
 class Brand(LocalizedNames):
@@ -128,4 +122,4 @@ class PhotoSlot(LocalizedNames):
 
     @property
     def local_instruction(self) -> str:
-        return _localized(self.instruction, self.instruction_zh_hans)
+        return localized_text(self.instruction, self.instruction_zh_hans)

@@ -44,7 +44,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active"]
     search_fields = ["code", "name"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "kind", "active", "position"]}),
+        (None, {"fields": ["code", "name", "name_zh_hans", "kind", "active", "position"]}),
         (_("Price"), {"fields": ["price_cents", "billing_interval", "spend_threshold_cents"]}),
         (_("Benefits"), {"fields": BENEFITS}),
     ]

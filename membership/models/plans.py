@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from authplatform.localized import localized_text
+
 CURRENCY = "EUR"
 
 
@@ -61,6 +63,12 @@ class Plan(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
+    name_zh_hans = models.CharField(
+        _("name in Simplified Chinese"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown to readers who chose 简体中文; leave empty to show the English name."),
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     free_appraisals = models.PositiveIntegerField(_("free appraisals per period"), default=0)
     free_appraisals_period = models.CharField(
@@ -144,6 +152,11 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The plan's name in the reader's language (the English one until staff give one)."""
+        return localized_text(self.name, self.name_zh_hans)
 
 
 class Membership(models.Model):

@@ -167,14 +167,14 @@ def tier_rule_for(member: User, now: datetime | None = None) -> TierRule:
             % {
                 "threshold": cents_format(next_tier.spend_threshold_cents or 0),
                 "months": WINDOW_MONTHS,
-                "tier": next_tier.name,
+                "tier": next_tier.local_name,
                 "spent": cents_format(spent),
                 "since": _day(since),
             }
         )
     if current is not None and held is not None:
         if current.ends_at is None:
-            sentences.append(_("You hold %(tier)s.") % {"tier": held.name})
+            sentences.append(_("You hold %(tier)s.") % {"tier": held.local_name})
         else:
             sentences.append(
                 _(
@@ -182,7 +182,7 @@ def tier_rule_for(member: User, now: datetime | None = None) -> TierRule:
                     "(%(spent)s so far)."
                 )
                 % {
-                    "tier": held.name,
+                    "tier": held.local_name,
                     "until": _day(current.ends_at),
                     "threshold": cents_format(held.spend_threshold_cents or 0),
                     "spent": cents_format(_spent(member, current.starts_at, now)),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from members.models import User
 from membership.models import Membership, Plan
@@ -107,3 +108,12 @@ def test_a_member_holding_black_reads_when_it_ends_and_what_keeps_it(buyer: User
     )
     assert rule.held is not None and rule.held.code == "black"
     assert rule.cents_to_next == 400_000
+
+
+def test_a_chinese_reader_reads_the_rule_with_the_plans_chinese_names(buyer: User) -> None:
+    spend_record(member=buyer, cents=25_000, reference="inv-1", occurred_at=NOW - 30 * DAY)
+
+    with translation.override("zh-hans"):
+        text = tier_rule_for(buyer, NOW).text
+
+    assert "黑卡" in text and "Black card" not in text
