@@ -83,17 +83,9 @@ def appraisal_price(case: PriceInput, policy: PricingPolicy) -> Money:
 
 
 def price_format(money: Money, *, language: str | None = None) -> str:
-    """``money`` as the reader's language writes it, e.g. "€29.00" (two decimals, grouped).
+    """``money`` as the reader's language writes it, e.g. "€29.00" (two decimals, grouped;
+    the sign's place is a translatable pattern). One formatter for every amount a reader sees:
+    membership's, which sits below appraisals."""
+    from membership.money import cents_format
 
-    Where the currency sign goes is a translatable pattern, so each language places it.
-    """
-    from django.utils import translation
-    from django.utils.formats import number_format
-    from django.utils.translation import pgettext
-
-    with translation.override(language or translation.get_language()):
-        amount = number_format(money.amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-        if money.currency == "EUR":
-            # Translators: a price in euros; move the sign where your language puts it.
-            return pgettext("price", "€%(amount)s") % {"amount": amount}
-        return f"{amount} {money.currency}"
+    return cents_format(money.cents, currency=money.currency, language=language)

@@ -1,9 +1,6 @@
-"""Amounts in cents written for the reader, for membership's own sentences (a tier's rule).
-
-membership sits below appraisals, so it cannot use ``appraisals.pricing.price_format``; this is
-the same formatting from integer cents, in the same translatable pattern ("€%(amount)s",
-context "price"), so both read alike in every language.
-"""
+"""Amounts in cents written for the reader: the platform's one money formatter. membership
+uses it for its own sentences (a tier's rule); ``appraisals.pricing.price_format`` delegates
+to it, since appraisals sits above membership."""
 
 from __future__ import annotations
 
