@@ -69,7 +69,9 @@ class PointsEntry(models.Model):
     An earned entry is a lot, with its own ``expires_at``.
     """
 
-    account = models.ForeignKey(PointsAccount, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(
+        PointsAccount, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=PointsKind.choices)
     points = models.IntegerField(_("points"))
     # Idempotency: the id of what caused the entry (an appraisal, a fee, a lot's expiry).
@@ -126,8 +128,12 @@ class PointsAllocation(models.Model):
     """``points`` moved out of (spent, expired) or back into (restored) one earned ``lot`` by
     ``entry``; a lot's remainder is exact, and expiry writes off exactly that."""
 
-    entry = models.ForeignKey(PointsEntry, on_delete=models.PROTECT, related_name="allocations")
-    lot = models.ForeignKey(PointsEntry, on_delete=models.PROTECT, related_name="drawn")
+    entry = models.ForeignKey(
+        PointsEntry, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("entry")
+    )
+    lot = models.ForeignKey(
+        PointsEntry, on_delete=models.PROTECT, related_name="drawn", verbose_name=_("lot")
+    )
     points = models.IntegerField(_("points"))
 
     class Meta:
