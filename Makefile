@@ -7,7 +7,7 @@
 #   make coverage  the same suite measured by pytest-cov: per file and per app in the terminal,
 #                HTML in test-artifacts/coverage/html/ (slower than make test, which stays bare)
 #   make bench   speed figures: AI pre-screen, anchoring, the API, both verifiers and the points
-#                ledger (bench/*.py)
+#                and quota ledgers (bench/*.py)
 #   make lint    ruff check + ruff format --check, the dependency contracts, mypy (all non-test
 #                source, with django-stubs)
 #   make lock    regenerate constraints.txt from pyproject.toml
@@ -109,7 +109,7 @@ bench: system-test install
 	$(PY) scripts/testenv.py -- $(PY) bench/provenance.py
 	$(PY) scripts/testenv.py -- $(PY) bench/api.py
 	$(PY) scripts/testenv.py -- $(PY) bench/verifiers.py
-	$(PY) scripts/testenv.py -- $(PY) bench/points.py
+	$(PY) scripts/testenv.py -- $(PY) bench/ledgers.py
 
 # mypy takes its scope and plugins from pyproject.toml ([tool.mypy]). The Django plugin loads
 # authplatform/settings/typecheck.py, which gives base.py a placeholder DATABASE_URL (nothing

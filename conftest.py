@@ -40,6 +40,28 @@ def default_language(request: pytest.FixtureRequest) -> Any:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def seeded_plans(request: pytest.FixtureRequest) -> None:
+    """Every test that commits starts with the plans the data migrations seed.
+
+    A test marked ``transaction=True`` empties every table when it ends, the rows migrations
+    seeded included, and pytest-django runs those tests last: without this, whether the Free
+    plan (a free appraisal a month) exists would depend on which test ran before.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    importlib.import_module("membership.migrations.0003_plans_seed").plans_seed(apps, None)
+    importlib.import_module("membership.migrations.0004_plan_chinese_names").name_seeded_plans(
+        apps, None
+    )
+
+
 @pytest.fixture
 def catalog(db: None) -> dict[str, Any]:
     from appraisals.models import Category

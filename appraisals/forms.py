@@ -123,8 +123,25 @@ class DetailsForm(forms.Form):
         choices=Tier.choices,
         widget=forms.RadioSelect,
         label=_("Service"),
-        error_messages={"required": _("Choose standard or express.")},
+        error_messages={"required": _("Choose standard, priority or express.")},
     )
+
+
+class PaymentForm(forms.Form):
+    """Step 5 when the case has a fee: the points the member applies to it (billing checks
+    the balance and the cap, and says so)."""
+
+    points = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        label=_("Points to apply"),
+        error_messages={"invalid": _("Give a whole number of points, or leave it empty.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
+    )
+    # The price the page showed, in cents: a click never pays (or skips paying) a price the
+    # member didn't see.
+    price_seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 # --- The expert's case page (admin) ---------------------------------------------------------

@@ -15,10 +15,12 @@ from decimal import Decimal
 from types import MappingProxyType
 
 CURRENCY = "EUR"
-DEFAULT_TIER_CENTS: Mapping[str, int] = MappingProxyType({"standard": 2900, "express": 5900})
+DEFAULT_TIER_CENTS: Mapping[str, int] = MappingProxyType(
+    {"standard": 2900, "priority": 4400, "express": 5900}
+)
 # Watches take longer to examine (caseback, movement, engraving): they cost more.
 DEFAULT_CATEGORY_CENTS: Mapping[str, Mapping[str, int]] = MappingProxyType(
-    {"watch": MappingProxyType({"standard": 3900, "express": 7900})}
+    {"watch": MappingProxyType({"standard": 3900, "priority": 5900, "express": 7900})}
 )
 
 
@@ -60,6 +62,7 @@ class PricingPolicy:
         return cls(
             tier_cents={
                 "standard": settings.PRICE_CENTS_STANDARD,
+                "priority": settings.PRICE_CENTS_PRIORITY,
                 "express": settings.PRICE_CENTS_EXPRESS,
             },
             category_cents=settings.PRICE_CENTS_BY_CATEGORY,
@@ -68,7 +71,7 @@ class PricingPolicy:
 
 @dataclass(frozen=True)
 class PriceInput:
-    tier: str  # "standard" | "express"
+    tier: str  # "standard" | "priority" | "express"
     category_slug: str
 
 

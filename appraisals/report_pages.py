@@ -41,6 +41,7 @@ from appraisals.radar import RadarSeries, radar_svg
 from appraisals.selectors.custody import submission_held_by
 from appraisals.selectors.reports import report_proof_fields, report_provenance_document
 from members.models import User
+from membership.models import Plan
 from provenance.selectors import document_status
 
 # How an expert's finding reads on the radar: consistent is the outer ring.
@@ -171,6 +172,17 @@ def report_cover_photo(
     return chosen[0] if chosen else None
 
 
+def report_edition(report: Report) -> str:
+    """The report's layout: "exclusive" (the certificate edition of the annual pass and
+    Diamond, ``Plan.report_template``) when the case was submitted under such a plan, else
+    "standard". Presentation only: the signed document is the same whatever the edition."""
+    code = report.submission.member_plan
+    if not code:
+        return Plan.Template.STANDARD
+    template = Plan.objects.filter(code=code).values_list("report_template", flat=True).first()
+    return template or Plan.Template.STANDARD
+
+
 def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
     """What the report templates need, in the active language."""
     document = report.document
@@ -235,6 +247,7 @@ def report_context(report: Report, *, for_pdf: bool = False) -> dict[str, Any]:
         "banners": [html for render in _banners if (html := render(report, for_pdf=for_pdf))],
         "notes": [html for render in _notes if (html := render(report, for_pdf=for_pdf))],
         "for_pdf": for_pdf,
+        "edition": report_edition(report),
         "language": translation.get_language(),
     }
 

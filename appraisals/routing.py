@@ -44,6 +44,9 @@ class RoutingInput:
     serial_match: str = "typed_missing"  # ml.serials.serial_compare's answer
     unreadable_required: tuple[tuple[str, str], ...] = ()  # (slot code, slot name)
     qa_draw: float = 1.0  # a stable number in [0, 1) per case, for random QA
+    # The submitter's credit band (membership/credit.py) when the case was pre-screened. Only
+    # "low" changes anything: a second blind expert. Credit never touches the verdict.
+    credit_band: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,12 @@ def route(case: RoutingInput, policy: RoutingPolicy) -> RoutingDecision:
         double = True
         priority += 10
         reasons.append("The code the buyer typed differs from the one read on the photo.")
+    if case.credit_band == "low":
+        double = True
+        reasons.append(
+            "The submitter's credit score is low: a second blind expert reviews the case. "
+            "Credit never decides the verdict."
+        )
     if not double and case.qa_draw < policy.random_qa_rate:
         double = True
         reasons.append("Picked at random for quality assurance: a second blind expert reviews it.")

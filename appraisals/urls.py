@@ -50,4 +50,5 @@ urlpatterns = [
     ),
     path("<uuid:uid>/details/", views.submission_details, name="submission-details"),
     path("<uuid:uid>/review/", views.submission_review, name="submission-review"),
+    path("<uuid:uid>/cancel/", views.submission_cancel_view, name="submission-cancel"),
 ]

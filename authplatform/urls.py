@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("disputes.urls")),
     path("submissions/", include("appraisals.urls")),
     path("account/", include("members.urls")),
+    path("billing/", include("billing.urls")),
+    path("membership/", include("membership.urls")),
     path("staff/", include("appraisals.urls_staff")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

@@ -289,6 +289,8 @@ def _plan(env: dict[str, str], args: argparse.Namespace, work: Path) -> dict[str
     from members.models import User
     from members.roles import Role
     from members.services import user_role_grant
+    from membership.models import Plan
+    from membership.services.plans import membership_grant
 
     credentials = json.loads((work / "var" / "demo-credentials.json").read_text())
     experts = [{"email": e, "password": credentials[e]} for e in DEMO_EXPERTS[: args.experts]]
@@ -301,6 +303,8 @@ def _plan(env: dict[str, str], args: argparse.Namespace, work: Path) -> dict[str
         user.set_password(password)
         user.save()
         user_role_grant(user=user, role=Role.BUYER)
+        # The monthly pass covers every Standard case, so a buyer submits without paying.
+        membership_grant(member=user, plan=Plan.objects.get(code="pass-monthly"))
         buyers.append({"email": user.email, "password": password})
     partners = [
         {"key": _manage(env, work, "api_key_create", "--partner", f"Bench Partner {n}",

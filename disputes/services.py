@@ -41,12 +41,17 @@ from appraisals.services.reviews import reappraisal_open
 from appraisals.services.sla import sla_breaches_record
 from appraisals.services.submissions import submission_event_add
 from appraisals.uploads import PhotoRejected, photo_sanitize
+from billing.models import Invoice
+from billing.services.invoices import BillingRefused, LineInput, invoice_issue, payout_record
 from disputes import permissions
 from disputes.events import DisputeStateChanged
 from disputes.models import Compensation, Dispute, DisputeEvidence, PanelVote, PhotoRequest
 from events.services import event_emit
 from members.models import User
 from members.services import notification_send
+from membership.models import CreditSignalKind
+from membership.selectors.plans import membership_current
+from membership.services.credit import credit_signal_record
 from ml.quality import assess_photo
 
 Kind = SubmissionEvent.Kind
@@ -499,12 +504,22 @@ def _resolve(
     dispute.outcome_reason = reason
     dispute.resolved_at = timezone.now()
     dispute.corrected_report = corrected
-    if outcome == Outcome.UPHELD and settings.DISPUTE_FEE_EUR:
+    if outcome == Outcome.UPHELD and settings.DISPUTE_FEE_EUR and not _fee_waived(dispute):
         dispute.fee_due_eur = Decimal(settings.DISPUTE_FEE_EUR)
     dispute.save()
     _state_emit(dispute, previous=previous)
     if outcome == Outcome.OVERTURNED:
         _compensate(dispute, corrected)
+    if dispute.fee_due_eur:
+        _fee_invoice(dispute)
+    signal = CREDIT_SIGNAL_FOR.get(outcome)
+    if signal is not None:
+        credit_signal_record(
+            member=dispute.opened_by,
+            kind=signal,
+            reference=f"dispute:{dispute.uid.hex}",
+            occurred_at=dispute.resolved_at,
+        )
     _step(dispute, Kind.DISPUTE_RESOLVED, f"{dispute.get_outcome_display()}. {reason}")
     with translation.override(dispute.opened_by.language):
         notification_send(
@@ -534,22 +549,75 @@ def _resolve(
     return dispute
 
 
+# What a resolution says about the person who opened the dispute, for their credit score
+# (membership/credit.py): the report was wrong (corrected or overturned), or the dispute failed
+# (rejected at triage, or the verdict upheld). An inconclusive outcome says neither.
+CREDIT_SIGNAL_FOR: dict[str, str] = {
+    Outcome.CORRECTED: CreditSignalKind.DISPUTE_UPHELD,
+    Outcome.OVERTURNED: CreditSignalKind.DISPUTE_UPHELD,
+    Outcome.REJECTED: CreditSignalKind.DISPUTE_REJECTED,
+    Outcome.UPHELD: CreditSignalKind.DISPUTE_REJECTED,
+}
+
+
+def _cents(euros: Decimal) -> int:
+    return int((euros * 100).to_integral_value())
+
+
+def _fee_invoice(dispute: Dispute) -> None:
+    """Bill the opener the dispute fee (``fee_due_eur``), once per dispute (its reference)."""
+    with translation.override(dispute.opened_by.language):
+        line = LineInput(
+            description=_("Dispute fee %(reference)s: the verdict was upheld")
+            % {"reference": dispute.reference},
+            cents=_cents(dispute.fee_due_eur),
+        )
+    try:
+        invoice_issue(
+            member=dispute.opened_by,
+            purpose=Invoice.Purpose.DISPUTE_FEE,
+            reference=f"dispute:{dispute.uid.hex}",
+            lines=[line],
+        )
+    except BillingRefused as error:
+        raise ValidationError(error.message, code=error.code) from error
+
+
+def _fee_waived(dispute: Dispute) -> bool:
+    """Whether the opener's plans waived the dispute fee when they opened it (Black card,
+    Diamond): the terms they disputed under, whatever they hold by the time it resolves."""
+    return membership_current(dispute.opened_by, now=dispute.opened_at).dispute_fee_waived
+
+
+def guarantee_cap_eur(*, tier: str, holder: User) -> tuple[Decimal, Decimal]:
+    """The guarantee's cap for a case of ``tier`` held by ``holder`` now: the tier's cap
+    (``GUARANTEE_CAP_EUR``) times the holder's plans' multiplier (×3 for Diamond). Returns the
+    cap and the multiplier."""
+    multiplier = membership_current(holder).guarantee_multiplier
+    base = Decimal(settings.GUARANTEE_CAP_EUR.get(tier, 0))
+    return (base * multiplier).quantize(Decimal("0.01")), multiplier
+
+
 def _compensate(dispute: Dispute, corrected: Report | None) -> Compensation:
-    """The guarantee's record for the holder now: the declared value up to the tier's cap for
-    an item that was authenticated but isn't, the appraisal fee for any other wrong verdict."""
+    """The guarantee's record for the holder now: the declared value up to the tier's cap
+    (times the holder's plan multiplier) for an item that was authenticated but isn't, the
+    appraisal fee for any other wrong verdict."""
     submission = dispute.report.submission
     tier = submission.tier or "standard"
+    holder = report_holder(dispute.report)
     fee = Decimal(settings.APPRAISAL_FEE_EUR.get(tier, 0))
     new_verdict = corrected.verdict if corrected else ""
     if dispute.report.verdict == Verdict.AUTHENTIC and new_verdict == Verdict.COUNTERFEIT:
-        cap = Decimal(settings.GUARANTEE_CAP_EUR.get(tier, 0))
+        cap, multiplier = guarantee_cap_eur(tier=tier, holder=holder)
         declared = Decimal(submission.declared_value_eur or 0)
         amount = min(declared, cap) if declared else fee
         basis = f"Mis-authenticated item: declared value {declared} EUR, {tier} cap {cap} EUR"
+        if multiplier != 1:
+            basis += f" (plan multiplier {multiplier})"
     else:
         amount, basis = fee, f"Wrong verdict: the {tier} appraisal fee"
     return Compensation.objects.create(
-        dispute=dispute, beneficiary=report_holder(dispute.report), amount_eur=amount, basis=basis
+        dispute=dispute, beneficiary=holder, amount_eur=amount, basis=basis[:200]
     )
 
 
@@ -575,6 +643,18 @@ def compensation_mark_paid(*, compensation: Compensation, staff: User) -> Compen
             raise ValidationError(_("Approve the compensation before recording its payment."))
         locked.status, locked.paid_at = Compensation.Status.PAID, timezone.now()
         locked.save(update_fields=["status", "paid_at"])
+        # The money leaves on the billing ledger, in the same transaction as the payment's record.
+        cents = _cents(locked.amount_eur)
+        try:
+            if cents:
+                payout_record(
+                    member=locked.beneficiary,
+                    cents=cents,
+                    reference=f"compensation:{locked.pk}",
+                    reason=f"Guarantee compensation, dispute {locked.dispute.reference}",
+                )
+        except BillingRefused as error:
+            raise ValidationError(error.message, code=error.code) from error
         return locked
 
 

@@ -15,7 +15,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "full_name"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "email_verified_at", "password"]}),
         (_("Profile"), {"fields": ["full_name", "language"]}),
         (_("Roles"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
@@ -26,7 +26,9 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["groups"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))
+        # Set only by the member opening the link we emailed (members.services), and cleared
+        # by the database when the address changes: staff read it, never set it.
+        fields = [*super().get_readonly_fields(request, obj), "email_verified_at"]
         # A superuser holds every permission, whatever the roles say: only a superuser may
         # make another (staff who may change accounts would otherwise promote themselves).
         if not request.user.is_superuser:

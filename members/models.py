@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -51,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # An expert's pseudonymous ID on reports (e.g. ``EX-4F1A9C``): stable, and it reveals
     # nothing about the person. Assigned on first need by ``expert_code_get``.
     reviewer_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    # When the person opened the link we emailed to ``email`` (``email_verification_confirm``).
+    # A trigger (migration 0003) clears it whenever ``email`` changes, on every code path.
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -69,6 +73,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the current ``email`` is proven to reach this person."""
+        return self.email_verified_at is not None
 
 
 class Notification(models.Model):

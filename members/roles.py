@@ -61,6 +61,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "membership.view_pointsaccount",
         "membership.view_pointsentry",
         "membership.view_pointsallocation",
+        # Invoices are settled, voided and refunded through the admin's actions only; the
+        # money ledger and the provider's events are read.
+        "billing.view_invoice",
+        "billing.settle_invoice",
+        "billing.view_invoiceline",
+        "billing.view_ledgerentry",
+        "billing.view_paymentevent",
+        "billing.view_passsubscription",
     ],
 }
 

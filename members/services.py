@@ -1,19 +1,27 @@
-"""Business logic for accounts: registration, roles, login lock-outs and notifications."""
+"""Business logic for accounts: registration, email verification, roles, login lock-outs and
+notifications."""
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 
 from members.models import LoginFailure, Notification, User
 from members.roles import ADMIN_ROLES, ROLE_PERMISSIONS, Role
@@ -62,6 +70,12 @@ def user_register(*, email: str, password: str, full_name: str = "", language: s
             email=email, password=password, full_name=full_name, language=language
         )
         user_role_grant(user=user, role=Role.BUYER)
+        try:
+            email_verification_send(user=user)  # emailed once the account is committed
+        except (VerificationRefused, RedisError):
+            # The account matters more than the email: without Redis (the resend limit's
+            # store) the member asks for a link from their account page later.
+            logger.exception("no verification email at sign-up for user %s", user.pk)
     return user
 
 
@@ -153,3 +167,163 @@ def user_language_set(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+# --- email verification ----------------------------------------------------------------------
+# A link proves that ``user.email`` reaches the person. Its token is signed (TimestampSigner with
+# a salt of its own, so no other signed value of the site passes for one) and carries the user's
+# id and a keyed digest of the address: a link sent to an earlier address no longer verifies
+# the current one, and the link reveals nothing of the address it was sent to.
+
+EMAIL_VERIFICATION_SALT = "members.email-verification"
+
+
+class VerificationRefused(Exception):
+    """Why a verification email was not sent or a link not accepted; nothing changed.
+
+    ``code`` is stable for callers (``already_verified``, ``too_soon``, ``invalid``,
+    ``expired``, ``other_account``, ``other_email``); ``message`` is for the person.
+    ``retry_after`` (seconds) is set for ``too_soon``.
+    """
+
+    def __init__(self, code: str, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _email_fingerprint(email: str) -> str:
+    return salted_hmac(EMAIL_VERIFICATION_SALT, email.strip().lower()).hexdigest()[:24]
+
+
+def _email_verification_signer() -> TimestampSigner:
+    return TimestampSigner(salt=EMAIL_VERIFICATION_SALT)
+
+
+def email_verification_token(*, user: User) -> str:
+    """A link token for ``user``'s current address, valid for EMAIL_VERIFICATION_MAX_AGE_HOURS."""
+    return _email_verification_signer().sign_object(
+        {"user": user.pk, "email": _email_fingerprint(user.email)}
+    )
+
+
+def _email_verification_sent_key(user: User) -> str:
+    return f"members:email-verification-sent:{user.pk}"
+
+
+def _email_verification_claim(user: User) -> None:
+    """Take this member's one send per EMAIL_VERIFICATION_RESEND_SECONDS, or refuse.
+
+    ``cache.add`` is atomic (SET NX in Redis): of two requests at once, one sends.
+    """
+    window = settings.EMAIL_VERIFICATION_RESEND_SECONDS
+    now = time.time()
+    key = _email_verification_sent_key(user)
+    if cache.add(key, now, timeout=window):
+        return
+    sent_at = cache.get(key)
+    wait = window if sent_at is None else max(1, int(sent_at + window - now) + 1)
+    minutes = max(1, (wait + 59) // 60)
+    message = ngettext(
+        "We emailed you a verification link moments ago. Check your inbox and spam folder; "
+        "you can ask for another link in %(minutes)d minute.",
+        "We emailed you a verification link moments ago. Check your inbox and spam folder; "
+        "you can ask for another link in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    raise VerificationRefused("too_soon", message, retry_after=wait)
+
+
+def email_verification_send(*, user: User, link_base: str | None = None) -> None:
+    """Email ``user`` a link that verifies their address, once the transaction commits.
+
+    At most one email per member every EMAIL_VERIFICATION_RESEND_SECONDS (sign-up's included).
+    ``link_base`` is the site's address in the link (default: SITE_URL). The email is in the
+    member's language. Raises ``VerificationRefused`` if the address is verified already or a
+    link went out too recently.
+    """
+    if user.email_verified:
+        raise VerificationRefused("already_verified", _("Your email address is already verified."))
+    _email_verification_claim(user)
+    path = reverse("members:email-verify", args=[email_verification_token(user=user)])
+    url = f"{(link_base or settings.SITE_URL).rstrip('/')}{path}"
+    hours = settings.EMAIL_VERIFICATION_MAX_AGE_HOURS
+    with translation.override(user.language):
+        if hours % 24:
+            lifetime = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+        else:
+            days = hours // 24
+            lifetime = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+        subject = render_to_string("members/email/email_verification_subject.txt").strip()
+        body = render_to_string(
+            "members/email/email_verification.txt",
+            {"email": user.email, "url": url, "lifetime": lifetime},
+        )
+    address, user_id = user.email, user.pk
+
+    def _email() -> None:
+        try:
+            send_mail(subject, body, None, [address])
+        except OSError:
+            logger.exception("could not email a verification link to user %s", user_id)
+            # Nothing went out: let the member ask again straight away.
+            cache.delete(_email_verification_sent_key(user))
+
+    transaction.on_commit(_email)
+
+
+def email_verification_check(*, token: str, user: User) -> None:
+    """Raise ``VerificationRefused`` unless ``token`` is a live link for ``user``'s address.
+
+    Read-only: the page a link opens asks for a click first, so that mail scanners which fetch
+    every link don't verify anything.
+    """
+    max_age = timedelta(hours=settings.EMAIL_VERIFICATION_MAX_AGE_HOURS)
+    try:
+        payload = _email_verification_signer().unsign_object(token, max_age=max_age)
+    except SignatureExpired:
+        raise VerificationRefused(
+            "expired",
+            _("This verification link has expired. Ask for a new one from your account page."),
+        ) from None
+    except BadSignature:
+        raise VerificationRefused(
+            "invalid",
+            _(
+                "This verification link is not valid. Open the link from the email exactly as "
+                "it was sent, or ask for a new one from your account page."
+            ),
+        ) from None
+    if payload.get("user") != user.pk:
+        raise VerificationRefused(
+            "other_account",
+            _(
+                "This verification link belongs to another account. Sign out, then sign in as "
+                "the account the email was sent to."
+            ),
+        )
+    if payload.get("email") != _email_fingerprint(user.email):
+        raise VerificationRefused(
+            "other_email",
+            _(
+                "This link was sent to an address that is no longer on your account. Ask for a "
+                "new link from your account page."
+            ),
+        )
+
+
+def email_verification_confirm(*, token: str, user: User) -> User:
+    """Mark ``user``'s current address verified by the link ``token``.
+
+    Idempotent: confirming again keeps the first moment. The row is locked, so an address
+    changed at the same moment is either verified before the change (and the trigger of
+    migration 0003 clears it) or refused as the old address.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        email_verification_check(token=token, user=locked)
+        if locked.email_verified_at is None:
+            locked.email_verified_at = timezone.now()
+            locked.save(update_fields=["email_verified_at"])
+    return locked

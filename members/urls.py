@@ -5,6 +5,7 @@ from members import views
 app_name = "members"
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
@@ -26,4 +27,6 @@ urlpatterns = [
     ),
     path("notifications/", views.notifications, name="notifications"),
     path("language/", views.language_choose, name="language"),
+    path("verify-email/", views.email_verification_request, name="email-verification-send"),
+    path("verify-email/<str:token>/", views.email_verify, name="email-verify"),
 ]

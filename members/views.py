@@ -1,4 +1,5 @@
-"""Account pages: sign-up, sign-in with lock-outs, sign-out and notifications."""
+"""Account pages: sign-up, sign-in with lock-outs, sign-out, the account and its email
+verification, and notifications."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ from members.models import User
 from members.selectors import notification_list
 from members.services import (
     Lockout,
+    VerificationRefused,
+    email_verification_check,
+    email_verification_confirm,
+    email_verification_send,
     notifications_mark_read,
     user_language_set,
     user_register,
@@ -142,3 +147,50 @@ def language_choose(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             pass  # not a language we offer: set_language ignored it too
     return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "members/account.html", {"account": request.user})
+
+
+@login_required
+@require_http_methods(["POST"])
+def email_verification_request(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The account page's "Verify your email" button: one email per few minutes."""
+    try:
+        email_verification_send(user=request.user)
+    except VerificationRefused as refused:
+        messages.error(request, refused.message)
+        status = 429 if refused.code == "too_soon" else 400
+        response = render(request, "members/account.html", {"account": request.user}, status=status)
+        if refused.retry_after is not None:
+            response["Retry-After"] = str(refused.retry_after)
+        return response
+    messages.success(
+        request,
+        _("We sent a verification link to %(email)s. Open it to verify your address.")
+        % {"email": request.user.email},
+    )
+    return redirect("members:account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_verify(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """A link from the verification email: a page with a button, and the button confirms.
+
+    Only the account the link was sent to may use it: someone else signed in gets a 403 that
+    says so, and the link stays unused.
+    """
+    try:
+        if request.method == "POST":
+            email_verification_confirm(token=token, user=request.user)
+            messages.success(request, _("Thank you: your email address is verified."))
+            return redirect("members:account")
+        email_verification_check(token=token, user=request.user)
+    except VerificationRefused as refused:
+        status = 403 if refused.code == "other_account" else 400
+        return render(request, "members/email_verify.html", {"refused": refused}, status=status)
+    return render(request, "members/email_verify.html", {"account": request.user})

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import grimp
 
-APPS = ["authplatform", "events", "members", "membership", "appraisals", "disputes", "passports",
-        "community", "provenance", "ml", "api", "webhooks"]  # fmt: skip
+APPS = ["authplatform", "events", "members", "membership", "billing", "appraisals", "disputes",
+        "passports", "community", "provenance", "ml", "api", "webhooks"]  # fmt: skip
 
 
 def _source(module: str) -> bool:

@@ -13,8 +13,8 @@ import pytest
 
 from appraisals.models import Submission, SubmissionPhoto
 from appraisals.services import reviews as review_services
-from appraisals.services.submissions import submission_details_update, submission_submit
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update
+from appraisals.tests.factories import draft_for, submit_paying
 from appraisals.tests.reviewing import expert, to_expert_queue
 from members.models import User
 from members.tests.factories import PASSWORD, UserFactory
@@ -69,8 +69,7 @@ def _in_queue(owner: User, category: Any, *, tier: str = "standard") -> Submissi
     submission_details_update(
         submission=submission, serial_code="", tier=tier, declared_value_eur=2400
     )
-    submission_submit(submission=submission)
-    submission.refresh_from_db()
+    submit_paying(submission)  # its owner pays what their plan does not cover
     return to_expert_queue(submission)
 
 

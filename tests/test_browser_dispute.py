@@ -12,8 +12,8 @@ import pytest
 
 from appraisals.models import Report, Review
 from appraisals.services import reviews as review_services
-from appraisals.services.submissions import submission_details_update, submission_submit
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update
+from appraisals.tests.factories import draft_for, submit_paying
 from appraisals.tests.reviewing import complete_opinion, expert, to_expert_queue
 from disputes.models import Dispute
 from members.roles import Role
@@ -48,8 +48,7 @@ def test_a_holder_disputes_and_a_reappraiser_works_blind(
     # photos are not of a real item, so the AI would ask for retakes).
     submission = draft_for(buyer, catalog["handbag"], with_photos=True)
     submission_details_update(submission=submission, serial_code="", tier="standard")
-    submission_submit(submission=submission)
-    submission.refresh_from_db()
+    submit_paying(submission)  # its owner pays what their plan does not cover
     to_expert_queue(submission)
     examiners = 0
     while (seat := review_services.review_take_next(

@@ -31,8 +31,8 @@ from appraisals.models import (
     Submission,
 )
 from appraisals.selectors.references import reference_url
-from appraisals.services.submissions import submission_details_update, submission_submit
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update
+from appraisals.tests.factories import draft_for, submit_paying
 from appraisals.tests.reviewing import to_expert_queue
 from members.roles import Role
 from members.tests.factories import PASSWORD, UserFactory
@@ -48,8 +48,7 @@ FEATURES = [feature.value for feature in Feature]
 def _case(owner: Any, category: Any, *, due_in: timedelta, priority: int) -> Submission:
     submission = draft_for(owner, category, with_photos=True)
     submission_details_update(submission=submission, serial_code="", tier="standard")
-    submission_submit(submission=submission)
-    submission.refresh_from_db()
+    submit_paying(submission)  # its owner pays what their plan does not cover
     to_expert_queue(submission, priority=priority)
     submission.due_at = timezone.now() + due_in
     submission.save(update_fields=["due_at"])

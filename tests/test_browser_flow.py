@@ -82,7 +82,8 @@ def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
     # Steps 3 and 4: serial code and tier.
     page.wait_for_url("**/details/")
     page.fill("#id_serial_code", "28451234")
-    page.get_by_label("Express (2 h)").check()
+    # Standard: the month's free appraisal (every member's Free plan) covers it.
+    page.get_by_label("Standard (24 h)").check()
     shot("step3-details")
     page.get_by_role("button", name="Save and review").click()
 
@@ -107,7 +108,7 @@ def test_a_buyer_signs_up_and_submits_a_handbag_in_the_browser(
     mobile.goto(f"{server}/submissions/{submission.uid}/")
     mobile.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-mobile-status.png"), full_page=True)
     assert submission.status == Status.AWAITING_EXPERT
-    assert submission.tier == "express" and submission.serial_code == "28451234"
+    assert submission.tier == "standard" and submission.serial_code == "28451234"
     assert submission.product_model and submission.product_model.name == "Classic Flap Medium"
 
     # The expert opens the case in the admin: photo, heatmap, scores and the serial reading.

@@ -28,8 +28,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from appraisals.models import Report, Submission
 from appraisals.selectors.reports import report_provenance_document
 from appraisals.services import reviews as review_services
-from appraisals.services.submissions import submission_details_update, submission_submit
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update
+from appraisals.tests.factories import draft_for, submit_paying
 from appraisals.tests.reviewing import complete_opinion, deliver_events, expert, to_expert_queue
 from disputes.services import dispute_open
 from members.models import User
@@ -118,8 +118,7 @@ def _signed_report(buyer: User, category: Any) -> Report:
     """A handbag submitted in this process and signed as the routing would."""
     submission = draft_for(buyer, category, with_photos=True)
     submission_details_update(submission=submission, serial_code="", tier="standard")
-    submission_submit(submission=submission)
-    submission.refresh_from_db()
+    submit_paying(submission)  # its owner pays what their plan does not cover
     to_expert_queue(submission)
     while (seat := review_services.review_take_next(
         expert=(who := expert(email=_email("expert")))
@@ -153,8 +152,7 @@ def _journeys(catalog: Any, chain: Any) -> tuple[list[Walk], dict[str, str]]:  #
     # A case in the queue, claimed by an expert: their case page.
     queued = draft_for(buyer, catalog["handbag"], with_photos=True)
     submission_details_update(submission=queued, serial_code="", tier="standard")
-    submission_submit(submission=queued)
-    queued.refresh_from_db()
+    submit_paying(queued)  # its owner pays what their plan does not cover
     to_expert_queue(queued)
     examiner = expert(email=_email("examiner"))
     seat = review_services.review_take_next(expert=examiner)

@@ -15,8 +15,8 @@ from appraisals.models import Report
 from appraisals.selectors.reports import report_provenance_document
 from appraisals.services import reviews as review_services
 from appraisals.services.reports import report_correct
-from appraisals.services.submissions import submission_details_update, submission_submit
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update
+from appraisals.tests.factories import draft_for, submit_paying
 from appraisals.tests.reviewing import complete_opinion, expert, to_expert_queue
 from members.tests.factories import UserFactory
 from tests.browser import browser, chain, server  # noqa: F401 (fixtures)
@@ -38,8 +38,7 @@ def _report(catalog: Any) -> Report:
     buyer = UserFactory(email="verify.holder@example.com")
     submission = draft_for(buyer, catalog["handbag"], with_photos=True)
     submission_details_update(submission=submission, serial_code=SERIAL, tier="standard")
-    submission_submit(submission=submission)
-    submission.refresh_from_db()
+    submit_paying(submission)  # its owner pays what their plan does not cover
     to_expert_queue(submission)
     examiner = 0
     while (seat := review_services.review_take_next(

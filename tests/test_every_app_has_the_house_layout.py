@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domain apps, the engines, the interfaces and the outbox: everything but the project core
 # (`authplatform`, the settings and URL map).
-APPS = ["appraisals", "disputes", "passports", "members", "membership", "community", "provenance",
-        "ml", "events", "api", "webhooks"]  # fmt: skip
+APPS = ["appraisals", "disputes", "passports", "members", "membership", "billing", "community",
+        "provenance", "ml", "events", "api", "webhooks"]  # fmt: skip
 
 PARTS = ["apps", "models", "services", "selectors", "tasks", "admin", "views", "forms",
          "templates", "tests", "migrations"]  # fmt: skip
@@ -62,10 +62,8 @@ MISSING: dict[str, dict[str, str]] = {
         "templates": "serves no page",
     },
     "membership": {
-        "views": "its pages (my membership, points, invoices) come in issue 18's next increment; "
-        "staff manage plans, memberships and the ledgers in the admin meanwhile",
-        "forms": "serves no page yet",
-        "templates": "serves no page yet",
+        "forms": "its pages only read (my membership, plans, points); buying or cancelling a "
+        "pass is billing's form",
     },
     "events": {
         "views": "the outbox is infrastructure: nothing to show but the admin",

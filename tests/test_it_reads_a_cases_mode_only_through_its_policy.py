@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from tests.tools import source_trees
 
-CORE_APPS = ["appraisals", "community", "disputes", "events", "members", "membership", "ml",
-             "passports", "provenance"]  # fmt: skip
+CORE_APPS = ["appraisals", "billing", "community", "disputes", "events", "members", "membership",
+             "ml", "passports", "provenance"]  # fmt: skip
 POLICY_MODULE = "appraisals/policies.py"
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from appraisals.models import PreScreen, PreScreenPhoto, Status, SubmissionEvent
-from appraisals.services.submissions import submission_details_update, submission_submit
+from appraisals.services.submissions import submission_details_update
 from appraisals.tasks import submission_check_photos, submission_prescreen
-from appraisals.tests.factories import draft_for
+from appraisals.tests.factories import draft_for, submit_paying
 from authplatform.celery import app as celery_app
 from tests.servers import BIN, child_env, started, wait_for
 
@@ -48,7 +48,8 @@ def test_a_real_worker_checks_and_prescreens_the_case_and_ignores_duplicates(
     )
     with started(cmd, env, log) as worker:
         wait_for(lambda: b"ready." in log.read_bytes(), 60, "the worker to start")
-        submission_submit(submission=submission)  # enqueued through Redis on commit
+        # Paid first if no plan covers it; the checks are enqueued through Redis on commit.
+        submit_paying(submission)
 
         def done() -> bool:
             submission.refresh_from_db()

@@ -130,7 +130,10 @@ class SubmissionCreateSerializer(serializers.Serializer):
         help_text="A catalog model's id, when known.",
     )  # fmt: skip
     serial_code = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+    tier = serializers.ChoiceField(
+        choices=Tier.choices, default=Tier.STANDARD,
+        help_text="The service: standard (24 h), priority (12 h) or express (2 h).",
+    )  # fmt: skip
     declared_value = MoneySerializer(
         required=False, allow_null=True,
         help_text="What the item is worth, for the guarantee: whole units of the currency.",

@@ -23,6 +23,7 @@ from api.filters import UtcDateTimeFilter
 from api.models import Scope
 from api.selectors import (
     request_owner,
+    request_partner,
     request_sandbox,
     submission_visible_get,
     submissions_visible,
@@ -219,7 +220,8 @@ class SubmissionSubmit(APIView):
         submission = submission_visible_get(request=request, uid=uid)
         if not submission.is_editable:
             return _conflict(submission)
-        submission_submit(submission=submission)
+        # A partner's key: the partner is billed under its contract, not per case here.
+        submission_submit(submission=submission, for_partner=request_partner(request) is not None)
         data = SubmissionSerializer(_detailed(submission.pk), context={"request": request}).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 

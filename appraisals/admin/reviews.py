@@ -34,6 +34,7 @@ from appraisals.selectors.reviews import (
 from appraisals.services import reviews as review_services
 from appraisals.services.reviews import REVIEW_PERMISSION, SENIOR_PERMISSION
 from authplatform.errors import error_messages
+from authplatform.localized import localized_text
 from members.http import AuthenticatedHttpRequest
 from members.models import User
 
@@ -56,6 +57,7 @@ class _QueueRow:
     overdue: bool
     claim_live: bool
     mine: bool
+    badge: str  # the member's plan (Diamond, Black card, a pass), or empty
 
     @classmethod
     def of(
@@ -69,6 +71,9 @@ class _QueueRow:
             overdue=time_left is not None and time_left.total_seconds() < 0,
             claim_live=claim_live,
             mine=seat.expert_id == expert.pk and claim_live,
+            badge=(
+                localized_text(seat.badge_name, seat.badge_name_zh or "") if seat.badge_name else ""
+            ),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
@@ -19,6 +20,8 @@ from appraisals.models import (
     SubmissionEvent,
     SubmissionPhoto,
 )
+from authplatform.localized import localized_text
+from membership.models import Plan
 
 
 class SubmissionPhotoInline(admin.TabularInline):
@@ -61,12 +64,13 @@ class SubmissionAdmin(admin.ModelAdmin):
         "brand",
         "category",
         "tier",
+        "member_badge",
         "status",
         "review_depth",
         "priority",
         "due_at",
     ]
-    list_filter = ["status", "tier", "review_depth", "category", "brand"]
+    list_filter = ["status", "tier", "member_plan", "review_depth", "category", "brand"]
     search_fields = ["uid", "owner__email", "serial_code", "brand__name"]
     list_select_related = ["owner", "brand", "category"]
     ordering = ["due_at", "-priority", "-created_at"]
@@ -80,6 +84,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         "serial_code",
         "serial_source",
         "tier",
+        "member_plan",
+        "member_priority",
         "priority",
         "review_depth",
         "status",
@@ -115,6 +121,26 @@ class SubmissionAdmin(admin.ModelAdmin):
         ):
             return False
         return super().has_view_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
+        # The member's plan badge, named in both languages in the same query as the list.
+        badge = Plan.objects.filter(code=OuterRef("member_plan")).exclude(kind=Plan.Kind.FREE)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                badge_name=Subquery(badge.values("name")[:1]),
+                badge_name_zh=Subquery(badge.values("name_zh_hans")[:1]),
+            )
+        )
+
+    @admin.display(description=_("member plan"), ordering="-member_priority")
+    def member_badge(self, submission: Submission) -> str:
+        name = getattr(submission, "badge_name", None)
+        if not name:
+            return "—"
+        text = localized_text(name, getattr(submission, "badge_name_zh", "") or "")
+        return format_html('<span class="ws-badge plan-badge">{}</span>', text)
 
     def get_urls(self) -> list[URLPattern]:
         custom = [

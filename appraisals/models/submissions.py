@@ -17,10 +17,15 @@ from appraisals.models.catalog import Brand, Category, PhotoSlot, ProductModel
 
 class Tier(models.TextChoices):
     STANDARD = "standard", _("Standard (24 h)")
+    PRIORITY = "priority", _("Priority (12 h)")
     EXPRESS = "express", _("Express (2 h)")
 
 
-TIER_TURNAROUND = {Tier.STANDARD: timedelta(hours=24), Tier.EXPRESS: timedelta(hours=2)}
+TIER_TURNAROUND = {
+    Tier.STANDARD: timedelta(hours=24),
+    Tier.PRIORITY: timedelta(hours=12),
+    Tier.EXPRESS: timedelta(hours=2),
+}
 
 
 def serial_normalise(serial: str) -> str:
@@ -44,6 +49,8 @@ class Status(models.TextChoices):
     QUEUED = "queued", _("Queued for AI pre-screen")
     AWAITING_EXPERT = "awaiting_expert", _("With an expert")
     COMPLETED = "completed", _("Report issued")
+    # The owner withdrew it before an expert took it; its quota is restored, its fee refunded.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Submission(models.Model):
@@ -118,6 +125,11 @@ class Submission(models.Model):
     # How many times the buyer has submitted; the photo re-check task is keyed on it so a
     # duplicate delivery of an old round's task does nothing.
     round = models.PositiveSmallIntegerField(default=0)
+    # The member's standing when they first submitted (membership): the code of their best
+    # plan, shown to the expert as a badge, and the plans' review priority, which orders the
+    # queue. Blank and 0 for members without a plan, partners and sandbox cases.
+    member_plan = models.CharField(max_length=40, blank=True)
+    member_priority = models.SmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -127,7 +139,9 @@ class Submission(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(submitted_at__isnull=False) & ~Q(tier="")),
+                # A draft may be cancelled before it was ever submitted.
+                condition=Q(status__in=["draft", "cancelled"])
+                | (Q(submitted_at__isnull=False) & ~Q(tier="")),
                 name="submitted_has_time_and_tier",
             ),
         ]
@@ -221,6 +235,9 @@ class SubmissionEvent(models.Model):
         DISPUTE_OPENED = "dispute_opened", _("Dispute opened")
         DISPUTE_STEP = "dispute_step", _("Dispute in progress")
         DISPUTE_RESOLVED = "dispute_resolved", _("Dispute resolved")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refund issued")
+        QUOTA_RESTORED = "quota_restored", _("Appraisal returned to your allowance")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

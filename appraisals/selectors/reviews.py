@@ -23,6 +23,7 @@ from django.http import Http404
 from appraisals.models import Finding, PreScreen, Reappraisal, Review, Status, Tier
 from appraisals.policies import ReviewBy, policy_filter
 from members.models import User
+from membership.models import Plan
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -54,16 +55,19 @@ def queue_available(*, now: datetime) -> QuerySet[Review]:
 
 
 def queue_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Express first, then the case's priority (member tier, AI routing), then due time, age."""
+    """The service tier first (express, priority, standard), then the member's plan priority
+    snapshotted at submission (Diamond before Black card before a pass before Free), then the
+    AI routing's priority, then due time, age."""
     return reviews.annotate(
-        express_first=Case(
+        tier_rank=Case(
             When(submission__tier=Tier.EXPRESS, then=Value(0)),
-            default=Value(1),
+            When(submission__tier=Tier.PRIORITY, then=Value(1)),
+            default=Value(2),
             output_field=IntegerField(),
         )
     ).order_by(
-        "express_first", "-submission__priority", "submission__due_at", "submission__submitted_at",
-        "id",
+        "tier_rank", "-submission__member_priority", "-submission__priority",
+        "submission__due_at", "submission__submitted_at", "id",
     )  # fmt: skip
 
 
@@ -72,6 +76,10 @@ class QueueAnnotations(TypedDict):
 
     ai_band: str | None  # the pre-screen's band of the seat's round, if it ran
     due: datetime | None
+    # The member's plan badge (a pass or tier snapshotted at submission; none for Free), in
+    # both languages: ``plan_badge`` picks the reader's.
+    badge_name: str | None
+    badge_name_zh: str | None
 
 
 def review_queue() -> QuerySet[WithAnnotations[Review, QueueAnnotations]]:
@@ -83,6 +91,9 @@ def review_queue() -> QuerySet[WithAnnotations[Review, QueueAnnotations]]:
     band = PreScreen.objects.filter(
         submission=OuterRef("submission"), round=OuterRef("round")
     ).values("band")[:1]
+    badge = Plan.objects.filter(code=OuterRef("submission__member_plan")).exclude(
+        kind=Plan.Kind.FREE
+    )
     return queue_order(
         queue_seats().select_related(
             "submission__category",
@@ -93,6 +104,8 @@ def review_queue() -> QuerySet[WithAnnotations[Review, QueueAnnotations]]:
         )
     ).annotate(
         ai_band=Subquery(band),
+        badge_name=Subquery(badge.values("name")[:1]),
+        badge_name_zh=Subquery(badge.values("name_zh_hans")[:1]),
         # A re-appraisal runs on its own clock (its dispute's), not the original case's.
         due=Coalesce("reappraisal__due_at", "submission__due_at"),
     )

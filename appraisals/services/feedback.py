@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisals.models import NpsResponse, Report, ReportFeedback, Submission
+from appraisals.services.rewards import csat_points_award
 from members.models import User
 
 
@@ -31,15 +32,18 @@ def _score(raw: object, *, low: int, high: int) -> int:
 def report_feedback_record(
     *, report: Report, user: User, score: object, comment: str
 ) -> ReportFeedback:
-    """The owner's one-question rating of a report (1-5, optional comment), once per report."""
+    """The owner's one-question rating of a report (1-5, optional comment), once per report;
+    answering earns ``POINTS_FOR_CSAT`` points, in the same transaction."""
     if report.submission.owner_id != user.pk:
         raise ValidationError(_("Only the report's owner can rate it."))
     value = _score(score, low=1, high=5)
     try:
         with transaction.atomic():
-            return ReportFeedback.objects.create(
+            feedback = ReportFeedback.objects.create(
                 report=report, user=user, score=value, comment=comment.strip()[:1000]
             )
+            csat_points_award(feedback=feedback)
+            return feedback
     except IntegrityError as error:
         raise ValidationError(_("You already rated this report.")) from error
 

@@ -39,6 +39,7 @@ from appraisals.services.reviews import reviews_open
 from appraisals.services.submissions import retake_notify, submission_event_add
 from appraisals.services.transitions import submission_status_move
 from members.services import notification_send
+from membership.selectors.credit import credit_score
 from ml.models import ModelVersion
 from ml.selectors import model_version_active
 from ml.services import artifact_path_resolve
@@ -159,6 +160,10 @@ def _routing_input(
         serial_match=serial.match,
         unreadable_required=(serial.unreadable_slot,) if serial.unreadable_slot else (),
         qa_draw=_qa_draw(submission),
+        # Only where routing decides the depth (not a sandbox case's fixed bot review).
+        credit_band=credit_score(submission.owner).band
+        if policy_for(submission).review_depth is None
+        else "",
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
@@ -66,23 +66,59 @@ class SlaFigures:
     def on_time_rate(self) -> float | None:
         return self.on_time / self.completed if self.completed else None
 
+    @property
+    def on_time_percent(self) -> float | None:
+        rate = self.on_time_rate
+        return None if rate is None else rate * 100
+
+    @property
+    def mean_hours(self) -> float | None:
+        if self.mean_appraisal is None:
+            return None
+        return self.mean_appraisal.total_seconds() / 3600
+
+
+def _completed(since: datetime | None) -> QuerySet[Submission]:
+    """Cases completed since ``since`` whose policy makes the due time a promise (a partner's
+    sandbox tests don't count)."""
+    completed = Submission.objects.filter(
+        policy_filter(counts_for_sla=True), completed_at__isnull=False
+    )
+    return completed if since is None else completed.filter(completed_at__gte=since)
+
+
+def _aggregates() -> dict[str, Any]:
+    duration = ExpressionWrapper(
+        F("completed_at") - F("submitted_at"), output_field=DurationField()
+    )
+    return {
+        "total": Count("pk"),
+        "on_time": Count("pk", filter=Q(sla_breached_at__isnull=True)),
+        "mean": Avg(duration),
+    }
+
+
+def _figures(row: dict[str, Any]) -> SlaFigures:
+    return SlaFigures(completed=row["total"], on_time=row["on_time"], mean_appraisal=row["mean"])
+
 
 def sla_figures(*, since: datetime | None = None) -> SlaFigures:
     """On-time rate and mean appraisal time over cases completed since ``since`` whose policy
     makes the due time a promise (a partner's sandbox tests don't count)."""
-    completed = Submission.objects.filter(
-        policy_filter(counts_for_sla=True), completed_at__isnull=False
-    )
-    if since is not None:
-        completed = completed.filter(completed_at__gte=since)
-    duration = ExpressionWrapper(
-        F("completed_at") - F("submitted_at"), output_field=DurationField()
-    )
-    figures = completed.aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=Q(sla_breached_at__isnull=True)),
-        mean=Avg(duration),
-    )
-    return SlaFigures(
-        completed=figures["total"], on_time=figures["on_time"], mean_appraisal=figures["mean"]
-    )
+    return _figures(_completed(since).aggregate(**_aggregates()))
+
+
+SlaGroup = Literal["tier", "member_plan"]
+
+
+def sla_figures_by(*, group: SlaGroup, since: datetime | None = None) -> dict[str, SlaFigures]:
+    """The same figures per service tier (``"standard"``, ``"priority"``, ``"express"``) or per
+    member plan code snapshotted at submission (``"diamond"``, ``"free"``; ``""`` for a case
+    whose owner had no plan), in one query. A group without a completed case is absent.
+
+    Each case is measured against its own promise (``due_at``: the tier's turnaround, or the
+    plan's SLA where shorter), so a Diamond member's standard case is late after 6 hours."""
+    if group not in ("tier", "member_plan"):
+        raise ValueError(f"No SLA figures per {group!r}.")
+    rows = _completed(since).values(group).annotate(**_aggregates()).order_by(group)
+    return {row[group]: _figures(row) for row in rows}

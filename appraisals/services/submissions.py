@@ -26,8 +26,10 @@ from appraisals.models import (
     Tier,
 )
 from appraisals.policies import CasePolicy, ReviewBy, policy_assign
-from appraisals.pricing import Money, PriceInput, PricingPolicy, appraisal_price
 from appraisals.queueing import task_enqueue_on_commit
+from appraisals.services.fees import submission_fee_settle
+from appraisals.services.fees import submission_price as submission_price
+from appraisals.services.priority import submission_priority_apply
 from appraisals.services.transitions import submission_mark_submitted
 from members.models import User
 from members.services import notification_send
@@ -176,7 +178,7 @@ def submission_details_update(
             {"serial_code": _("A serial or date code has at most 40 characters.")}
         )
     if tier not in Tier.values:
-        raise ValidationError({"tier": _("Choose standard or express.")})
+        raise ValidationError({"tier": _("Choose standard, priority or express.")})
     if declared_value_eur is not None and not 0 < declared_value_eur <= 10_000_000:
         raise ValidationError({"declared_value_eur": _("Give a value from 1 to 10,000,000 EUR.")})
     with transaction.atomic():
@@ -264,25 +266,20 @@ def submission_blockers(*, submission: Submission) -> list[str]:
     return problems
 
 
-def submission_price(*, submission: Submission, tier: str | None = None) -> Money:
-    """What this case costs: the price quoted at its first submission, else today's price of
-    its tier and category; with ``tier``, today's price of that tier for this item."""
-    if tier is None and submission.price_cents is not None:
-        return Money(submission.price_cents)
-    case = PriceInput(
-        tier=tier or submission.tier or Tier.STANDARD, category_slug=submission.category.slug
-    )
-    return appraisal_price(case, PricingPolicy.from_settings())
+def submission_submit(*, submission: Submission, for_partner: bool = False) -> Submission:
+    """Step 5: hand the case to the server-side photo re-check.
 
-
-def submission_submit(*, submission: Submission) -> Submission:
-    """Step 5: hand the case to the server-side photo re-check."""
+    A member's first round goes only when its fee is covered or paid
+    (``appraisals.services.fees.submission_fee_settle``); ``for_partner``: it comes
+    through a partner's API key, which is billed outside this flow.
+    """
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         submission_ensure_editable(locked)
         problems = submission_blockers(submission=locked)
         if problems:
             raise ValidationError(problems)
+        submission_fee_settle(submission=locked, for_partner=for_partner)
         now = timezone.now()
         request = locked.photo_requests.filter(answered_at__isnull=True).first()
         if request is not None:
@@ -297,6 +294,7 @@ def submission_submit(*, submission: Submission) -> Submission:
         locked.save(
             update_fields=["status", "round", "submitted_at", "due_at", "price_cents", "updated_at"]
         )
+        submission_priority_apply(submission=locked, for_partner=for_partner)  # badge, order, SLA
         # Timeline messages are stored text: keep them in one language (English), not a mix
         # of whichever language the buyer happened to browse in.
         with translation.override("en"):

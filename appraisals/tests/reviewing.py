@@ -14,9 +14,9 @@ from django.db import transaction
 
 from appraisals.models import Feature, FindingResult, Report, Review, Status, Submission
 from appraisals.services import reviews as review_services
-from appraisals.services.submissions import submission_details_update, submission_submit
+from appraisals.services.submissions import submission_details_update
 from appraisals.tasks import submission_check_photos
-from appraisals.tests.factories import draft_for
+from appraisals.tests.factories import draft_for, submit_paying
 from events.tasks import events_dispatch_due
 from members.models import User
 from members.roles import Role
@@ -29,8 +29,7 @@ def queued_case(
     """A submitted case whose photos passed the re-check: waiting for the pre-screen."""
     submission = draft_for(owner, category, with_photos=True)
     submission_details_update(submission=submission, serial_code=serial, tier=tier)
-    submission_submit(submission=submission)
-    submission.refresh_from_db()
+    submit_paying(submission)
     assert submission_check_photos.apply(args=[submission.pk, submission.round]).get() == "queued"
     submission.refresh_from_db()
     return submission

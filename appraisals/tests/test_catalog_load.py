@@ -35,6 +35,9 @@ def test_load_demo_twice_creates_everything_once_and_prints_the_same_credentials
     without_case = [line for line in first.getvalue().splitlines() if "Demo case" not in line]
     assert without_case == second.getvalue().splitlines()
     assert "buyer@demo.authplatform.test" in first.getvalue()
+    # Paid for as a member pays: a pass for the Standard price, the Express surcharge invoiced.
+    assert "Demo Buyer now holds the Pass (monthly) plan" in first.getvalue()
+    assert "was marked paid by Demo Admin (invoice mode)." in first.getvalue()
     password = next(
         line.split()[-1] for line in first.getvalue().splitlines() if "expert@demo" in line
     )

@@ -8,12 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from appraisals.services.submissions import (
-    submission_details_update,
-    submission_price,
-    submission_submit,
-)
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update, submission_price
+from appraisals.tests.factories import draft_for, submit_paying
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +23,7 @@ def test_it_keeps_the_quoted_price_when_prices_change(
     submission = submission_details_update(submission=submission, serial_code="", tier="express")
     assert submission.price_cents is None
 
-    submission_submit(submission=submission)
+    submit_paying(submission)  # an Express case: its owner pays what Free doesn't cover
     submission.refresh_from_db()
     settings.PRICE_CENTS_EXPRESS = 9900
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 
 from appraisals.models import SubmissionEvent
-from appraisals.services.submissions import submission_details_update, submission_submit
-from appraisals.tests.factories import draft_for
+from appraisals.services.submissions import submission_details_update
+from appraisals.tests.factories import draft_for, submit_paying
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_the_item_and_tier_lines_in_the_readers_language(buyer: Any, catalog: Any) -> None:
     submission = draft_for(buyer, catalog["handbag"], with_photos=True)
     submission_details_update(submission=submission, serial_code="", tier="express")
-    submission_submit(submission=submission)
+    submit_paying(submission)  # an Express case: its owner pays what Free doesn't cover
     created = submission.events.get(kind=SubmissionEvent.Kind.CREATED)
     submitted = submission.events.get(kind=SubmissionEvent.Kind.SUBMITTED)
     brand = submission.brand

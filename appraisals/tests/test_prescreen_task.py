@@ -279,3 +279,24 @@ def test_the_safety_net_requeues_a_case_left_waiting_for_its_prescreen(
     assert submissions_requeue_stalled.apply().get() == 1
     queued.refresh_from_db()
     assert queued.status in (Status.AWAITING_EXPERT, Status.NEEDS_RETAKE)
+
+
+def test_a_submitter_with_low_credit_gets_a_second_expert_and_is_told_why(
+    buyer,
+    queued,
+    active_model,  # noqa: ANN001
+) -> None:
+    from membership.selectors.credit import credit_score
+    from membership.services.credit import credit_signal_record
+
+    for n in range(2):
+        credit_signal_record(member=buyer, kind="chargeback", reference=f"test:chargeback:{n}")
+    assert credit_score(buyer).band == "low"
+    submission_prescreen.apply(args=[queued.pk, queued.round])
+    queued.refresh_from_db()
+    assert queued.review_depth == "double"
+    reasons = PreScreen.objects.get().reasons
+    assert any("credit score is low" in reason for reason in reasons)
+    # A second expert looks; nothing is decided: the case waits for the experts' verdict.
+    assert queued.status == Status.AWAITING_EXPERT
+    assert not queued.reports.exists()

@@ -63,8 +63,8 @@ def test_the_report_page_has_a_fixed_query_count(report, django_assert_num_queri
     url = reverse("public:report", args=[report.public_token])
     # The report, its photos, the version that supersedes it (if any), its provenance record
     # and any revocation of it, then what the apps above add: its resolved disputes, and its
-    # passport event with its item.
-    with django_assert_num_queries(7):
+    # passport event with its item; and the edition of the plan it was submitted under.
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 

@@ -120,3 +120,14 @@ def test_random_qa_only_adds_a_second_expert_never_removes_one() -> None:
     assert any("quality assurance" in r for r in picked.reasons)
     not_picked_but_risky = route(_case(qa_draw=0.99, probability=0.9), POLICY)
     assert not_picked_but_risky.review_depth == "double"
+
+
+@pytest.mark.parametrize(("band", "depth"), [("low", "double"), ("fair", "single"),
+                                             ("good", "single"), ("excellent", "single"),
+                                             ("", "single")])  # fmt: skip
+def test_only_a_low_credit_score_adds_a_second_expert(band: str, depth: str) -> None:
+    decision = route(_case(credit_band=band), POLICY)
+    assert decision.review_depth == depth
+    assert any("credit" in r for r in decision.reasons) == (band == "low")
+    # Credit changes who looks, never how urgently or what they conclude.
+    assert decision.priority == route(_case(), POLICY).priority

@@ -57,14 +57,16 @@ def test_a_buyer_submits_a_handbag_and_an_expert_gets_it(
     # Steps 3 and 4: serial code and tier.
     response = client.post(
         reverse("appraisals:submission-details", args=[submission.uid]),
-        {"serial_code": " ar 1234 ", "tier": "express"},
+        {"serial_code": " ar 1234 ", "tier": "standard"},
     )
     assert response["Location"] == reverse("appraisals:submission-review", args=[submission.uid])
 
     # Step 5: review and submit. The photo re-check and then the AI pre-screen run (eagerly
     # here) after commit.
+    # The month's free appraisal (every member's Free plan) covers a Standard case.
     review = client.get(response["Location"])
     assert b"Submit for authentication" in review.content
+    assert b"Covered by one of your free appraisals" in review.content
     with on_commit(execute=True):
         response = client.post(reverse("appraisals:submission-review", args=[submission.uid]))
     assert response["Location"] == reverse("appraisals:submission-detail", args=[submission.uid])
@@ -72,8 +74,8 @@ def test_a_buyer_submits_a_handbag_and_an_expert_gets_it(
     submission.refresh_from_db()
     assert submission.status == Status.AWAITING_EXPERT
     assert submission.serial_code == "AR 1234"
-    assert submission.tier == "express"
-    assert (submission.due_at - submission.submitted_at).total_seconds() == 2 * 3600
+    assert submission.tier == "standard"
+    assert (submission.due_at - submission.submitted_at).total_seconds() == 24 * 3600
     kinds = list(submission.events.values_list("kind", flat=True))
     assert kinds == [
         SubmissionEvent.Kind.CREATED,

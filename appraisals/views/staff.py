@@ -1,4 +1,5 @@
-"""Staff pages: the pre-screen's published error rates, per brand and per slot."""
+"""Staff pages: the pre-screen's published error rates, per brand and per slot; the SLA
+figures, per service tier and per member plan."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from pathlib import Path
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from appraisals.models import Tier
+from appraisals.services.sla import SlaFigures, sla_figures, sla_figures_by
+from membership.models import Plan
 from ml.models import ModelVersion
 from ml.selectors import model_version_active, model_version_list
 
@@ -69,3 +74,23 @@ def ai_quality_plot(request: HttpRequest, version_id: int, name: str) -> FileRes
     if not path.is_file():
         raise Http404("No such plot.")
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+@require_GET
+@permission_required("appraisals.view_submission", raise_exception=True)
+def sla_report(request: HttpRequest) -> HttpResponse:
+    """The on-time rate and mean appraisal time, overall, per service tier and per member plan
+    (as it was when each case was submitted)."""
+    by_tier = sla_figures_by(group="tier")
+    by_plan = sla_figures_by(group="member_plan")
+    plans = {plan.code: plan.local_name for plan in Plan.objects.filter(code__in=by_plan)}
+    plan_rows: list[tuple[str, SlaFigures]] = [
+        (plans.get(code, code) if code else _("No plan"), figures)
+        for code, figures in by_plan.items()
+    ]
+    context = {
+        "overall": sla_figures(),
+        "per_tier": [(tier.label, by_tier[tier.value]) for tier in Tier if tier.value in by_tier],
+        "per_plan": plan_rows,
+    }
+    return render(request, "appraisals/staff/sla.html", context)

@@ -19,19 +19,28 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisals import selectors
-from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm
+from appraisals.forms import BatchPhotoForm, DetailsForm, ItemForm, MovePhotoForm, PaymentForm
 from appraisals.models import Brand, Category, ReportFeedback, Status, Submission, Tier
 from appraisals.pricing import Money, price_format
 from appraisals.report_pages import report_holder_context
 from appraisals.selectors.queue import submission_queue_place
 from appraisals.selectors.reports import report_latest_for_submission
 from appraisals.services.feedback import nps_due
+from appraisals.services.payments import (
+    submission_cancel,
+    submission_cancellable,
+    submission_checkout,
+    submission_fee_invoice,
+    submission_is_charged,
+    submission_offer,
+)
 from appraisals.services.photos import (
     submission_photo_delete,
     submission_photo_move,
     submission_photo_upload,
     submission_photos_batch,
 )
+from appraisals.services.priority import submission_due_in
 from appraisals.services.submissions import (
     submission_blockers,
     submission_details_update,
@@ -40,10 +49,12 @@ from appraisals.services.submissions import (
     submission_photos_complete,
     submission_price,
     submission_start,
-    submission_submit,
 )
 from appraisals.uploads import PhotoRejected
 from members.http import AuthenticatedHttpRequest
+from members.models import User
+from membership.selectors.plans import membership_current
+from membership.selectors.points import points_balance
 
 STEPS = [
     ("item", gettext_lazy("Item")),
@@ -405,10 +416,33 @@ def submission_details(request: AuthenticatedHttpRequest, uid: str) -> HttpRespo
     context = {
         **_wizard_context(submission, "details"),
         "form": form,
-        # Each tier's radio with its price for this item's category.
-        "tiers": [(radio, _price(submission, radio.data["value"])) for radio in form["tier"]],
+        "tiers": _tier_choices(submission, form),
     }
     return render(request, "appraisals/step_details.html", context, status=status)
+
+
+def _tier_choices(submission: Submission, form: DetailsForm) -> list[dict[str, object]]:
+    """Each tier's radio with its price for this item, the price after the member's pass or
+    free appraisal (the offer, on a case that pays), and the hours its report is promised in
+    (the tier's, or the member's plan SLA where shorter)."""
+    charged = submission_is_charged(submission=submission)
+    benefits = membership_current(submission.owner)
+    choices: list[dict[str, object]] = []
+    for radio in form["tier"]:
+        tier = radio.data["value"]
+        offer = submission_offer(submission=submission, tier=tier) if charged else None
+        due_in = submission_due_in(tier=tier, benefits=benefits)
+        choices.append(
+            {
+                "radio": radio,
+                "tier": tier,
+                "price": _price(submission, tier),
+                "offer": offer,
+                "after": price_format(Money(offer.price_cents)) if offer else None,
+                "hours": int(due_in.total_seconds() // 3600),
+            }
+        )
+    return choices
 
 
 def _price(submission: Submission, tier: str) -> str:
@@ -423,6 +457,35 @@ def _price_of(submission: Submission) -> str | None:
     return price_format(submission_price(submission=submission))
 
 
+def _payment_context(submission: Submission, member: User) -> dict[str, object]:
+    """The review step's offer: the tier's price, what a pass or free appraisal covers, the
+    points the member may apply, what they pay, and an invoice already issued for the case."""
+    invoice = submission_fee_invoice(submission=submission)
+    context: dict[str, object] = {
+        "invoice_due": invoice if invoice is not None and invoice.status == "due" else None,
+        "invoice_due_amount": price_format(Money(invoice.total_cents)) if invoice else None,
+        "invoice_paid": invoice if invoice is not None and invoice.is_paid else None,
+        "pays": False,
+    }
+    if not submission.tier or not submission_is_charged(submission=submission):
+        return context
+    offer = submission_offer(submission=submission)
+    pays = offer.price_cents > 0 and context["invoice_paid"] is None
+    balance = points_balance(member)
+    cap = offer.price_cents * settings.POINTS_MAX_DISCOUNT_PERCENT // 100
+    return {
+        **context,
+        "offer": offer,
+        "covered": price_format(Money(offer.covered_cents)),
+        "to_pay": price_format(Money(offer.price_cents)),
+        "pays": pays,
+        "price_seen": offer.price_cents,
+        "points_balance": balance,
+        "points_most": min(balance, cap // settings.POINTS_CENT_VALUE),
+        "point_value": price_format(Money(settings.POINTS_CENT_VALUE)),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_review(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
@@ -431,14 +494,37 @@ def submission_review(request: AuthenticatedHttpRequest, uid: str) -> HttpRespon
         return locked
     status = 200
     problems = submission_blockers(submission=submission)
-    if request.method == "POST":
+    payment = _payment_context(submission, request.user)
+    form = PaymentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"price_seen": payment.get("price_seen")},
+    )
+    if request.method == "POST" and not form.is_valid():
+        status = 400
+    elif request.method == "POST":
+        here = request.build_absolute_uri(
+            reverse("appraisals:submission-review", args=[submission.uid])
+        )
         try:
-            submission_submit(submission=submission)
+            result = submission_checkout(
+                submission=submission,
+                points=form.cleaned_data["points"] or 0,
+                success_url=here,
+                cancel_url=here,
+                expected_cents=form.cleaned_data["price_seen"],
+            )
         except ValidationError as error:
+            submission.refresh_from_db()
+            if locked := _redirect_if_locked(submission):
+                return locked  # a second click after the first one submitted it
             problems, status = error.messages, 400
         else:
-            messages.success(request, _("Submitted. We're checking your photos now."))
-            return redirect("appraisals:submission-detail", submission.uid)
+            if result.submitted:
+                messages.success(request, _("Submitted. We're checking your photos now."))
+                return redirect("appraisals:submission-detail", submission.uid)
+            if result.redirect_url:
+                return redirect(result.redirect_url)
+            return redirect("appraisals:submission-review", submission.uid)
     context = {
         **_wizard_context(submission, "review"),
         "photos": selectors.submission_photos(submission=submission),
@@ -447,6 +533,8 @@ def submission_review(request: AuthenticatedHttpRequest, uid: str) -> HttpRespon
         "declared_value": price_format(Money(submission.declared_value_eur * 100))
         if submission.declared_value_eur
         else None,
+        "form": form,
+        **(_payment_context(submission, request.user) if status != 200 else payment),
     }
     return render(request, "appraisals/step_review.html", context, status=status)
 
@@ -479,9 +567,37 @@ def submission_detail(request: AuthenticatedHttpRequest, uid: str) -> HttpRespon
         "photo_request": submission.photo_requests.filter(answered_at__isnull=True).first(),
         "nps_scale": range(11),
         "price": _price_of(submission),
+        "cancellable": submission_cancellable(submission=submission),
         **report_holder_context(report, request.user),
     }
     return render(request, "appraisals/submission_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_cancel_view(request: AuthenticatedHttpRequest, uid: str) -> HttpResponse:
+    """Cancel a case no expert has taken, after the owner confirms on this page (it says what
+    comes back); once an expert holds it, a 409 that says so."""
+    submission = selectors.submission_get_for_owner(uid=uid, owner=request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            submission_cancel(submission=submission, by=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The case is cancelled."))
+            return redirect("appraisals:submission-detail", submission.uid)
+    elif not submission_cancellable(submission=submission):
+        error = _("This case can no longer be cancelled.")
+    context = {
+        "submission": submission,
+        "error": error,
+        "invoice": submission_fee_invoice(submission=submission),
+    }
+    return render(
+        request, "appraisals/submission_cancel.html", context, status=409 if error else 200
+    )
 
 
 @login_required

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     # Plans, points and quotas (issue 18): below appraisals, which consumes a quota when a
     # case is submitted; above members, whose accounts it serves.
     "membership",
+    "billing",
     "appraisals",
     # Before passports: a report's page lists its disputes' outcomes above its passport link
     # (the order the apps register their parts of it, appraisals/report_pages.py).
@@ -128,6 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=20)
+# Email verification (members.services.email_verification_send): how long a link works, and
+# how soon a member may ask for another.
+EMAIL_VERIFICATION_MAX_AGE_HOURS = env.int("EMAIL_VERIFICATION_MAX_AGE_HOURS", default=72)
+EMAIL_VERIFICATION_RESEND_SECONDS = env.int("EMAIL_VERIFICATION_RESEND_SECONDS", default=5 * 60)
 # How many reverse proxies of ours stand in front of the app. 0: X-Forwarded-For is ignored
 # and the peer (REMOTE_ADDR) is the client; N: the client is the N-th X-Forwarded-For entry
 # from the right, the one our outermost proxy appended (authplatform/client_address.py).
@@ -248,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
     # Membership (docs/membership.md): lots past 24 months, tiers past their 12-month hold.
     "expire-points": {"task": "membership.tasks.points_expire", "schedule": 3600.0},
     "review-membership-tiers": {"task": "membership.tasks.tiers_review", "schedule": 3600.0},
+    "renew-passes": {"task": "billing.tasks.passes_renew", "schedule": 3600.0},
 }
 # Domain events (events/): a failing subscriber is retried after 2, 4, 8 … seconds, at most
 # EVENTS_RETRY_MAX_SECONDS apart, and held for staff after EVENTS_MAX_ATTEMPTS attempts.
@@ -273,9 +279,11 @@ ROUTING_RANDOM_QA_RATE = env.float("ROUTING_RANDOM_QA_RATE", default=0.05)
 # What an appraisal costs, in euro cents, per service tier, and per category slug where it
 # differs (appraisals/pricing.py; memberships will build on it).
 PRICE_CENTS_STANDARD = env.int("PRICE_CENTS_STANDARD", default=2900)
+PRICE_CENTS_PRIORITY = env.int("PRICE_CENTS_PRIORITY", default=4400)
 PRICE_CENTS_EXPRESS = env.int("PRICE_CENTS_EXPRESS", default=5900)
 PRICE_CENTS_BY_CATEGORY = env.json(
-    "PRICE_CENTS_BY_CATEGORY", default={"watch": {"standard": 3900, "express": 7900}}
+    "PRICE_CENTS_BY_CATEGORY",
+    default={"watch": {"standard": 3900, "priority": 5900, "express": 7900}},
 )
 # Expert review. A claimed case returns to the queue when its claim runs out.
 REVIEW_CLAIM_MINUTES = env.int("REVIEW_CLAIM_MINUTES", default=60)
@@ -357,9 +365,36 @@ DISPUTE_FEE_EUR = env.int("DISPUTE_FEE_EUR", default=0)
 # The appraisal fee per tier (refunded for a wrong verdict) and the guarantee's cap per tier
 # for a mis-authenticated item (paid up to the declared value).
 APPRAISAL_FEE_EUR = {"standard": env.int("APPRAISAL_FEE_STANDARD_EUR", default=29),
+                     "priority": env.int("APPRAISAL_FEE_PRIORITY_EUR", default=44),
                      "express": env.int("APPRAISAL_FEE_EXPRESS_EUR", default=59)}  # fmt: skip
 GUARANTEE_CAP_EUR = {"standard": env.int("GUARANTEE_CAP_STANDARD_EUR", default=2500),
+                     "priority": env.int("GUARANTEE_CAP_PRIORITY_EUR", default=5000),
                      "express": env.int("GUARANTEE_CAP_EXPRESS_EUR", default=10000)}  # fmt: skip
+# Points earned (membership points ledger) for a completed appraisal and for an answered
+# satisfaction question (appraisals/subscribers.py, appraisals/services/feedback.py).
+POINTS_FOR_APPRAISAL = env.int("POINTS_FOR_APPRAISAL", default=100)
+POINTS_FOR_CSAT = env.int("POINTS_FOR_CSAT", default=10)
+# Billing (billing/, docs/billing.md). "invoice": invoices stay due until staff mark them paid
+# in the admin; "stripe": members pay on Stripe Checkout. Points are a discount worth
+# POINTS_CENT_VALUE cents each, on at most POINTS_MAX_DISCOUNT_PERCENT of an invoice. A
+# renewing pass's next invoice is issued PASS_RENEW_DAYS_BEFORE days before it ends. The
+# seller's details are printed on every invoice.
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="invoice")
+POINTS_CENT_VALUE = env.int("POINTS_CENT_VALUE", default=1)
+POINTS_MAX_DISCOUNT_PERCENT = env.int("POINTS_MAX_DISCOUNT_PERCENT", default=50)
+BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=14)
+PASS_RENEW_DAYS_BEFORE = env.int("PASS_RENEW_DAYS_BEFORE", default=3)
+BILLING_SELLER_NAME = env.str("BILLING_SELLER_NAME", default="Authplatform")
+BILLING_SELLER_ADDRESS = env.str("BILLING_SELLER_ADDRESS", default="")
+BILLING_SELLER_VAT_ID = env.str("BILLING_SELLER_VAT_ID", default="")
+# Stripe (billing/providers/stripe.py, billing/services/webhooks.py). Empty keys locally;
+# production requires both when it pays through Stripe. STRIPE_API_BASE points the official
+# library elsewhere (the tests' fake Stripe on 127.0.0.1). A signed webhook older (or further
+# ahead) than the tolerance is refused as a possible replay.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # NPS is asked at most once per this many days per person.
 NPS_INTERVAL_DAYS = env.int("NPS_INTERVAL_DAYS", default=91)
 # A queued case with no pre-screen after this long is enqueued again (model missing, crash).

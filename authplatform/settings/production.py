@@ -54,3 +54,17 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# How invoices are paid (billing/providers/): a typo would otherwise surface only at checkout.
+if PAYMENT_PROVIDER not in ("invoice", "stripe"):  # noqa: F405
+    raise ImproperlyConfigured(
+        f"PAYMENT_PROVIDER is {PAYMENT_PROVIDER!r}; it is invoice or stripe."  # noqa: F405
+    )
+# Card payments (billing/providers/stripe.py): both Stripe secrets must be given (or their
+# *_FILE), or the process refuses to start; base.py reads them.
+if PAYMENT_PROVIDER == "stripe":  # noqa: F405
+    if not STRIPE_SECRET_KEY.strip():  # noqa: F405
+        raise ImproperlyConfigured("PAYMENT_PROVIDER is stripe, but STRIPE_SECRET_KEY is empty.")
+    if not STRIPE_WEBHOOK_SECRET.strip():  # noqa: F405
+        raise ImproperlyConfigured(
+            "PAYMENT_PROVIDER is stripe, but STRIPE_WEBHOOK_SECRET is empty."
+        )

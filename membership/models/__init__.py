@@ -1,5 +1,6 @@
 """The membership app's models, one module per part of the domain."""
 
+from membership.models.credit import CreditSignal, CreditSignalKind
 from membership.models.plans import Membership, Plan, Spend
 from membership.models.points import (
     EarnReason,
@@ -8,8 +9,11 @@ from membership.models.points import (
     PointsEntry,
     PointsKind,
 )
+from membership.models.quotas import QuotaPeriod, QuotaSource, QuotaUse, ServiceTier
 
 __all__ = [
+    "CreditSignal",
+    "CreditSignalKind",
     "EarnReason",
     "Membership",
     "Plan",
@@ -17,5 +21,9 @@ __all__ = [
     "PointsAllocation",
     "PointsEntry",
     "PointsKind",
+    "QuotaPeriod",
+    "QuotaSource",
+    "QuotaUse",
+    "ServiceTier",
     "Spend",
 ]

@@ -9,6 +9,22 @@
       select.form.submit();
     }
   });
+  // A form marked data-submit-once (paying, cancelling) disables its buttons once sent, so a
+  // double click posts once; the server is safe either way.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.matches || !form.matches("form[data-submit-once]")) return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
   // Say how many photos a batch upload button holds, in the page's language: the template
   // gives the sentences (data-chosen-one, data-chosen-other with {count}).
   document.addEventListener("change", function (event) {

@@ -48,12 +48,30 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are never created in production.")
         self._accounts()
         buyer = User.objects.get(email=DEMO_ACCOUNTS[0][0])
-        submission = demo_submission_ensure(owner=buyer)
-        if submission is not None:
+        admin = User.objects.get(email=DEMO_ACCOUNTS[3][0])
+        demo = demo_submission_ensure(owner=buyer, cashier=admin)
+        if demo is None:
+            return
+        if demo.pass_plan is not None:
             self.stdout.write(
-                f"Demo case {submission.reference} submitted: the worker checks its photos and "
-                "runs the AI pre-screen, then it waits in the expert queue (admin > Reviews)."
+                f"Demo case: Demo Buyer now holds the {demo.pass_plan.name} plan, which covers "
+                "the Standard price of their cases."
             )
+        if demo.payment_url is not None and demo.invoice is not None:
+            self.stdout.write(
+                f"Demo case {demo.submission.reference} waits for its Express surcharge, "
+                f"invoice {demo.invoice.number}: pay it at {demo.payment_url}"
+            )
+            return
+        if demo.invoice is not None:
+            self.stdout.write(
+                f"Demo case: its Express surcharge, invoice {demo.invoice.number}, was marked "
+                "paid by Demo Admin (invoice mode)."
+            )
+        self.stdout.write(
+            f"Demo case {demo.submission.reference} submitted: the worker checks its photos and "
+            "runs the AI pre-screen, then it waits in the expert queue (admin > Reviews)."
+        )
 
     def _accounts(self) -> None:
         # Passwords are random per machine and kept in var/, so reruns print the same ones.

@@ -1,0 +1,1 @@
+"""Reads of the billing app: a member's invoices and pass."""

@@ -1,0 +1,32 @@
+"""Reads of invoices. The member-facing ones check ownership: someone else's invoice is a 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from billing.models import Invoice
+from members.models import User
+
+
+def invoice_for_reference(reference: str) -> Invoice | None:
+    """The live (not void) invoice issued for ``reference``, if any."""
+    return Invoice.objects.filter(reference=reference).exclude(status=Invoice.Status.VOID).first()
+
+
+def invoices_of(member: User) -> QuerySet[Invoice]:
+    """The member's invoices, newest first."""
+    return Invoice.objects.filter(member=member).order_by("-issued_at", "-id")
+
+
+def invoice_of(member: User, number: str) -> Invoice:
+    """The member's invoice ``number`` with its lines; 404 for anyone else's."""
+    invoice = (
+        Invoice.objects.filter(member=member, number=number)
+        .select_related("member", "subscription__plan")
+        .prefetch_related("lines")
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    return invoice
