@@ -174,10 +174,13 @@ def report_cover_photo(
 
 def report_edition(report: Report) -> str:
     """The report's layout: "exclusive" (the certificate edition of the annual pass and
-    Diamond, ``Plan.report_template``) when the case was submitted under such a plan, else
-    "standard". Presentation only: the signed document is the same whatever the edition."""
-    code = report.submission.member_plan
-    if not code:
+    Diamond, ``Plan.report_template``) when the case was submitted under such a plan, while its
+    submitter still holds the report, else "standard". Once the report has passed on with the
+    item, the edition would tell its new readers what plan the previous owner paid for.
+    Presentation only: the signed document is the same whatever the edition."""
+    submission = report.submission
+    code = submission.member_plan
+    if not code or not submission_held_by(submission, submission.owner):
         return Plan.Template.STANDARD
     template = Plan.objects.filter(code=code).values_list("report_template", flat=True).first()
     return template or Plan.Template.STANDARD

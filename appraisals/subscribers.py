@@ -1,6 +1,7 @@
 """What appraisals does when billing or its own reports change something (events/,
-docs/events.md): a paid fee submits its case; a voided one releases the free appraisal held
-for it; an inconclusive report gives the fee back.
+docs/events.md): a paid fee submits its case (or is refunded, when the case went through
+without it); a voided one releases the free appraisal held for it; an inconclusive report
+gives the fee back and earns no points.
 
 Each handler is safe to run twice: the outbox may deliver an event again.
 """

@@ -14,6 +14,7 @@ from appraisals.selectors import (
     submissions_prescreen_stalled,
     submissions_stalled,
 )
+from appraisals.services import payments as payments_services
 from appraisals.services.photos import submission_check_photos_run
 from appraisals.services.prescreen import PreScreenUnavailable, submission_prescreen_run
 from appraisals.services.sandbox import sandbox_review_run
@@ -106,3 +107,21 @@ def sandbox_review(submission_id: int, round: int) -> str:
     """The sandbox bot signs the seats of a case its policy gives to the bot
     (appraisals/services/sandbox.py)."""
     return sandbox_review_run(submission_id=submission_id, round=round)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=240,
+    time_limit=300,
+    acks_late=True,
+)
+def fee_invoices_void_overdue() -> int:
+    """Void the fee invoices still due past their due date, releasing the free appraisals they
+    held (appraisals/services/payments.py); safe to run twice."""
+    voided = payments_services.fee_invoices_void_overdue()
+    logger.info("overdue fee invoices voided: %s", voided)
+    return voided

@@ -589,11 +589,14 @@ def _fee_waived(dispute: Dispute) -> bool:
     return membership_current(dispute.opened_by, now=dispute.opened_at).dispute_fee_waived
 
 
-def guarantee_cap_eur(*, tier: str, holder: User) -> tuple[Decimal, Decimal]:
-    """The guarantee's cap for a case of ``tier`` held by ``holder`` now: the tier's cap
-    (``GUARANTEE_CAP_EUR``) times the holder's plans' multiplier (×3 for Diamond). Returns the
-    cap and the multiplier."""
-    multiplier = membership_current(holder).guarantee_multiplier
+def guarantee_cap_eur(
+    *, tier: str, holder: User, at: datetime | None = None
+) -> tuple[Decimal, Decimal]:
+    """The guarantee's cap for a case of ``tier`` held by ``holder``: the tier's cap
+    (``GUARANTEE_CAP_EUR``) times the multiplier of the plans the holder held ``at`` (default
+    now; a dispute passes the moment it was opened, the terms it was brought under, so a tier
+    reached while it runs changes nothing). Returns the cap and the multiplier."""
+    multiplier = membership_current(holder, now=at).guarantee_multiplier
     base = Decimal(settings.GUARANTEE_CAP_EUR.get(tier, 0))
     return (base * multiplier).quantize(Decimal("0.01")), multiplier
 
@@ -608,7 +611,7 @@ def _compensate(dispute: Dispute, corrected: Report | None) -> Compensation:
     fee = Decimal(settings.APPRAISAL_FEE_EUR.get(tier, 0))
     new_verdict = corrected.verdict if corrected else ""
     if dispute.report.verdict == Verdict.AUTHENTIC and new_verdict == Verdict.COUNTERFEIT:
-        cap, multiplier = guarantee_cap_eur(tier=tier, holder=holder)
+        cap, multiplier = guarantee_cap_eur(tier=tier, holder=holder, at=dispute.opened_at)
         declared = Decimal(submission.declared_value_eur or 0)
         amount = min(declared, cap) if declared else fee
         basis = f"Mis-authenticated item: declared value {declared} EUR, {tier} cap {cap} EUR"

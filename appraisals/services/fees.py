@@ -6,6 +6,9 @@ invoice paid). ``appraisals.services.payments`` builds checkout, cancelling and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -14,10 +17,27 @@ from appraisals.policies import policy_for
 from appraisals.pricing import Money, PriceInput, PricingPolicy, appraisal_price, price_format
 from billing.models import Invoice
 from billing.selectors.invoices import invoice_for_reference
-from billing.services.invoices import invoice_void
+from billing.services.invoices import BillingRefused, invoice_void
 from membership.models import QuotaUse
-from membership.selectors.quotas import AppraisalOffer, appraisal_offer
+from membership.selectors.quotas import AppraisalOffer, QuotaRefused, appraisal_offer
+from membership.services.credit import CreditRefused
+from membership.services.points import PointsRefused
 from membership.services.quotas import quota_consume, quota_restore
+
+# Why a due fee invoice is voided when the case goes through covered, and why a fee paid for
+# a case that went through covered is refunded (``submission_after_payment``).
+COVERED_REASON = "covered by the member's pass or free appraisal"
+
+
+@contextmanager
+def refusals_as_validation() -> Iterator[None]:
+    """A refusal from membership (quota, points, credit) or billing inside the payment gate
+    or checkout becomes a ``ValidationError`` with its message and code: the member sees it on
+    the page (a 400), never a server error. Each refusal has written nothing."""
+    try:
+        yield
+    except (QuotaRefused, PointsRefused, CreditRefused, BillingRefused) as error:
+        raise ValidationError(error.message, code=error.code) from error
 
 
 def submission_price(*, submission: Submission, tier: str | None = None) -> Money:
@@ -45,7 +65,10 @@ def submission_offer(*, submission: Submission, tier: str | None = None) -> Appr
     """
     chosen = tier or submission.tier or Tier.STANDARD
     base = submission_price(submission=submission, tier=tier).cents
-    standard = submission_price(submission=submission, tier=Tier.STANDARD).cents
+    # A pass or free appraisal covers up to the Standard price, never more than the case
+    # costs: a category whose Standard price is above another tier's (PRICE_CENTS_BY_CATEGORY)
+    # or a case quoted before prices rose has that tier covered in full.
+    standard = min(submission_price(submission=submission, tier=Tier.STANDARD).cents, base)
     held = QuotaUse.objects.filter(
         reference=fee_reference(submission), restored_at__isnull=True
     ).first()
@@ -117,10 +140,17 @@ def quota_gone() -> ValidationError:
 def submission_fee_settle(*, submission: Submission, for_partner: bool = False) -> None:
     """The payment gate of a first submission, inside ``submission_submit``'s transaction
     with the case locked: the case goes on only when its offer is fully covered (the quota is
-    consumed here) or its fee invoice is paid (and the covered part's quota, held since
-    checkout, is consumed). Raises ``ValidationError`` otherwise, having changed nothing."""
+    consumed here) or its fee invoice is paid. A paid case keeps the quota use held for it
+    since checkout (the covered part of a faster tier) and takes no new one: a free appraisal
+    that came back after checkout stays the member's. Raises ``ValidationError`` otherwise
+    (a refusal from membership or billing included), having changed nothing."""
     if not submission_is_charged(submission=submission, for_partner=for_partner):
         return
+    with refusals_as_validation():
+        _fee_settle(submission)
+
+
+def _fee_settle(submission: Submission) -> None:
     offer = submission_offer(submission=submission)
     invoice = invoice_for_reference(fee_reference(submission))
     paid = invoice is not None and invoice.is_paid
@@ -133,14 +163,16 @@ def submission_fee_settle(*, submission: Submission, for_partner: bool = False) 
             % {"number": invoice.number},
             code="paid_for_less",
         )
-    if offer.price_cents > 0 and not paid:
+    if paid:
+        return  # the fee pays for the case; a use held since checkout stays with it
+    if offer.price_cents > 0:
         raise ValidationError(
             _("This case costs %(price)s. Pay it to submit the case.")
             % {"price": price_format(Money(offer.price_cents))},
             code="payment_required",
         )
-    if offer.covered_by and not quota_consume_for(submission, offer) and not paid:
+    if offer.covered_by and not quota_consume_for(submission, offer):
         raise quota_gone()
     if invoice is not None and invoice.status == Invoice.Status.DUE:
         # Covered after all (another tier, a new pass): the unpaid bill is no longer owed.
-        invoice_void(invoice=invoice, reason="covered by the member's pass or free appraisal")
+        invoice_void(invoice=invoice, reason=COVERED_REASON)

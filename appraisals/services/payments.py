@@ -11,21 +11,26 @@ retake never pays again.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from appraisals.models import Review, Status, Submission, SubmissionEvent, Tier
+from appraisals.models import Review, Status, Submission, SubmissionEvent, Tier, Verdict
 from appraisals.pricing import Money, price_format
+from appraisals.selectors.reports import report_latest_for_submission
 from appraisals.services.fees import (
+    COVERED_REASON,
     fee_reference,
     quota_consume_for,
     quota_gone,
+    refusals_as_validation,
     submission_fee_invoice,
     submission_fee_settle,
     submission_is_charged,
@@ -56,6 +61,7 @@ from membership.services.quotas import quota_restore
 # The review step and the tests read the offer and the gate from here, with checkout.
 __all__ = [
     "CheckoutResult",
+    "fee_invoices_void_overdue",
     "fee_reference",
     "submission_after_payment",
     "submission_after_void",
@@ -70,6 +76,12 @@ __all__ = [
 ]
 
 Kind = SubmissionEvent.Kind
+
+logger = logging.getLogger(__name__)
+
+# Overdue fee invoices voided per run of ``fee_invoices_void_overdue`` (each may call Stripe);
+# the next run takes the rest.
+OVERDUE_BATCH = 200
 
 # A case may be withdrawn while no expert holds it; ``awaiting_expert`` also needs every seat
 # still open (checked under lock in ``submission_cancel``).
@@ -132,7 +144,26 @@ def submission_checkout(
     reference; a new tier voids the unpaid one and issues anew), the covered part's quota
     reserved with it, and the payment started. ``expected_cents``: the price the page showed;
     if the offer changed since (the last free appraisal went to another case, a pass ended),
-    nothing happens and the member is told the new price."""
+    nothing happens and the member is told the new price. A refusal from membership or
+    billing is a ``ValidationError`` with its message (nothing was written)."""
+    with refusals_as_validation():
+        return _checkout(
+            submission=submission,
+            points=points,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expected_cents=expected_cents,
+        )
+
+
+def _checkout(
+    *,
+    submission: Submission,
+    points: int,
+    success_url: str,
+    cancel_url: str,
+    expected_cents: int | None,
+) -> CheckoutResult:
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         submission_ensure_editable(locked)
@@ -207,11 +238,17 @@ def submission_fee_return(*, submission: Submission, reason: str) -> None:
                 gettext_noop("Your pass or free appraisal was returned to your allowance."),
             )
         if refunded is not None:
-            submission_event_add(
-                submission,
-                Kind.REFUNDED,
-                f"{refunded.number}: {price_format(Money(refunded.total_cents))}",
-            )
+            _refund_event_add(submission, refunded)
+
+
+def _refund_event_add(submission: Submission, refunded: Invoice) -> None:
+    # Stored in English, like every timeline line (message_display translates).
+    with translation.override("en"):
+        submission_event_add(
+            submission,
+            Kind.REFUNDED,
+            f"{refunded.number}: {price_format(Money(refunded.total_cents))}",
+        )
 
 
 def submission_cancellable(*, submission: Submission) -> bool:
@@ -271,10 +308,15 @@ def submission_cancel(*, submission: Submission, by: User) -> Submission:
 
 
 def submission_after_payment(*, reference: str) -> Submission | None:
-    """A fee invoice was paid (``InvoicePaid``): submit its case. A case already submitted is
-    left alone; one cancelled meanwhile has the payment refunded; one that can't go yet (a
-    photo was removed since) stays a draft with its paid invoice, and its review step submits
-    it without charging again."""
+    """A fee invoice was paid (``InvoicePaid``): submit its case. One cancelled meanwhile has
+    the payment refunded; one that can't go yet (a photo was removed since) stays a draft with
+    its paid invoice, and its review step submits it without charging again.
+
+    A case already past its draft keeps a payment it went through with. One that went through
+    without it has it refunded: covered in full by a pass or free appraisal (its unpaid
+    invoice voided then, and paid late, e.g. in a Stripe tab left open), or whose fee was
+    given back for an inconclusive verdict. Safe to run twice: a refunded invoice is no longer
+    paid."""
     submission = _submission_for(reference)
     if submission is None:
         return None
@@ -287,7 +329,37 @@ def submission_after_payment(*, reference: str) -> Submission | None:
                 locked = submission_submit(submission=locked)
             except ValidationError:
                 pass  # its own savepoint rolled back; the draft waits for its owner
+        elif _inconclusive(locked):
+            submission_fee_return(submission=locked, reason="inconclusive")
+        elif _covered_in_full(locked):
+            _fee_refund(locked, reason=COVERED_REASON)
     return locked
+
+
+def _inconclusive(submission: Submission) -> bool:
+    report = report_latest_for_submission(submission_id=submission.pk)
+    return report is not None and report.verdict == Verdict.INCONCLUSIVE
+
+
+def _covered_in_full(submission: Submission) -> bool:
+    """Whether the case's quota use covers its whole price: it went through without a fee.
+    (A case that paid holds no use, or one for the Standard part of a faster tier.)"""
+    held = QuotaUse.objects.filter(
+        reference=fee_reference(submission), restored_at__isnull=True
+    ).first()
+    return held is not None and submission_offer(submission=submission).price_cents == 0
+
+
+def _fee_refund(submission: Submission, *, reason: str) -> None:
+    """Refund the case's paid fee invoice, if it has one, with a timeline line."""
+    invoice = invoice_for_reference(fee_reference(submission))
+    if invoice is None or not invoice.is_paid:
+        return
+    try:
+        refunded = invoice_refund(invoice=invoice, reason=reason)
+    except BillingRefused as error:
+        raise _refused(error) from error
+    _refund_event_add(submission, refunded)
 
 
 def submission_after_void(*, reference: str) -> Submission | None:
@@ -313,3 +385,27 @@ def _submission_for(reference: str) -> Submission | None:
     except ValueError:
         return None
     return Submission.objects.filter(uid=uid).first()
+
+
+def fee_invoices_void_overdue(*, now: datetime | None = None) -> int:
+    """Void the appraisal fee invoices still due after their due date (the beat task
+    ``appraisals.tasks.fee_invoices_void_overdue``): an unpaid invoice would otherwise hold the
+    free appraisal set aside for its case for ever. ``InvoiceVoided`` then gives that back
+    (``submission_after_void``). Each invoice is voided on its own through billing, which
+    locks it: one paid meanwhile, or whose card session the provider won't close, is left as
+    it is and logged. Safe to run twice. Returns how many it voided."""
+    now = now or timezone.now()
+    overdue = list(
+        Invoice.objects.filter(
+            purpose=Invoice.Purpose.APPRAISAL, status=Invoice.Status.DUE, due_at__lt=now
+        ).order_by("due_at", "pk")[:OVERDUE_BATCH]
+    )
+    voided = 0
+    for invoice in overdue:
+        try:
+            invoice_void(invoice=invoice, reason="not paid by its due date")
+        except BillingRefused as error:
+            logger.warning("overdue fee invoice %s left due: %s", invoice.number, error.message)
+        else:
+            voided += 1
+    return voided

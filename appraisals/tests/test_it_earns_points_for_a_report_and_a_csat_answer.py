@@ -1,6 +1,7 @@
 """Points earned from appraisals: ``POINTS_FOR_APPRAISAL`` to the owner when a case's report
-is issued (once, whatever the deliveries; not for a correction, nor for a sandbox case), and
-``POINTS_FOR_CSAT`` for answering the satisfaction question."""
+is issued (once, whatever the deliveries; not for a correction, nor for a sandbox case, nor
+for an inconclusive report, whose fee is given back), and ``POINTS_FOR_CSAT`` for answering
+the satisfaction question."""
 
 from __future__ import annotations
 
@@ -30,12 +31,12 @@ from tests.photos import good_jpeg
 pytestmark = pytest.mark.django_db
 
 
-def _reported(owner: User, category: Any) -> Report:
+def _reported(owner: User, category: Any, verdict: str = "authentic", reason: str = "") -> Report:
     case = in_queue_paid(owner, category)
     who = expert()
     seat = review_services.review_take_next(expert=who)
     assert seat is not None and seat.submission_id == case.pk
-    sign(seat, who, "authentic")  # delivers the events: ReportIssued reaches its subscribers
+    sign(seat, who, verdict, reason)  # delivers the events: ReportIssued reaches its subscribers
     return Report.objects.get(submission=case)
 
 
@@ -63,6 +64,18 @@ def test_the_owner_earns_points_once_for_a_report(
     assert correction.supersedes == report
     assert not PointsEntry.objects.filter(reference=f"report:{correction.pk}").exists()
     assert points_balance(buyer) == 100
+
+
+def test_an_inconclusive_report_earns_nothing(
+    buyer: User, catalog: dict[str, Any], settings: Any
+) -> None:
+    settings.POINTS_FOR_APPRAISAL = 100
+    report = _reported(buyer, catalog["handbag"], "inconclusive", "The date code is unreadable.")
+
+    assert report.verdict == "inconclusive"
+    assert report_points_award(report_id=report.pk) is None
+    assert not PointsEntry.objects.filter(reference=f"report:{report.pk}").exists()
+    assert points_balance(buyer) == 0
 
 
 def test_a_sandbox_report_earns_nothing(buyer: User, catalog: dict[str, Any]) -> None:

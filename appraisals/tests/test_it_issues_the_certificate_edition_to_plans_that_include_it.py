@@ -1,6 +1,7 @@
 """The annual pass and Diamond include the certificate edition of the report (``Plan.
 report_template``): a framed page titled "Certificate of authentication", on the page and in the
-PDF. It is presentation only: the signed document is byte for byte the same."""
+PDF, while the submitter holds the report. It is presentation only: the signed document is byte
+for byte the same."""
 
 from __future__ import annotations
 
@@ -75,3 +76,17 @@ def test_the_certificate_edition_is_framed_and_titled_on_the_page_and_in_the_pdf
     assert b"Certificate of authentication" in page.content
     assert "certificateofauthentication" in _pdf_text(exclusive, tmp_path)
     assert exclusive.document == document
+
+
+def test_the_edition_ends_when_the_report_passes_on_with_the_item(
+    report: Report,
+    stranger,  # noqa: ANN001
+) -> None:
+    exclusive = _submitted_under(report, "diamond")
+    assert report_edition(exclusive) == "exclusive"
+    # What an accepted transfer records (passports): the report's new holder.
+    Submission.objects.filter(pk=report.submission_id).update(holder=stranger)
+    passed_on = Report.objects.get(pk=report.pk)
+    assert report_edition(passed_on) == "standard"
+    page = Client().get(reverse("public:report", args=[passed_on.public_token]))
+    assert b"Certificate of authentication" not in page.content

@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-points": {"task": "membership.tasks.points_expire", "schedule": 3600.0},
     "review-membership-tiers": {"task": "membership.tasks.tiers_review", "schedule": 3600.0},
     "renew-passes": {"task": "billing.tasks.passes_renew", "schedule": 3600.0},
+    # Appraisal fee invoices unpaid past their due date are voided, freeing what they held.
+    "void-overdue-fee-invoices": {
+        "task": "appraisals.tasks.fee_invoices_void_overdue",
+        "schedule": 3600.0,
+    },
 }
 # Domain events (events/): a failing subscriber is retried after 2, 4, 8 … seconds, at most
 # EVENTS_RETRY_MAX_SECONDS apart, and held for staff after EVENTS_MAX_ATTEMPTS attempts.

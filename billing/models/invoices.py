@@ -4,7 +4,8 @@ What the database guarantees (migration 0001_initial adds what Django can't expr
 
 - the invoice number comes from a PostgreSQL sequence (``billing_invoice_number``), so two
   invoices issued at once never share one;
-- one live (not void) invoice per reference: a partial unique constraint;
+- one live (due or paid) invoice per reference: a partial unique constraint (0002; a
+  refunded one is kept, and a case's refunded fee can be invoiced again);
 - amounts are whole cents, in euros, never negative, and ``total = subtotal - discount``;
 - a status carries its timestamps (a paid invoice has ``paid_at``, a void one ``voided_at``...).
 """
@@ -97,6 +98,16 @@ class Invoice(models.Model):
         related_name="+",
         verbose_name=_("membership granted"),
     )
+    # A pass invoice: the pass it buys, fixed when it is issued (the subscription may move to
+    # another pass before a late payment arrives). Null on pass invoices voided before 0002.
+    plan = models.ForeignKey(
+        "membership.Plan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pass bought"),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -109,7 +120,7 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["reference"],
-                condition=~Q(status="void"),
+                condition=Q(status__in=["due", "paid"]),
                 name="billing_invoice_reference_live_unique",
                 violation_error_message=_("A live invoice already exists for that reference."),
             ),
@@ -149,6 +160,10 @@ class Invoice(models.Model):
                 condition=Q(purpose="pass", subscription__isnull=False)
                 | ~Q(purpose="pass") & Q(subscription__isnull=True, membership__isnull=True),
                 name="billing_invoice_pass_names_its_subscription",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="pass") | Q(plan__isnull=True),
+                name="billing_invoice_plan_only_on_a_pass",
             ),
         ]
 

@@ -27,6 +27,11 @@ class PaymentProvider(Protocol):
         """The URL to send the member to for paying ``invoice``, or None when there is none
         (the invoice stays due until it is settled some other way)."""
 
+    def session_expire(self, invoice: Invoice) -> None:
+        """Close the invoice's payment session (``provider_session``), so it can't be paid
+        any more; nothing when there is none. Raises `BillingRefused` ``already_paid`` when
+        the session was paid already, and another refusal when the provider can't say."""
+
     def refund(self, invoice: Invoice, reference: str) -> str:
         """Give the invoice's payment back in full; the provider's refund id, or "" when the
         money moves outside the provider. Idempotent by ``reference``."""

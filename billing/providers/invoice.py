@@ -13,6 +13,10 @@ class InvoiceProvider:
         # Nothing to redirect to: the invoice is due, and its page says how to pay it.
         return None
 
+    def session_expire(self, invoice: Invoice) -> None:
+        # No session: the invoice's page stops offering payment once it is void.
+        return None
+
     def refund(self, invoice: Invoice, reference: str) -> str:
         # Staff send the money back by transfer; the ledger records that they did.
         return ""

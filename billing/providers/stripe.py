@@ -116,6 +116,48 @@ class StripeProvider:
             )
         return url
 
+    def session_expire(self, invoice: Invoice) -> None:
+        """Expire the invoice's Checkout Session, so the member can't pay it any more. One
+        Stripe no longer keeps open is looked up: expired already is fine, complete means
+        it was paid (or a bank payment is under way), refused as ``already_paid``."""
+        session_id = invoice.provider_session
+        if not session_id:
+            return
+        try:
+            _call(
+                lambda client: client.v1.checkout.sessions.expire(session_id),
+                action="expire",
+                invoice=invoice,
+                quiet=(stripe.InvalidRequestError,),
+            )
+            return
+        except stripe.InvalidRequestError:
+            pass  # not open any more: which way did it close?
+        session = _call(
+            lambda client: client.v1.checkout.sessions.retrieve(session_id),
+            action="expire",
+            invoice=invoice,
+        )
+        if session.status == "expired":
+            return
+        if session.status == "complete":
+            raise BillingRefused(
+                "already_paid",
+                gettext(
+                    "Invoice %(number)s was already paid by card, so it can't be cancelled; "
+                    "the payment will be recorded shortly."
+                )
+                % {"number": invoice.number},
+            )
+        raise BillingRefused(
+            "provider_error",
+            gettext(
+                "The payment service didn't close the payment page of invoice %(number)s, so "
+                "it was not cancelled. Please try again in a moment."
+            )
+            % {"number": invoice.number},
+        )
+
     def refund(self, invoice: Invoice, reference: str) -> str:
         """Refund the invoice's payment in full at Stripe; the refund's id. Idempotent by
         ``reference``: asking twice refunds once."""
@@ -151,11 +193,20 @@ def _product(invoice: Invoice) -> dict[str, str]:
     return product
 
 
-def _call(request: Any, *, action: str, invoice: Invoice) -> Any:
-    """Run ``request(client)``; Stripe's failures become a `BillingRefused` a page can show."""
+def _call(
+    request: Any,
+    *,
+    action: str,
+    invoice: Invoice,
+    quiet: tuple[type[stripe.StripeError], ...] = (),
+) -> Any:
+    """Run ``request(client)``; Stripe's failures become a `BillingRefused` a page can show,
+    but for those in ``quiet``, raised as they are for the caller to look into."""
     client = stripe_client()
     try:
         return request(client)
+    except quiet:
+        raise
     except stripe.APIConnectionError as error:
         logger.warning("stripe %s for %s: unreachable (%s)", action, invoice.number, error)
         if action == "refund":
@@ -163,6 +214,11 @@ def _call(request: Any, *, action: str, invoice: Invoice) -> Any:
                 "We couldn't reach the payment service, so nothing was refunded yet. Please "
                 "try again in a moment."
             )
+        elif action == "expire":
+            message = gettext(
+                "We couldn't reach the payment service to close invoice %(number)s's payment "
+                "page, so the invoice was not cancelled. Please try again in a moment."
+            ) % {"number": invoice.number}
         else:
             message = gettext(
                 "We couldn't reach the payment service. Nothing was charged and your invoice "
@@ -182,6 +238,11 @@ def _call(request: Any, *, action: str, invoice: Invoice) -> Any:
                 "The payment service refused the refund, so nothing was refunded. Check the "
                 "payment in Stripe's dashboard."
             )
+        elif action == "expire":
+            message = gettext(
+                "The payment service refused to close invoice %(number)s's payment page, so "
+                "the invoice was not cancelled. Check the session in Stripe's dashboard."
+            ) % {"number": invoice.number}
         else:
             message = gettext(
                 "The payment service refused the request. Nothing was charged and your "

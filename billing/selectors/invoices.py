@@ -10,8 +10,13 @@ from members.models import User
 
 
 def invoice_for_reference(reference: str) -> Invoice | None:
-    """The live (not void) invoice issued for ``reference``, if any."""
-    return Invoice.objects.filter(reference=reference).exclude(status=Invoice.Status.VOID).first()
+    """The live invoice issued for ``reference``, if any: the due or paid one, else a
+    refunded one (a case's refunded fee can be invoiced again, so both may exist)."""
+    issued = Invoice.objects.filter(reference=reference)
+    return (
+        issued.filter(status__in=[Invoice.Status.DUE, Invoice.Status.PAID]).first()
+        or issued.filter(status=Invoice.Status.REFUNDED).first()
+    )
 
 
 def invoices_of(member: User) -> QuerySet[Invoice]:

@@ -11,6 +11,7 @@ and given back when it is voided or refunded; a refund pays back only the money 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +29,12 @@ from billing.providers import provider_get
 from events.services import event_emit
 from members.models import User
 from membership.models import Membership, Plan
-from membership.services.plans import membership_end, membership_grant, spend_record
+from membership.services.plans import (
+    membership_end,
+    membership_grant,
+    spend_record,
+    spend_reverse,
+)
 from membership.services.points import PointsRefused, points_restore, points_spend
 from membership.tiers import months_add
 
@@ -37,6 +43,14 @@ DESCRIPTION_MAX = InvoiceLine._meta.get_field("description").max_length or 300
 REASON_MAX = Invoice._meta.get_field("void_reason").max_length or 500
 # Far above any fee or pass, far below the column: a typo of three extra zeros is refused.
 CENTS_MAX = 100_000_000
+# The statuses that hold a reference (the partial unique constraint's, for a case's fee): a
+# case's refunded fee can be invoiced again; a refunded pass or dispute fee can't.
+_LIVE = {
+    True: [Invoice.Status.DUE, Invoice.Status.PAID],
+    False: [Invoice.Status.DUE, Invoice.Status.PAID, Invoice.Status.REFUNDED],
+}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,13 +78,17 @@ def invoice_issue(
     points: int = 0,
     currency: str = CURRENCY,
     subscription: PassSubscription | None = None,
+    plan: Plan | None = None,
 ) -> Invoice:
     """Issue an invoice for ``lines``, less ``points`` spent as a discount.
 
     Idempotent by ``reference``: the same amounts return the live invoice; different amounts
     void a due one and issue anew (and are refused for one already paid or refunded, which is
     returned as it is for the same amounts: check its status). A €0 invoice (a case a pass
-    covers) is paid at once. ``subscription`` is for pass invoices (``pass_checkout``) only.
+    covers) is paid at once. ``subscription`` is for pass invoices (``pass_checkout``) only;
+    ``plan`` is the pass it buys (the subscription's plan unless given), which its payment
+    grants whatever the subscription has moved to since. A case's fee invoice that was
+    refunded is not live: the case can be paid for again, on a new invoice.
     """
     if purpose not in Invoice.Purpose.values:
         raise BillingRefused("invalid_purpose", gettext("Unknown invoice purpose."))
@@ -90,6 +108,10 @@ def invoice_issue(
         raise BillingRefused(
             "invalid_purpose", gettext("A pass invoice, and only one, names its subscription.")
         )
+    if subscription is not None:
+        plan = plan or subscription.plan
+    elif plan is not None:
+        raise BillingRefused("invalid_purpose", gettext("Only a pass invoice names a pass."))
     checked = _lines_check(lines)
     subtotal = sum(line.cents for line in checked)
     if subtotal < 0:
@@ -101,7 +123,7 @@ def invoice_issue(
     live = (
         Invoice.objects.select_for_update()
         .filter(reference=reference)
-        .exclude(status=Invoice.Status.VOID)
+        .filter(status__in=_LIVE[purpose == Invoice.Purpose.APPRAISAL])
         .first()
     )
     if live is not None:
@@ -111,7 +133,11 @@ def invoice_issue(
                 gettext("The reference %(reference)s belongs to another invoice.")
                 % {"reference": reference},
             )
-        same = (live.subtotal_cents, live.points_used) == (subtotal, points)
+        same = (live.subtotal_cents, live.points_used, live.plan_id) == (
+            subtotal,
+            points,
+            plan.pk if plan is not None else None,
+        )
         if same:
             return live
         if live.status != Invoice.Status.DUE:
@@ -136,6 +162,7 @@ def invoice_issue(
         issued_at=now,
         due_at=now + timedelta(days=settings.BILLING_DUE_DAYS),
         subscription=subscription,
+        plan=plan,
     )
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, position=i, description=line.description, cents=line.cents)
@@ -221,8 +248,14 @@ def invoice_mark_paid(*, invoice: Invoice, staff: User) -> Invoice:
 
 
 @transaction.atomic
-def invoice_void(*, invoice: Invoice, reason: str) -> Invoice:
-    """Cancel a due invoice and give back its points. Voiding a void one changes nothing."""
+def invoice_void(*, invoice: Invoice, reason: str, session_closed: bool = False) -> Invoice:
+    """Cancel a due invoice and give back its points. Voiding a void one changes nothing.
+
+    The provider's side is closed first (Stripe's Checkout Session expired), so an old
+    session can't be paid later at a stale price. Refused, with nothing changed, when the
+    provider can't be reached, or says the session was already paid (its webhook settles
+    the invoice). ``session_closed``: the provider said the session is closed already (its
+    ``checkout.session.expired`` webhook), so it isn't asked."""
     reason = _reason(reason)
     member_lock(invoice.member_id)
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -234,6 +267,9 @@ def invoice_void(*, invoice: Invoice, reason: str) -> Invoice:
             gettext("Invoice %(number)s is %(status)s; only a due invoice can be voided.")
             % {"number": locked.number, "status": locked.get_status_display()},
         )
+    if locked.provider_session and not session_closed:
+        # Inside the transaction, before any write: a refusal leaves everything as it was.
+        provider_get(locked.provider).session_expire(locked)
     locked.mark_void(at=timezone.now(), reason=reason)
     if locked.points_used:
         points_restore(member=locked.member, reference=locked.number)
@@ -279,12 +315,16 @@ def invoice_refunded_record(*, invoice: Invoice, reason: str, at: datetime) -> N
     """What a full refund does besides moving the money, wherever it was made (here, or in the
     provider's dashboard, which a webhook reports): the invoice is refunded, its points come
     back, a pass it bought ends, and subscribers hear of it. The caller holds the member and
-    the invoice locked and has written the ledger's refund entries."""
+    the invoice locked and has written the ledger's refund entries. The fee stops counting
+    towards a tier; a refunded pass stops renewing."""
     invoice.mark_refunded(at=at, reason=reason)
     if invoice.points_used:
         points_restore(member=invoice.member, reference=invoice.number)
+    spend_reverse(reference=invoice.number, now=at)
     if invoice.membership is not None:
         _pass_end(invoice.membership, at)
+    if invoice.subscription_id is not None:
+        _subscription_end(invoice.subscription_id, at)
     event_emit(InvoiceRefunded.of(invoice))
 
 
@@ -391,7 +431,14 @@ def _pass_grant(invoice: Invoice, at: datetime) -> None:
     # A CHECK holds a pass invoice to its subscription.
     assert invoice.subscription_id is not None
     subscription = PassSubscription.objects.select_for_update().get(pk=invoice.subscription_id)
-    plan = subscription.plan
+    # The pass this invoice was issued for, not the one the subscription has moved to since.
+    plan = invoice.plan
+    if plan is None:
+        raise BillingRefused(
+            "unknown_pass",
+            gettext("Invoice %(number)s doesn't say which pass it buys.")
+            % {"number": invoice.number},
+        )
     last = (
         Membership.objects.filter(member_id=invoice.member_id, kind=Plan.Kind.PASS)
         .filter(ends_at__gt=at)
@@ -412,7 +459,26 @@ def _pass_grant(invoice: Invoice, at: datetime) -> None:
     Invoice.objects.filter(pk=invoice.pk).update(membership=membership)
     invoice.membership = membership
     subscription.membership = membership
-    subscription.save(update_fields=["membership", "updated_at"])
+    subscription.plan = plan
+    subscription.save(update_fields=["membership", "plan", "updated_at"])
+
+
+def _subscription_end(subscription_id: int, at: datetime) -> None:
+    """A refunded pass doesn't renew: its subscription ends, and a renewal invoice not yet
+    paid is voided. A renewal whose card session can't be closed now stays due for staff to
+    void (logged); the refund is recorded regardless."""
+    subscription = PassSubscription.objects.select_for_update().get(pk=subscription_id)
+    for due in subscription.invoices.filter(status=Invoice.Status.DUE):
+        try:
+            with transaction.atomic():
+                invoice_void(invoice=due, reason=gettext("The pass was refunded."))
+        except BillingRefused as refusal:
+            logger.warning("renewal %s of a refunded pass left due: %s", due.number, refusal)
+    if subscription.ended_at is not None:
+        return
+    subscription.renews, subscription.cancelled_at = False, subscription.cancelled_at or at
+    subscription.ended_at = at
+    subscription.save(update_fields=["renews", "cancelled_at", "ended_at", "updated_at"])
 
 
 def _pass_end(membership: Membership, now: datetime) -> None:

@@ -41,6 +41,7 @@ from billing.services.invoices import (
 )
 from membership.models import CreditSignalKind
 from membership.services.credit import credit_signal_record
+from membership.services.plans import spend_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -288,27 +289,31 @@ def _replacement(void: Invoice) -> Invoice | str:
 
     A void invoice stays void (its voiding was real, and subscribers heard of it). The
     payment settles the live invoice for the same reference: the one the member asked for
-    since, when its total is what they paid, or else a new one issued here with the void
-    one's lines. Its points were given back when it was voided and are not taken again: a
-    credit line carries the discount the member saw on Stripe, which the platform bears.
+    since, when it is the same (lines, points, pass), or else a new one issued here with the
+    void one's lines, spending its points again (they came back when it was voided) and
+    buying its pass (not the one the subscription has moved to since). When the points are
+    spent since, or the pass isn't known, nothing is settled: the payment is refunded.
     """
+    refund = "This payment can't settle anything: refund it in Stripe."
+    if void.purpose == Invoice.Purpose.PASS and void.plan_id is None:
+        return f"{void.number} doesn't record which pass it bought. {refund}"
     lines = [LineInput(description=line.description, cents=line.cents) for line in void.lines.all()]
-    if void.discount_cents:
-        lines.append(
-            LineInput(
-                description=gettext("Points discount of %(number)s") % {"number": void.number},
-                cents=-void.discount_cents,
-            )
-        )
     try:
         live = invoice_issue(
             member=void.member,
             purpose=void.purpose,
             reference=void.reference,
             lines=lines,
+            points=void.points_used,
             subscription=void.subscription,
+            plan=void.plan,
         )
     except BillingRefused as refusal:
+        if refusal.code == "insufficient_points":
+            return (
+                f"{void.number} was void and its {void.points_used} points were spent since "
+                f"({refusal.message}). {refund}"
+            )
         return f"{refusal.message} This payment is a second one: refund it in Stripe."
     if live.status != Invoice.Status.DUE:
         return (
@@ -327,7 +332,10 @@ def _expire(
         return Outcome(PaymentEvent.Outcome.IGNORED_STALE, f"already {invoice.status}")
     if invoice.provider_session and invoice.provider_session != obj.get("id"):
         return Outcome(PaymentEvent.Outcome.IGNORED_STALE, "not the invoice's current session")
-    invoice_void(invoice=invoice, reason=gettext("The card payment session expired."))
+    # Stripe closed the session itself: there is nothing to expire there.
+    invoice_void(
+        invoice=invoice, reason=gettext("The card payment session expired."), session_closed=True
+    )
     return Outcome(PaymentEvent.Outcome.APPLIED)
 
 
@@ -404,6 +412,8 @@ def _chargeback(record: PaymentEvent, invoice: Invoice, obj: dict[str, Any]) -> 
             reference=f"stripe:{record.event_id}",
             note=f"Stripe dispute {obj.get('id', '')}: {obj.get('reason', '')}"[:500],
         )
+    # The fee charged back stops counting towards a tier.
+    spend_reverse(reference=invoice.number)
     _credit_signal(invoice, CreditSignalKind.CHARGEBACK, record)
     return Outcome(PaymentEvent.Outcome.APPLIED, f"{cents} cents charged back")
 

@@ -41,8 +41,10 @@ class StripeRequest:
 
 @dataclass
 class FakeStripe:
-    """Stripe's API for the calls the platform makes: creating a Checkout Session and a
-    Refund. Answers like Stripe: the same ``Idempotency-Key`` replays the first answer."""
+    """Stripe's API for the calls the platform makes: creating, expiring and retrieving a
+    Checkout Session, and creating a Refund. Answers like Stripe: the same
+    ``Idempotency-Key`` replays the first answer. ``session_complete`` stands for the member
+    paying a session on Stripe's page."""
 
     requests: list[StripeRequest] = field(default_factory=list)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -82,6 +84,23 @@ class FakeStripe:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                request = StripeRequest(
+                    method="GET",
+                    path=self.path.split("?", 1)[0],
+                    form={},
+                    idempotency_key=None,
+                    authorization=self.headers.get("Authorization"),
+                )
+                status, answer = fake._answer(request)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Request-Id", f"req_fake_{next(fake._ids)}")
+                self.end_headers()
+                self.wfile.write(data)
+
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 return
 
@@ -98,7 +117,13 @@ class FakeStripe:
             self._thread.join(timeout=10)
 
     def posts_to(self, path: str) -> list[StripeRequest]:
-        return [r for r in self.requests if r.path == path]
+        return [r for r in self.requests if r.path == path and r.method == "POST"]
+
+    def session_complete(self, session_id: str, *, payment_intent: str = "pi_test_webhook") -> None:
+        """The member paid the session on Stripe's page: it can't be expired any more."""
+        with self._lock:
+            session = self.sessions[session_id]
+            session.update(status="complete", payment_status="paid", payment_intent=payment_intent)
 
     def _answer(self, request: StripeRequest) -> tuple[int, dict[str, Any]]:
         with self._lock:
@@ -108,8 +133,14 @@ class FakeStripe:
                 return self._answers[key]
             if request.authorization != f"Bearer {API_KEY}":
                 answer = _error(401, "invalid_request_error", "Invalid API Key provided.")
+            elif request.method == "GET":
+                answer = self._session_get(request.path)
             elif request.path == "/v1/checkout/sessions":
                 answer = self._session_create(request.form)
+            elif request.path.startswith("/v1/checkout/sessions/") and request.path.endswith(
+                "/expire"
+            ):
+                answer = self._session_expire(request.path.split("/")[-2])
             elif request.path == "/v1/refunds":
                 answer = self._refund_create(request.form)
             else:
@@ -148,6 +179,27 @@ class FakeStripe:
             "url": f"https://checkout.stripe.test/c/pay/{session_id}",
         }
         self.sessions[session_id] = session
+        return 200, session
+
+    def _session_get(self, path: str) -> tuple[int, dict[str, Any]]:
+        prefix = "/v1/checkout/sessions/"
+        session = self.sessions.get(path[len(prefix) :]) if path.startswith(prefix) else None
+        if session is None:
+            return _error(404, "invalid_request_error", f"No such checkout.session: {path}")
+        return 200, session
+
+    def _session_expire(self, session_id: str) -> tuple[int, dict[str, Any]]:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return _error(404, "invalid_request_error", f"No such checkout.session: {session_id}")
+        if session["status"] != "open":
+            # Stripe's answer for a session that is complete or expired already.
+            return _error(
+                400,
+                "invalid_request_error",
+                'Only Checkout Sessions with a status in ["open"] can be expired.',
+            )
+        session.update(status="expired", url=None)
         return 200, session
 
     def _refund_create(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:

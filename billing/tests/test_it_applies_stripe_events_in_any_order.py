@@ -114,7 +114,7 @@ def test_a_payment_after_the_expiry_voided_the_invoice_settles_a_replacement_for
     assert recorded.invoice == replacement and invoice.number in recorded.detail
 
 
-def test_a_late_payment_keeps_the_points_discount_the_member_saw(
+def test_a_late_payment_spends_again_the_points_of_the_discount_the_member_saw(
     client: Any, buyer: User, stripe_settings: Any
 ) -> None:
     points_earn(member=buyer, points=400, reason=EarnReason.CSAT_ANSWERED, reference="c-1")
@@ -129,10 +129,31 @@ def test_a_late_payment_keeps_the_points_discount_the_member_saw(
     assert _send(client, "checkout.session.completed", paid) == "applied"
 
     replacement = Invoice.objects.get(reference=invoice.reference, status="paid")
-    assert replacement.total_cents == 4000 and replacement.points_used == 0
-    assert [line.cents for line in replacement.lines.all()] == [4400, -400]
+    assert replacement.total_cents == 4000 and replacement.points_used == 400
+    assert [line.cents for line in replacement.lines.all()] == [4400]
     assert _ledger(replacement) == [("payment", 4000)]
-    assert points_balance(buyer) == 400
+    assert points_balance(buyer) == 0
+
+
+def test_a_late_payment_whose_points_were_spent_since_is_rejected_for_a_refund(
+    client: Any, buyer: User, stripe_settings: Any
+) -> None:
+    points_earn(member=buyer, points=400, reason=EarnReason.CSAT_ANSWERED, reference="c-1")
+    invoice = invoice_for_card(buyer, cents=4400, points=400)
+    expired = checkout_session(
+        invoice_number=invoice.number, amount_total=4000, payment_intent=None, status="expired"
+    )
+    assert _send(client, "checkout.session.expired", expired) == "applied"
+    other = invoice_for_card(buyer, cents=4400, points=400)  # another case takes the points
+
+    paid = checkout_session(invoice_number=invoice.number, amount_total=4000)
+    assert _send(client, "checkout.session.completed", paid) == "rejected"
+
+    recorded = PaymentEvent.objects.get(type="checkout.session.completed")
+    assert "refund it in Stripe" in recorded.detail and invoice.number in recorded.detail
+    assert not Invoice.objects.filter(reference=invoice.reference).exclude(status="void")
+    assert _status(other) == "due" and points_balance(buyer) == 0
+    assert not LedgerEntry.objects.exists()
 
 
 def test_a_late_payment_settles_the_new_invoice_the_member_asked_for_meanwhile(

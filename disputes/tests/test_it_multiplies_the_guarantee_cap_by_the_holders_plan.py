@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -53,3 +54,23 @@ def test_a_free_holder_gets_the_tiers_cap_and_a_value_under_it_in_full(
     dispute = overturned(opened(report, black))
     # Under Black's 5,000 (2,500 × 2): the declared value in full.
     assert Compensation.objects.get(dispute=dispute).amount_eur == Decimal(4000)
+
+
+def test_a_tier_reached_while_the_dispute_runs_does_not_raise_the_cap(
+    buyer: User, catalog: dict[str, Any]
+) -> None:
+    from membership.models import Membership, Plan
+    from membership.services.plans import membership_grant
+
+    report = report_of(buyer, catalog["handbag"], declared_value_eur=20_000)
+    dispute = opened(report, buyer)
+    # Diamond from after the dispute was opened: the terms it was brought under were Free's.
+    membership_grant(
+        member=buyer,
+        plan=Plan.objects.get(code="diamond"),
+        starts_at=dispute.opened_at + timedelta(seconds=1),
+        source=Membership.Source.STAFF,
+    )
+    overturned(dispute)
+
+    assert Compensation.objects.get().amount_eur == Decimal(2500)

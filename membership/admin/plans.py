@@ -150,7 +150,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Spend)
 class SpendAdmin(ReadOnlyModelAdmin):
-    list_display = ["reference", "member", "amount", "occurred_at", "created_at"]
+    list_display = ["reference", "member", "amount", "occurred_at", "created_at", "reversed_at"]
     search_fields = ["reference", "member__email"]
     list_select_related = ["member"]
     date_hierarchy = "occurred_at"

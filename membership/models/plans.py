@@ -220,8 +220,15 @@ class Membership(models.Model):
         super().save(*args, **kwargs)
 
 
+class SpendQuerySet(models.QuerySet["Spend"]):
+    def counting(self) -> SpendQuerySet:
+        """The spends that count towards a tier: all but those whose payment was reversed."""
+        return self.filter(reversed_at__isnull=True)
+
+
 class Spend(models.Model):
-    """A paid fee that counts towards a tier; billing records it once, by its reference."""
+    """A paid fee that counts towards a tier; billing records it once, by its reference, and
+    marks it reversed when the fee is refunded or charged back (it then counts nowhere)."""
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,6 +241,9 @@ class Spend(models.Model):
     occurred_at = models.DateTimeField(_("occurred at"))
     reference = models.CharField(_("reference"), max_length=100, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+
+    objects = SpendQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -126,7 +126,9 @@ class TierRule:
 
 
 def _spent(member: User, after: datetime, until: datetime) -> int:
-    rows = Spend.objects.filter(member=member, occurred_at__gt=after, occurred_at__lte=until)
+    rows = Spend.objects.counting().filter(
+        member=member, occurred_at__gt=after, occurred_at__lte=until
+    )
     return rows.aggregate(cents=Sum("cents"))["cents"] or 0
 
 

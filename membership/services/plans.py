@@ -10,11 +10,11 @@ and the members whose spend supports a tier again.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Sum
+from django.db.models import Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +70,53 @@ def spend_record(
     return spend
 
 
+def spend_reverse(*, reference: str, now: datetime | None = None) -> Spend | None:
+    """The fee recorded as ``reference`` was refunded or charged back: it stops counting
+    towards a tier. A tier it helped earn is taken back when the spend left at the moment it
+    was earned no longer reaches its threshold; the member then holds what the rest of their
+    spend supports now. Idempotent; None when no spend has this reference (a fee that was
+    never recorded, e.g. a €0 invoice)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        spend = Spend.objects.filter(reference=reference).first()
+        if spend is None:
+            return None
+        # The same lock as tier_review's: one review of a member at a time.
+        list(User.objects.select_for_update().filter(pk=spend.member_id).values_list("pk"))
+        spend = Spend.objects.select_for_update().get(pk=spend.pk)
+        if spend.reversed_at is not None:
+            return spend
+        spend.reversed_at = now
+        spend.save(update_fields=["reversed_at"])
+        earned = (
+            Membership.objects.filter(
+                member_id=spend.member_id,
+                kind=Plan.Kind.TIER,
+                source=Membership.Source.EARNED,
+                starts_at__gte=spend.occurred_at,
+                starts_at__lte=now,
+            )
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+            .select_related("plan")
+            .first()
+        )
+        if earned is not None:
+            at = earned.starts_at
+            left = (
+                Spend.objects.counting()
+                .filter(
+                    member_id=spend.member_id, occurred_at__gt=window_start(at), occurred_at__lte=at
+                )
+                .aggregate(cents=Sum("cents"))["cents"]
+                or 0
+            )
+            if left < (earned.plan.spend_threshold_cents or 0):
+                earned.ends_at = max(now, earned.starts_at + timedelta(microseconds=1))
+                earned.save(update_fields=["ends_at"])
+                tier_review(member=spend.member, now=earned.ends_at)
+    return spend
+
+
 def tier_review(*, member: User, now: datetime | None = None) -> TierDecision:
     """Give the member the tier the rule decides at ``now``; returns the decision, whose
     ``change`` says what changed ("held" and "none": nothing)."""
@@ -88,7 +135,7 @@ def tier_review(*, member: User, now: datetime | None = None) -> TierDecision:
             if last is not None
             else None
         )
-        spends = Spend.objects.filter(
+        spends = Spend.objects.counting().filter(
             member=member, occurred_at__gt=window_start(now), occurred_at__lte=now
         )
         decision = tier_for(
@@ -148,7 +195,8 @@ def tiers_review_due(*, now: datetime | None = None) -> int:
     if lowest is None:
         return 0
     due = (
-        Spend.objects.filter(occurred_at__gt=window_start(now), occurred_at__lte=now)
+        Spend.objects.counting()
+        .filter(occurred_at__gt=window_start(now), occurred_at__lte=now)
         .values("member")
         .annotate(total=Sum("cents"))
         .filter(total__gte=lowest)
