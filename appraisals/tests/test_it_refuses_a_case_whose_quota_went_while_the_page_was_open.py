@@ -16,8 +16,8 @@ from appraisals.services.payments import fee_reference
 from appraisals.services.submissions import submission_submit
 from appraisals.tests.paying import press_submit, ready_draft, review_url
 from billing.models import Invoice
-from billing.tests.factories import race
 from membership.models import QuotaUse
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db
 

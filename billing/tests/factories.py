@@ -3,10 +3,6 @@ an invoice, and the race harness for concurrency tests (each thread its own conn
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 from django.db import connection
 
 from billing.models import Invoice
@@ -65,31 +61,3 @@ def constraints_now() -> None:
     """Fire the deferred checks now: a test's own transaction never commits."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
-def race(threads: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``work(i)`` in ``threads`` threads released at once; their results and errors."""
-    start = threading.Barrier(threads)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except BaseException as error:  # noqa: BLE001 - returned to the test
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run, args=(index,)) for index in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in pool)
-    return results, errors

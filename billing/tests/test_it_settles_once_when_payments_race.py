@@ -10,10 +10,11 @@ from django.db import connection
 from billing.models import Invoice, LedgerEntry, PassSubscription
 from billing.services.invoices import invoice_mark_paid, invoice_settle
 from billing.services.passes import pass_checkout
-from billing.tests.factories import appraisal_invoice, pass_plan, race, staff_make
+from billing.tests.factories import appraisal_invoice, pass_plan, staff_make
 from events.models import Event
 from members.models import User
 from membership.models import Spend
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,10 +4,6 @@ event credit it once. The race peers lost (check, then write) can't happen here.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection
 
@@ -16,36 +12,9 @@ from membership.models import EarnReason, PointsEntry, PointsKind
 from membership.selectors.points import points_balance
 from membership.services.points import PointsRefused, points_earn, points_spend
 from membership.tests.points_ledger import assert_ledger_exact
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(threads: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``work(i)`` in ``threads`` threads released at once; their results and errors."""
-    start = threading.Barrier(threads)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except BaseException as error:  # noqa: BLE001 - returned to the test
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run, args=(index,)) for index in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in pool)
-    return results, errors
 
 
 def test_fifty_concurrent_redemptions_of_seven_from_a_hundred_let_fourteen_through(
@@ -55,7 +24,7 @@ def test_fifty_concurrent_redemptions_of_seven_from_a_hundred_let_fourteen_throu
     points_earn(member=buyer, points=60, reason=EarnReason.APPRAISAL_COMPLETED, reference="a-1")
     points_earn(member=buyer, points=40, reason=EarnReason.CSAT_ANSWERED, reference="csat-1")
 
-    spent, refused = _race(50, lambda i: points_spend(member=buyer, points=7, reference=f"fee-{i}"))
+    spent, refused = race(50, lambda i: points_spend(member=buyer, points=7, reference=f"fee-{i}"))
 
     assert len(spent) == 14
     # Each refusal is the service's own, not a database error caught too late.
@@ -70,7 +39,7 @@ def test_fifty_concurrent_redemptions_of_seven_from_a_hundred_let_fourteen_throu
 def test_twenty_deliveries_of_one_earning_event_credit_it_once(buyer: User) -> None:
     points_earn(member=buyer, points=5, reason=EarnReason.CSAT_ANSWERED, reference="csat-1")
 
-    earned, errors = _race(
+    earned, errors = race(
         20,
         lambda i: points_earn(
             member=buyer, points=25, reason=EarnReason.APPRAISAL_COMPLETED, reference="case-9"
@@ -88,7 +57,7 @@ def test_twenty_concurrent_spends_of_the_whole_balance_let_one_through(buyer: Us
     # The peers' failure: 20 gifts of 100 from a 100-point balance.
     points_earn(member=buyer, points=100, reason=EarnReason.CSAT_ANSWERED, reference="c-1")
 
-    spent, refused = _race(
+    spent, refused = race(
         20, lambda i: points_spend(member=buyer, points=100, reference=f"fee-{i}")
     )
 

@@ -4,10 +4,6 @@ restores of one case give back once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.db import connection
 
@@ -16,36 +12,9 @@ from membership.models import Plan, QuotaPeriod, QuotaUse
 from membership.services.quotas import quota_consume, quota_restore
 from membership.tests.quotas_ledger import assert_quota_exact
 from membership.tests.quotas_plans import DAY, NOW, STANDARD
+from tests.racing import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(threads: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``work(i)`` in ``threads`` threads released at once; their results and errors."""
-    start = threading.Barrier(threads)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except BaseException as error:  # noqa: BLE001 - returned to the test
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run, args=(index,)) for index in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in pool)
-    return results, errors
 
 
 @pytest.fixture
@@ -81,7 +50,7 @@ def _consume(member: User, reference: str) -> QuotaUse | None:
 def test_fifty_concurrent_cases_against_two_a_month_let_two_through(two_a_month: User) -> None:
     assert connection.vendor == "postgresql"
 
-    outcomes, errors = _race(50, lambda i: _consume(two_a_month, f"submission:{i}"))
+    outcomes, errors = race(50, lambda i: _consume(two_a_month, f"submission:{i}"))
 
     assert errors == []
     covered = [use for use in outcomes if use is not None]
@@ -93,7 +62,7 @@ def test_fifty_concurrent_cases_against_two_a_month_let_two_through(two_a_month:
 
 
 def test_twenty_deliveries_of_one_case_consume_once(two_a_month: User) -> None:
-    outcomes, errors = _race(20, lambda i: _consume(two_a_month, "submission:same"))
+    outcomes, errors = race(20, lambda i: _consume(two_a_month, "submission:same"))
 
     assert errors == []
     assert len({use.pk for use in outcomes}) == 1
@@ -105,7 +74,7 @@ def test_twenty_restores_of_one_case_give_back_once(two_a_month: User) -> None:
     _consume(two_a_month, "submission:a")
     _consume(two_a_month, "submission:b")
 
-    outcomes, errors = _race(
+    outcomes, errors = race(
         20, lambda i: quota_restore(reference="submission:a", reason=f"cancelled {i}")
     )
 
@@ -126,7 +95,7 @@ def test_consumes_and_restores_mixed_keep_the_count(two_a_month: User) -> None:
             return quota_restore(reference=f"submission:old-{i % 4 // 2}", reason="cancelled")
         return _consume(two_a_month, f"submission:new-{i}")
 
-    _outcomes, errors = _race(30, work)
+    _outcomes, errors = race(30, work)
 
     assert errors == []
     assert QuotaUse.objects.filter(restored_at__isnull=False).count() == 2

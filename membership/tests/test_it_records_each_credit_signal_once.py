@@ -3,17 +3,16 @@ its reference, even when delivered by many workers at once, and nothing malforme
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone, translation
 
 from members.models import User
 from membership.models import CreditSignal
 from membership.selectors.credit import credit_score
 from membership.services.credit import CreditRefused, credit_signal_record
+from tests.racing import race
 
 
 def _member(email: str) -> User:
@@ -69,23 +68,10 @@ def test_a_reference_taken_by_another_member_or_kind_is_refused() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_ten_workers_delivering_one_fact_at_once_record_it_once() -> None:
     member = _member("m@example.com")
-    start = threading.Barrier(10)
-    errors: list[BaseException] = []
-
-    def deliver() -> None:
-        try:
-            start.wait()
-            credit_signal_record(member=member, kind="chargeback", reference="dp_race")
-        except BaseException as error:  # noqa: BLE001 - asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _recorded, errors = race(
+        10,
+        lambda i: credit_signal_record(member=member, kind="chargeback", reference="dp_race"),
+    )
     assert errors == []
     assert CreditSignal.objects.filter(reference="dp_race").count() == 1
 
