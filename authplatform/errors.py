@@ -1,9 +1,20 @@
-"""Turning a refused action into the sentences a page shows, and the one JSON error shape
-of the API (``{"error": {"code", "message", "fields"}}``, api/errors.py)."""
+"""A refused action (``Refused``), turning one into the sentences a page shows, and the one
+JSON error shape of the API (``{"error": {"code", "message", "fields"}}``, api/errors.py)."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+
+
+class Refused(Exception):
+    """A service refused what it was asked and wrote nothing: ``code`` is stable for callers
+    and APIs, ``message`` is the sentence for the person. Each ledger has its own subclass
+    (points, quotas, credit, billing); a page catches this one."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 def error_messages(error: ValidationError | PermissionDenied) -> list[str]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from redis.exceptions import RedisError
 
+from authplatform.errors import Refused
 from members.models import LoginFailure, Notification, User
 from members.roles import ADMIN_ROLES, ROLE_PERMISSIONS, Role
 
@@ -178,7 +179,7 @@ def user_language_set(*, user: User, language: str) -> User:
 EMAIL_VERIFICATION_SALT = "members.email-verification"
 
 
-class VerificationRefused(Exception):
+class VerificationRefused(Refused):
     """Why a verification email was not sent or a link not accepted; nothing changed.
 
     ``code`` is stable for callers (``already_verified``, ``too_soon``, ``invalid``,
@@ -187,9 +188,7 @@ class VerificationRefused(Exception):
     """
 
     def __init__(self, code: str, message: str, *, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.retry_after = retry_after
 
 

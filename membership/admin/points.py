@@ -4,33 +4,20 @@ reference, or a spend given back); this increment has no admin action for one.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from authplatform.admin_readonly import ReadOnlyModelAdmin
+from authplatform.admin_readonly import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from membership.models import PointsAccount, PointsAllocation, PointsEntry
 
 
-class PointsAllocationInline(admin.TabularInline):
+class PointsAllocationInline(ReadOnlyTabularInline):
     model = PointsAllocation
     fk_name = "entry"
     fields = ["lot", "points"]
-    readonly_fields = ["lot", "points"]
-    extra = 0
+    readonly_fields = fields
     verbose_name = _("points moved from or back to a lot")
     verbose_name_plural = _("points moved from or back to lots")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PointsAccount)

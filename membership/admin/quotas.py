@@ -4,34 +4,20 @@ holds to the count."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from authplatform.admin_readonly import ReadOnlyModelAdmin
+from authplatform.admin_readonly import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from membership.models import QuotaPeriod, QuotaUse
 
 
-class QuotaUseInline(admin.TabularInline):
+class QuotaUseInline(ReadOnlyTabularInline):
     model = QuotaUse
     fk_name = "quota_period"
     fields = ["reference", "source", "service_tier", "covered_cents", "created_at", "restored_at"]
-    readonly_fields = ["reference", "source", "service_tier", "covered_cents", "created_at",
-                       "restored_at"]  # fmt: skip
-    extra = 0
+    readonly_fields = fields
     verbose_name = _("case covered in this period")
     verbose_name_plural = _("cases covered in this period")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(QuotaPeriod)

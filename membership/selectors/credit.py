@@ -10,9 +10,9 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 
+from authplatform.localized import localized_day
 from members.models import User
 from membership.credit import RULES, CreditInput, CreditResult, Factor, Signal, credit_for
 from membership.models import CreditSignal
@@ -47,10 +47,6 @@ def credit_signals(member: User, *, now: datetime | None = None) -> QuerySet[Cre
     ).order_by("-occurred_at", "-id")
 
 
-def _day(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else ""
-
-
 def _band_label(band: str) -> str:
     return {
         "excellent": pgettext("credit band", "Excellent"),
@@ -61,7 +57,8 @@ def _band_label(band: str) -> str:
 
 
 def _factor_text(factor: Factor) -> CreditFactor:
-    n, until = factor.count, _day(factor.changes_at)
+    n = factor.count
+    until = localized_day(factor.changes_at) if factor.changes_at else ""
     if factor.code == "age":
         label = ngettext("Member for %(n)d month", "Member for %(n)d months", n) % {"n": n}
         detail = (

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from authplatform.localized import localized_day
 from members.models import User
 from membership.models import Membership, Plan, Spend
 from membership.money import cents_format
@@ -132,10 +132,6 @@ def _spent(member: User, after: datetime, until: datetime) -> int:
     return rows.aggregate(cents=Sum("cents"))["cents"] or 0
 
 
-def _day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
-
-
 def tier_rule_for(member: User, now: datetime | None = None) -> TierRule:
     """The rule (earned by the last 12 months' spend, held for 12 months) and where the member
     stands: e.g. "Spend €1,000.00 in 12 months to reach Black card; you have spent €250.00
@@ -171,7 +167,7 @@ def tier_rule_for(member: User, now: datetime | None = None) -> TierRule:
                 "months": WINDOW_MONTHS,
                 "tier": next_tier.local_name,
                 "spent": cents_format(spent),
-                "since": _day(since),
+                "since": localized_day(since),
             }
         )
     if current is not None and held is not None:
@@ -185,7 +181,7 @@ def tier_rule_for(member: User, now: datetime | None = None) -> TierRule:
                 )
                 % {
                     "tier": held.local_name,
-                    "until": _day(current.ends_at),
+                    "until": localized_day(current.ends_at),
                     "threshold": cents_format(held.spend_threshold_cents or 0),
                     "spent": cents_format(_spent(member, current.starts_at, now)),
                 }

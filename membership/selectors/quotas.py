@@ -18,13 +18,15 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from authplatform.errors import Refused
+from authplatform.localized import localized_day
 from members.models import User
 from membership.models import Membership, Plan, QuotaPeriod, QuotaSource, QuotaUse, ServiceTier
 from membership.money import cents_format
 from membership.selectors.plans import Benefits, membership_current
+from membership.tiers import months_add
 
 SERVICE_TIERS = tuple(ServiceTier.values)
 # Far above any fee, far below the column's range.
@@ -32,15 +34,10 @@ CENTS_MAX = 100_000_000
 RECENT_USES = 10
 
 
-class QuotaRefused(Exception):
+class QuotaRefused(Refused):
     """A quota request that is refused for bad input; nothing was written. ``code`` is stable
     for APIs: ``invalid_tier``, ``invalid_amount``, ``covered_above_price``,
     ``invalid_reference``, ``invalid_reason``, ``reference_reused``, ``invalid_date``."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -115,11 +112,7 @@ def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
         end = start.replace(year=start.year + 1)
     else:
         start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        end = (
-            start.replace(year=start.year + 1, month=1)
-            if start.month == 12
-            else start.replace(month=start.month + 1)
-        )
+        end = months_add(start, 1)
     return start, end
 
 
@@ -137,10 +130,6 @@ def _pass_ended(member: User, now: datetime) -> Membership | None:
         .order_by("-ends_at")
         .first()
     )
-
-
-def _day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 def _period_word(period: str) -> str:
@@ -180,7 +169,7 @@ def cover(
     ended = _pass_ended(member, now)
     ended_text = (
         _("Your pass ended on %(day)s, so it no longer covers your cases.")
-        % {"day": _day(ended.ends_at)}
+        % {"day": localized_day(ended.ends_at)}
         if ended is not None and ended.ends_at is not None
         else ""
     )
@@ -207,7 +196,7 @@ def cover(
     else:
         none_left = _(
             "You have used your %(allowance)d free appraisals %(period)s; more come on %(day)s."
-        ) % {"allowance": allowance, "period": _period_word(period), "day": _day(end)}
+        ) % {"allowance": allowance, "period": _period_word(period), "day": localized_day(end)}
     return AppraisalOffer(
         base_cents=base_cents,
         covered_cents=0,

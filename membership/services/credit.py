@@ -10,19 +10,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from authplatform.errors import Refused
 from members.models import User
 from membership.models import CreditSignal, CreditSignalKind
 
 REFERENCE_MAX_LENGTH = 200
 
 
-class CreditRefused(Exception):
+class CreditRefused(Refused):
     """A signal the record refuses; nothing was written. ``code`` is stable for callers."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def credit_signal_record(

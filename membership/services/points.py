@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from authplatform.errors import Refused
 from members.models import User
 from membership.models import EarnReason, PointsAccount, PointsAllocation, PointsEntry, PointsKind
 from membership.selectors.points import lots_overdue, lots_spendable
@@ -27,13 +28,8 @@ POINTS_MAX_PER_ENTRY = 1_000_000
 REFERENCE_MAX_LENGTH = 200
 
 
-class PointsRefused(Exception):
+class PointsRefused(Refused):
     """A points write the ledger refuses; nothing was written. ``code`` is stable for APIs."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @transaction.atomic
