@@ -56,6 +56,13 @@ def fee_reference(submission: Submission) -> str:
     return f"submission:{submission.uid.hex}"
 
 
+def quota_held(submission: Submission) -> QuotaUse | None:
+    """The quota use held for this case (not given back), if any."""
+    return QuotaUse.objects.filter(
+        reference=fee_reference(submission), restored_at__isnull=True
+    ).first()
+
+
 def submission_offer(*, submission: Submission, tier: str | None = None) -> AppraisalOffer:
     """What the owner pays for this case at ``tier`` (else its own): the tier's price, less
     what their pass or a free appraisal covers (the Standard price). Reads only.
@@ -69,9 +76,7 @@ def submission_offer(*, submission: Submission, tier: str | None = None) -> Appr
     # costs: a category whose Standard price is above another tier's (PRICE_CENTS_BY_CATEGORY)
     # or a case quoted before prices rose has that tier covered in full.
     standard = min(submission_price(submission=submission, tier=Tier.STANDARD).cents, base)
-    held = QuotaUse.objects.filter(
-        reference=fee_reference(submission), restored_at__isnull=True
-    ).first()
+    held = quota_held(submission)
     if held is None:
         return appraisal_offer(
             submission.owner, service_tier=chosen, base_cents=base, standard_cents=standard
@@ -113,7 +118,7 @@ def quota_consume_for(submission: Submission, offer: AppraisalOffer) -> bool:
     and taken anew, so the use says what the case is."""
     reference = fee_reference(submission)
     tier = submission.tier or Tier.STANDARD
-    held = QuotaUse.objects.filter(reference=reference, restored_at__isnull=True).first()
+    held = quota_held(submission)
     if held is not None and (held.service_tier, held.base_cents) != (tier, offer.base_cents):
         quota_restore(reference=reference, reason="tier changed")
     use = quota_consume(

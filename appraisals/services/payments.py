@@ -30,6 +30,7 @@ from appraisals.services.fees import (
     fee_reference,
     quota_consume_for,
     quota_gone,
+    quota_held,
     refusals_as_validation,
     submission_fee_invoice,
     submission_fee_settle,
@@ -54,7 +55,6 @@ from billing.services.invoices import (
     invoice_void,
 )
 from members.models import User
-from membership.models import QuotaUse
 from membership.selectors.quotas import AppraisalOffer
 from membership.services.quotas import quota_restore
 
@@ -190,26 +190,18 @@ def _checkout(
         # can't both count on the period's last free appraisal.
         if offer.covered_by and not quota_consume_for(locked, offer):
             raise quota_gone()
-        try:
-            invoice = invoice_issue(
-                member=locked.owner,
-                purpose=Invoice.Purpose.APPRAISAL,
-                reference=fee_reference(locked),
-                lines=_fee_lines(locked, offer),
-                points=points,
-            )
-        except BillingRefused as error:
-            raise _refused(error) from error
+        invoice = invoice_issue(
+            member=locked.owner,
+            purpose=Invoice.Purpose.APPRAISAL,
+            reference=fee_reference(locked),
+            lines=_fee_lines(locked, offer),
+            points=points,
+        )
     if invoice.is_paid:
         # Points paid the whole fee, so the invoice was settled as it was issued.
         submission_submit(submission=submission)
         return CheckoutResult(submitted=True, redirect_url=None, invoice=invoice)
-    try:
-        redirect_url = checkout_start(
-            invoice=invoice, success_url=success_url, cancel_url=cancel_url
-        )
-    except BillingRefused as error:
-        raise _refused(error) from error
+    redirect_url = checkout_start(invoice=invoice, success_url=success_url, cancel_url=cancel_url)
     return CheckoutResult(submitted=False, redirect_url=redirect_url, invoice=invoice)
 
 
@@ -218,7 +210,7 @@ def submission_fee_return(*, submission: Submission, reason: str) -> None:
     paid fee refunded in full (points included), a due one voided; each with a timeline
     line. ``reason``: "cancelled" or "inconclusive". The caller holds the case locked."""
     reference = fee_reference(submission)
-    was_covered = QuotaUse.objects.filter(reference=reference, restored_at__isnull=True).exists()
+    was_covered = quota_held(submission) is not None
     quota_restore(reference=reference, reason=reason)
     invoice = invoice_for_reference(reference)
     refunded = None
@@ -344,9 +336,7 @@ def _inconclusive(submission: Submission) -> bool:
 def _covered_in_full(submission: Submission) -> bool:
     """Whether the case's quota use covers its whole price: it went through without a fee.
     (A case that paid holds no use, or one for the Standard part of a faster tier.)"""
-    held = QuotaUse.objects.filter(
-        reference=fee_reference(submission), restored_at__isnull=True
-    ).first()
+    held = quota_held(submission)
     return held is not None and submission_offer(submission=submission).price_cents == 0
 
 

@@ -197,8 +197,7 @@ def invoice_settle(
     """Make a due invoice paid, whoever says so (the provider's webhook, staff, a €0 total):
     the payment on the ledger, the tier's spend, the pass it buys, and ``InvoicePaid``.
     Settling a paid (or refunded) invoice again changes nothing."""
-    member_lock(invoice.member_id)
-    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    locked = _invoice_locked(invoice)
     if locked.status in (Invoice.Status.PAID, Invoice.Status.REFUNDED):
         return locked
     if locked.status == Invoice.Status.VOID:
@@ -257,8 +256,7 @@ def invoice_void(*, invoice: Invoice, reason: str, session_closed: bool = False)
     the invoice). ``session_closed``: the provider said the session is closed already (its
     ``checkout.session.expired`` webhook), so it isn't asked."""
     reason = _reason(reason)
-    member_lock(invoice.member_id)
-    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    locked = _invoice_locked(invoice)
     if locked.status == Invoice.Status.VOID:
         return locked
     if locked.status != Invoice.Status.DUE:
@@ -283,8 +281,7 @@ def invoice_refund(*, invoice: Invoice, reason: str) -> Invoice:
     points come back to the member's points account, a pass it bought ends. Refunding a
     refunded invoice changes nothing."""
     reason = _reason(reason)
-    member_lock(invoice.member_id)
-    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    locked = _invoice_locked(invoice)
     if locked.status == Invoice.Status.REFUNDED:
         return locked
     if locked.status != Invoice.Status.PAID:
@@ -367,6 +364,12 @@ def member_lock(member_id: int) -> None:
     """Every write here locks the member first, then the invoice, then (in membership) the
     points account: one order, so a payment racing a re-issue can't deadlock."""
     list(User.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True))
+
+
+def _invoice_locked(invoice: Invoice) -> Invoice:
+    """The invoice read again under lock, its member locked first (``member_lock``'s order)."""
+    member_lock(invoice.member_id)
+    return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
 def _number_next(now: datetime) -> str:

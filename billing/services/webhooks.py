@@ -380,13 +380,8 @@ def _refund_reconcile(record: PaymentEvent, invoice: Invoice, obj: dict[str, Any
     )["total"]
     cents = min(refunded - int(on_ledger), _unreturned(invoice))
     if cents > 0:
-        LedgerEntry.objects.create(
-            member=invoice.member,
-            invoice=invoice,
-            kind=LedgerEntry.Kind.REFUND,
-            cents=cents,
-            reference=f"stripe:{record.event_id}",
-            note=f"Stripe refund of {obj.get('id', '')}"[:500],
+        _ledger_add(
+            record, invoice, LedgerEntry.Kind.REFUND, cents, f"Stripe refund of {obj.get('id', '')}"
         )
     if refunded < invoice.total_cents:
         return Outcome(PaymentEvent.Outcome.APPLIED, f"partial refund: {cents} cents")
@@ -404,18 +399,24 @@ def _chargeback(record: PaymentEvent, invoice: Invoice, obj: dict[str, Any]) -> 
         return Outcome(PaymentEvent.Outcome.REJECTED, f"dispute amount {amount!r}")
     cents = min(amount, _unreturned(invoice))
     if cents:
-        LedgerEntry.objects.create(
-            member=invoice.member,
-            invoice=invoice,
-            kind=LedgerEntry.Kind.CHARGEBACK,
-            cents=cents,
-            reference=f"stripe:{record.event_id}",
-            note=f"Stripe dispute {obj.get('id', '')}: {obj.get('reason', '')}"[:500],
-        )
+        note = f"Stripe dispute {obj.get('id', '')}: {obj.get('reason', '')}"
+        _ledger_add(record, invoice, LedgerEntry.Kind.CHARGEBACK, cents, note)
     # The fee charged back stops counting towards a tier.
     spend_reverse(reference=invoice.number)
     _credit_signal(invoice, CreditSignalKind.CHARGEBACK, record)
     return Outcome(PaymentEvent.Outcome.APPLIED, f"{cents} cents charged back")
+
+
+def _ledger_add(record: PaymentEvent, invoice: Invoice, kind: str, cents: int, note: str) -> None:
+    """Money Stripe returned to the member, on the ledger under the event that said so."""
+    LedgerEntry.objects.create(
+        member=invoice.member,
+        invoice=invoice,
+        kind=kind,
+        cents=cents,
+        reference=f"stripe:{record.event_id}",
+        note=note[:500],
+    )
 
 
 def _unreturned(invoice: Invoice) -> int:
