@@ -14,7 +14,7 @@ from membership.models import PointsAccount, PointsAllocation, PointsEntry
 class PointsAllocationInline(ReadOnlyTabularInline):
     model = PointsAllocation
     fk_name = "entry"
-    fields = ["lot", "points"]
+    fields = ("lot", "points")
     readonly_fields = fields
     verbose_name = _("points moved from or back to a lot")
     verbose_name_plural = _("points moved from or back to lots")

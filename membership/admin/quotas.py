@@ -14,7 +14,7 @@ from membership.models import QuotaPeriod, QuotaUse
 class QuotaUseInline(ReadOnlyTabularInline):
     model = QuotaUse
     fk_name = "quota_period"
-    fields = ["reference", "source", "service_tier", "covered_cents", "created_at", "restored_at"]
+    fields = ("reference", "source", "service_tier", "covered_cents", "created_at", "restored_at")
     readonly_fields = fields
     verbose_name = _("case covered in this period")
     verbose_name_plural = _("cases covered in this period")
